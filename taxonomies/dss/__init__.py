@@ -1,0 +1,1 @@
+"""taxonomies/dss package."""

@@ -1,0 +1,1 @@
+"""Developer tools for the DSS data (never imported at run time)."""
