@@ -1,0 +1,1 @@
+"""People, organizations (employers, training providers), memberships, sign-in and provider API keys."""

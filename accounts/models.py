@@ -1,0 +1,73 @@
+"""Tables for people, organizations, memberships and provider API keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.db import created_at_field, datetime_field, id_field
+
+ORG_KINDS = ("employer", "provider")
+MEMBER_ROLES = ("admin", "member")
+LANGS = ("ja", "en")
+
+
+class Person(SQLModel, table=True):
+    """A person with a sign-in: a learner, and possibly a member of organizations."""
+
+    __tablename__ = "person"
+
+    id: uuid.UUID = id_field()
+    email: str = Field(max_length=320, unique=True, index=True)
+    display_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    lang: str = Field(default="ja", max_length=5)
+    is_admin: bool = False
+    is_active: bool = True
+    created_at: datetime = created_at_field()
+
+
+class Organization(SQLModel, table=True):
+    """An employer or a training provider (providers are credential issuers)."""
+
+    __tablename__ = "organization"
+
+    id: uuid.UUID = id_field()
+    kind: str = Field(max_length=20, index=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    name_ja: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_at_field()
+
+
+class Membership(SQLModel, table=True):
+    """A person's role in an organization."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("org_id", "person_id", name="uq_membership_org_person"),)
+
+    id: uuid.UUID = id_field()
+    org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    role: str = Field(default="member", max_length=20)
+    created_at: datetime = created_at_field()
+
+
+class ApiKey(SQLModel, table=True):
+    """A provider API key: shown once, stored as a SHA-256 hash, scoped to one organization."""
+
+    __tablename__ = "api_key"
+
+    id: uuid.UUID = id_field()
+    org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16, index=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()
+    revoked_at: datetime | None = datetime_field()
+    last_used_at: datetime | None = datetime_field()

@@ -1,0 +1,87 @@
+"""Request and response shapes of the accounts API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SignUp(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=200)
+    display_name: str = Field(min_length=1, max_length=200)
+    lang: Literal["ja", "en"] = "ja"
+
+
+class SignIn(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=200)
+
+
+class PersonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    lang: str
+    is_admin: bool
+
+
+class MembershipRead(BaseModel):
+    org_id: uuid.UUID
+    org_kind: str
+    org_name: str
+    role: str
+
+
+class MeRead(BaseModel):
+    person: PersonRead
+    memberships: list[MembershipRead]
+
+
+class OrgCreate(BaseModel):
+    kind: Literal["employer", "provider"]
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,78}[a-z0-9]$")
+    name_ja: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+
+
+class OrgRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    slug: str
+    name_ja: str
+    name_en: str
+    url: str | None
+
+
+class MemberAdd(BaseModel):
+    email: str = Field(max_length=320)
+    role: Literal["admin", "member"] = "member"
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class ApiKeyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The secret key. Shown once; store it now.")

@@ -1,0 +1,180 @@
+"""Account rules: sign-up, sign-in, organizations, memberships and API keys."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts import security
+from accounts.models import ApiKey, Membership, Organization, Person
+from accounts.principal import Membership as PrincipalMembership
+from accounts.principal import Principal
+from core.db import utcnow
+from core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_new_credentials(email: str, password: str) -> list[dict[str, str]]:
+    """Field errors for a sign-up (empty when acceptable)."""
+    errors = []
+    if not _EMAIL.match(normalize_email(email)):
+        errors.append({"field": "email", "message": "Enter a valid email address."})
+    if len(password) < security.MIN_PASSWORD_LENGTH:
+        errors.append(
+            {"field": "password", "message": f"Use at least {security.MIN_PASSWORD_LENGTH} characters."}
+        )
+    return errors
+
+
+class AccountService:
+    """People, organizations and keys, on one database session (the caller commits)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def sign_up(self, email: str, password: str, display_name: str, lang: str = "ja",
+                      *, is_admin: bool = False) -> Person:
+        errors = check_new_credentials(email, password)
+        if errors:
+            raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
+        email = normalize_email(email)
+        if await self.person_by_email(email):
+            raise Conflict("An account with this email already exists.", field="email")
+        person = Person(email=email, display_name=display_name.strip() or email, lang=lang,
+                        password_hash=security.hash_password(password), is_admin=is_admin)
+        self.session.add(person)
+        await self.session.flush()
+        return person
+
+    async def person_by_email(self, email: str) -> Person | None:
+        result = await self.session.execute(select(Person).where(Person.email == normalize_email(email)))
+        return result.scalar_one_or_none()
+
+    async def get_person(self, person_id: uuid.UUID) -> Person:
+        person = await self.session.get(Person, person_id)
+        if person is None:
+            raise NotFound("No such person.")
+        return person
+
+    async def authenticate(self, email: str, password: str) -> Person:
+        person = await self.person_by_email(email)
+        ok = security.verify_password(person.password_hash if person else None, password)
+        if not ok or person is None or not person.is_active:
+            raise NotAuthenticated("Email or password is not correct.")
+        return person
+
+    async def set_lang(self, person_id: uuid.UUID, lang: str) -> None:
+        person = await self.get_person(person_id)
+        person.lang = lang
+
+    async def principal_for_person(self, person_id: uuid.UUID, lang: str | None = None) -> Principal | None:
+        person = await self.session.get(Person, person_id)
+        if person is None or not person.is_active:
+            return None
+        rows = await self.session.execute(
+            select(Membership, Organization)
+            .join(Organization, Organization.id == Membership.org_id)
+            .where(Membership.person_id == person_id)
+            .order_by(Organization.name_en)
+        )
+        memberships = tuple(
+            PrincipalMembership(org.id, org.kind, m.role, org.name_ja if person.lang == "ja" else org.name_en)
+            for m, org in rows.all()
+        )
+        return Principal(person_id=person.id, email=person.email, display_name=person.display_name,
+                         is_admin=person.is_admin, memberships=memberships, lang=lang or person.lang)
+
+    async def principal_for_api_key(self, key: str) -> Principal | None:
+        row = await self.session.execute(
+            select(ApiKey).where(ApiKey.key_hash == security.hash_api_key(key), ApiKey.revoked_at.is_(None))
+        )
+        api_key = row.scalar_one_or_none()
+        if api_key is None:
+            return None
+        api_key.last_used_at = utcnow()
+        return Principal(api_key_org_id=api_key.org_id, api_key_id=api_key.id, lang="en")
+
+    async def create_org(self, kind: str, slug: str, name_ja: str, name_en: str, *,
+                         admin_id: uuid.UUID | None, url: str | None = None) -> Organization:
+        existing = await self.session.execute(select(Organization).where(Organization.slug == slug))
+        if existing.scalar_one_or_none():
+            raise Conflict("That organization id is taken.", field="slug")
+        org = Organization(kind=kind, slug=slug, name_ja=name_ja, name_en=name_en, url=url)
+        self.session.add(org)
+        await self.session.flush()
+        if admin_id is not None:
+            self.session.add(Membership(org_id=org.id, person_id=admin_id, role="admin"))
+            await self.session.flush()
+        return org
+
+    async def get_org(self, org_id: uuid.UUID) -> Organization:
+        org = await self.session.get(Organization, org_id)
+        if org is None:
+            raise NotFound("No such organization.")
+        return org
+
+    async def org_by_slug(self, slug: str) -> Organization | None:
+        result = await self.session.execute(select(Organization).where(Organization.slug == slug))
+        return result.scalar_one_or_none()
+
+    async def list_orgs(self, kind: str | None = None) -> list[Organization]:
+        query = select(Organization).order_by(Organization.name_en)
+        if kind:
+            query = query.where(Organization.kind == kind)
+        return list((await self.session.execute(query)).scalars())
+
+    async def add_member(self, org_id: uuid.UUID, email: str, role: str = "member") -> Membership:
+        await self.get_org(org_id)
+        person = await self.person_by_email(email)
+        if person is None:
+            raise NotFound("No account with that email.", field="email")
+        found = await self.session.execute(
+            select(Membership).where(Membership.org_id == org_id, Membership.person_id == person.id)
+        )
+        membership = found.scalar_one_or_none()
+        if membership is None:
+            membership = Membership(org_id=org_id, person_id=person.id, role=role)
+            self.session.add(membership)
+        else:
+            membership.role = role
+        await self.session.flush()
+        return membership
+
+    async def list_members(self, org_id: uuid.UUID) -> list[tuple[Membership, Person]]:
+        rows = await self.session.execute(
+            select(Membership, Person).join(Person, Person.id == Membership.person_id)
+            .where(Membership.org_id == org_id).order_by(Person.email)
+        )
+        return [tuple(r) for r in rows.all()]
+
+    async def create_api_key(self, org_id: uuid.UUID, name: str, created_by: uuid.UUID | None) -> tuple[ApiKey, str]:
+        org = await self.get_org(org_id)
+        if org.kind != "provider":
+            raise InvalidInput("Only training providers have API keys.", field="org_id")
+        secret, prefix, digest = security.new_api_key()
+        api_key = ApiKey(org_id=org_id, name=name, prefix=prefix, key_hash=digest, created_by=created_by)
+        self.session.add(api_key)
+        await self.session.flush()
+        return api_key, secret
+
+    async def list_api_keys(self, org_id: uuid.UUID) -> list[ApiKey]:
+        rows = await self.session.execute(
+            select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at.desc())
+        )
+        return list(rows.scalars())
+
+    async def revoke_api_key(self, org_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey:
+        api_key = await self.session.get(ApiKey, key_id)
+        if api_key is None or api_key.org_id != org_id:
+            raise NotFound("No such API key in this organization.")
+        if api_key.revoked_at is None:
+            api_key.revoked_at = utcnow()
+        return api_key

@@ -1,0 +1,1 @@
+"""Shared infrastructure every domain package may use: settings, database, errors, logging."""

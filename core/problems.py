@@ -1,0 +1,75 @@
+"""One mapping from errors to responses: RFC 9457 problem details for the API, an error fragment
+for htmx requests, a full error page for browsers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+
+from core.errors import DomainError, InvalidInput, RateLimited
+
+log = logging.getLogger("skillpass.errors")
+PROBLEM_JSON = "application/problem+json"
+
+_TITLES = {400: "Bad request", 401: "Sign-in required", 403: "Forbidden", 404: "Not found",
+           405: "Method not allowed", 409: "Conflict", 413: "Payload too large", 415: "Unsupported media type",
+           422: "Invalid input", 429: "Too many requests", 500: "Internal server error"}
+
+
+def problem_from_exception(request: Request, exc: Exception) -> dict[str, Any]:
+    """The problem-details body for any exception (no internals for 5xx)."""
+    if isinstance(exc, DomainError):
+        body: dict[str, Any] = {"type": f"/problems/{exc.type_slug}", "title": exc.title,
+                                "status": exc.status_code, "detail": exc.detail}
+        if exc.field:
+            body["field"] = exc.field
+        if isinstance(exc, InvalidInput) and exc.errors:
+            body["errors"] = exc.errors
+        body.update({k: v for k, v in exc.extra.items() if k not in body})
+    elif isinstance(exc, HTTPException):
+        status = exc.status_code
+        body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
+                "detail": exc.detail if status < 500 else "The server could not complete the request."}
+        if isinstance(exc, ValidationException) and exc.extra:
+            body["errors"] = exc.extra
+        if status == 400 and "JSON" in str(exc.detail):
+            body["detail"] = "The request body is not valid JSON."
+    else:
+        body = {"type": "about:blank", "title": _TITLES[500], "status": 500,
+                "detail": "The server could not complete the request."}
+    body["instance"] = request.url.path
+    return body
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/") or path.startswith("/dss/") or path.startswith("/.well-known/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "text/html" not in accept
+
+
+def exception_to_response(request: Request, exc: Exception) -> Response:
+    """App-wide exception handler."""
+    problem = problem_from_exception(request, exc)
+    status = problem["status"]
+    if status >= 500:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    headers = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
+    if not wants_json(request) and request.app.template_engine is not None:
+        context = {"problem": problem}
+        if request.headers.get("hx-request") == "true":
+            headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+            return Template(template_name="error_fragment.html", context=context, status_code=status,
+                            headers=headers)
+        return Template(template_name="error.html", context=context, status_code=status, headers=headers)
+    return Response(content=problem, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+exception_handlers = {Exception: exception_to_response}

@@ -1,0 +1,81 @@
+"""Platform settings, read from the environment (prefix ``SKILLPASS_``, plus ``DATABASE_URL``).
+
+Only the composition root (``skillpass.app``) and the CLI call :func:`get_settings`; everything else
+receives a :class:`Settings` instance.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "change-me-development-only"
+
+
+class Settings(BaseSettings):
+    """Everything the platform can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="SKILLPASS_", extra="ignore")
+
+    environment: str = Field("development", description="development, test or production")
+    database_url: str = Field(
+        f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'skillpass.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "SKILLPASS_DATABASE_URL"),
+        description="SQLAlchemy URL; postgresql://… switches to PostgreSQL (asyncpg).",
+    )
+    data_dir: Path = Field(PROJECT_ROOT / "var", description="Files the platform keeps (uploads, overlays).")
+    secret_key: str = Field(DEFAULT_SECRET, description="Signs sessions and CSRF tokens.")
+    master_key: str = Field(
+        DEFAULT_SECRET, description="Encrypts issuer private keys at rest (any string; a key is derived)."
+    )
+    base_url: str = Field("http://127.0.0.1:8000", description="Public URL used in issued credentials.")
+    did_web_host: str = Field("", description="Host for did:web issuer ids (default: host of base_url).")
+    debug: bool = False
+    max_body_bytes: int = Field(8 * 1024 * 1024, description="Largest request body accepted (413 above).")
+    login_attempts: int = Field(5, description="Failed sign-ins allowed per email and address per window.")
+    login_window_seconds: int = 300
+    session_max_age: int = 14 * 24 * 3600
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> "Settings":
+        if self.environment not in {"development", "test"}:
+            for name in ("secret_key", "master_key"):
+                if getattr(self, name) == DEFAULT_SECRET or len(getattr(self, name)) < 16:
+                    raise ValueError(f"SKILLPASS_{name.upper()} must be set to a strong secret outside development")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return async_database_url(self.database_url).startswith("sqlite")
+
+    @property
+    def async_database_url(self) -> str:
+        return async_database_url(self.database_url)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def async_database_url(url: str) -> str:
+    """Map plain URLs to the async drivers the platform uses (asyncpg, aiosqlite)."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain):]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,53 @@
+"""Translations for the web pages and locale-aware formatting (Babel).
+
+Messages live in ``i18n/messages.yaml`` as ``key: {ja: ..., en: ...}``; a test checks that every key a
+template uses exists in both languages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+LANGS = ("ja", "en")
+CATALOG = Path(__file__).resolve().parent / "i18n" / "messages.yaml"
+
+
+@lru_cache
+def messages() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+
+
+def translate(key: str, lang: str, **values: Any) -> str:
+    """The message for ``key`` in ``lang``; an unknown key shows itself so it is noticed."""
+    entry = messages().get(key)
+    text = entry.get(lang) or entry.get("en") if entry else key
+    return text.format(**values) if values else text
+
+
+def localized(obj: Any, field: str, lang: str) -> str:
+    """``obj.field_ja`` or ``obj.field_en`` (dicts too), falling back to the other language."""
+    get = obj.get if isinstance(obj, dict) else lambda name, default=None: getattr(obj, name, default)
+    other = "en" if lang == "ja" else "ja"
+    return get(f"{field}_{lang}") or get(f"{field}_{other}") or ""
+
+
+def fmt_date(value: date | datetime | None, lang: str) -> str:
+    if value is None:
+        return ""
+    locale = "ja_JP" if lang == "ja" else "en_US"
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", locale=locale)
+    return format_date(value, "medium", locale=locale)
+
+
+def fmt_number(value: float | int | None, lang: str) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale="ja_JP" if lang == "ja" else "en_US")

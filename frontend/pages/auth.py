@@ -1,0 +1,82 @@
+"""Sign-up, sign-in and sign-out pages (forms with CSRF tokens, errors next to fields)."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+from litestar.di import Provide
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts import access
+from accounts.api import sign_in_person
+from accounts.deps import provide_throttle
+from accounts.middleware import SESSION_PERSON_KEY
+from accounts.service import AccountService, check_new_credentials
+from accounts.throttle import LoginThrottle
+from core.errors import Conflict, DomainError, RateLimited
+from frontend.i18n import translate
+from frontend.pages import FormData, redirect, safe_next
+from frontend.rendering import lang_of, page
+
+_throttle = {"throttle": Provide(provide_throttle, sync_to_thread=False)}
+
+
+@get("/signin", **access.public(), include_in_schema=False)
+async def signin_page(request: Request, next: str | None = None) -> Template:
+    """The sign-in form."""
+    return page(request, "auth/signin.html", {"errors": {}, "next": safe_next(next, "")})
+
+
+@post("/signin", **access.public(), dependencies=_throttle, include_in_schema=False)
+async def signin_submit(request: Request, data: FormData, db_session: AsyncSession, throttle: LoginThrottle) -> Response:
+    """Check the credentials; on success go on to ``next`` or the wallet."""
+    email = str(data.get("email", ""))
+    try:
+        await sign_in_person(request, AccountService(db_session), throttle, email, str(data.get("password", "")))
+    except DomainError as exc:
+        key = "signin.rate_limited" if isinstance(exc, RateLimited) else "signin.failed"
+        context = {"errors": {}, "email": email, "next": safe_next(data.get("next"), ""),
+                   "form_error": translate(key, lang_of(request))}
+        status = 200 if request.headers.get("hx-request") == "true" else exc.status_code
+        return page(request, "auth/signin.html", context, block="signin_form", status_code=status)
+    return redirect(request, safe_next(data.get("next"), "/wallet"))
+
+
+@get("/signup", **access.public(), include_in_schema=False)
+async def signup_page(request: Request) -> Template:
+    """The sign-up form."""
+    return page(request, "auth/signup.html", {"errors": {}, "values": {}})
+
+
+@post("/signup", **access.public(), include_in_schema=False)
+async def signup_submit(request: Request, data: FormData, db_session: AsyncSession) -> Response:
+    """Create a learner account and sign it in."""
+    lang = lang_of(request)
+    values = {k: str(data.get(k, "")) for k in ("display_name", "email", "password", "lang")}
+    errors = {e["field"]: translate(f"signup.error.{e['field']}", lang) for e in
+              check_new_credentials(values["email"], values["password"])}
+    if not values["display_name"].strip():
+        errors["display_name"] = translate("signup.error.display_name", lang)
+    if not errors:
+        try:
+            person = await AccountService(db_session).sign_up(
+                values["email"], values["password"], values["display_name"],
+                values["lang"] if values["lang"] in ("ja", "en") else lang)
+        except Conflict:
+            errors["email"] = translate("signup.error.taken", lang)
+    if errors:
+        status = 200 if request.headers.get("hx-request") == "true" else 400
+        return page(request, "auth/signup.html", {"errors": errors, "values": values},
+                    block="signup_form", status_code=status)
+    request.set_session({SESSION_PERSON_KEY: str(person.id)})
+    return redirect(request, "/wallet")
+
+
+@post("/signout", **access.signed_in(), include_in_schema=False)
+async def signout_submit(request: Request) -> Response:
+    """End the session."""
+    request.clear_session()
+    return redirect(request, "/")
+
+
+handlers = [signin_page, signin_submit, signup_page, signup_submit, signout_submit]

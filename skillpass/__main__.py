@@ -1,0 +1,5 @@
+"""``python -m skillpass`` runs the CLI."""
+
+from skillpass.cli import main
+
+main()

@@ -1,0 +1,93 @@
+"""Builds the Litestar application: routes of every domain, database, sessions, CSRF, errors, templates."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
+from core.db import alchemy_config
+from core.kvstore import make_store
+from core.problems import exception_handlers
+from core.requestlog import RequestLogMiddleware, configure_logging
+from core.settings import Settings, get_settings
+from frontend.rendering import configure_templates
+
+FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+
+# Each domain exposes `handlers`; listed in dependency order. Missing optional modules are skipped
+# only while the domain is being built (ModuleNotFoundError for the module itself).
+ROUTE_MODULES = (
+    "skillpass.system",
+    "accounts.api",
+    "taxonomies.dss.api",
+    "credentials.api",
+    "skills.api",
+    "matching.api",
+    "frontend.routes",
+)
+
+
+def collect_handlers() -> list:
+    handlers: list = []
+    for name in ROUTE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        handlers.extend(module.handlers)
+    return handlers
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The web application for ``settings`` (read from the environment when omitted)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    alchemy = alchemy_config(settings)
+    sessions = ServerSideSessionConfig(
+        store="sessions", max_age=settings.session_max_age, secure=settings.secure_cookies,
+        httponly=True, samesite="lax", key="skillpass_session",
+    )
+    csrf = CSRFConfig(secret=settings.secret_key, cookie_secure=settings.secure_cookies,
+                      cookie_name="skillpass_csrf", cookie_samesite="lax")
+    static = create_static_files_router(path="/static", directories=[FRONTEND_DIR / "static"],
+                                        opt={"access": "public"}, include_in_schema=False)
+    return Litestar(
+        route_handlers=[*collect_handlers(), static],
+        plugins=[SQLAlchemyPlugin(config=alchemy), HTMXPlugin()],
+        stores={name: make_store(settings, alchemy, name) for name in ("sessions", "login_throttle")},
+        middleware=[
+            RequestLogMiddleware,
+            sessions.middleware,
+            DefineMiddleware(PrincipalMiddleware, alchemy=alchemy),
+            DefineMiddleware(CookieCSRFMiddleware, config=csrf),
+        ],
+        template_config=TemplateConfig(directory=FRONTEND_DIR / "templates", engine=JinjaTemplateEngine,
+                                       engine_callback=configure_templates),
+        exception_handlers=exception_handlers,
+        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+        openapi_config=OpenAPIConfig(
+            title="skillpass API", version="0.1.0", path="/schema",
+            description="Digital Skill Standard taxonomy, Open Badges 3.0 credentials, skill profiles and matching.",
+            render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin()],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings}),
+        debug=settings.debug,
+    )

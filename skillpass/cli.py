@@ -1,0 +1,150 @@
+"""The ``skillpass`` command line: serve, migrate, demo data, admin users, and each domain's commands."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import importlib
+import sys
+
+import click
+
+from core.settings import get_settings
+
+# Domain command groups, mounted when their package provides them.
+DOMAIN_GROUPS = (
+    ("taxonomies.dss.cli", "taxonomy_group"),
+    ("credentials.cli", "credentials_group"),
+    ("credentials.vc.cli", "credentials_group"),
+    ("skills.cli", "records_group"),
+    ("matching.cli", "match_group"),
+)
+
+
+@click.group(help="skillpass: Digital Skill Standard credentials and matching.")
+def main() -> None:
+    pass
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web app with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("skillpass.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Migrate the database named by DATABASE_URL (default: the SQLite file under var/)."""
+    from skillpass.migrate import upgrade
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        _ensure_sqlite_dir(settings.async_database_url)
+    upgrade(settings.async_database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("revision")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (review it before committing)."""
+    from skillpass.migrate import autogenerate
+
+    autogenerate(get_settings().async_database_url, message)
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    from pathlib import Path
+
+    path = url.split(":///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def _with_session(work):
+    from core.db import make_engine, session_scope
+
+    engine = make_engine(get_settings())
+    try:
+        async with session_scope(engine) as session:
+            return await work(session)
+    finally:
+        await engine.dispose()
+
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+def demo_load() -> None:
+    """Load demo learners, an employer and two training providers (idempotent)."""
+    from skillpass.demo import DEMO_PASSWORD, load_demo
+
+    counts = asyncio.run(_with_session(load_demo))
+    click.echo(f"demo data ready: {counts['people']} people, {counts['organizations']} organizations "
+               f"({counts['created']} created). Password for every demo account: {DEMO_PASSWORD}")
+
+
+@main.group()
+def users() -> None:
+    """People and administrators."""
+
+
+@users.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Administrator", show_default=True)
+@click.option("--password", envvar="SKILLPASS_ADMIN_PASSWORD", default=None,
+              help="Read from SKILLPASS_ADMIN_PASSWORD or asked for when omitted.")
+def create_admin(email: str, name: str, password: str | None) -> None:
+    """Create a platform administrator (or promote an existing account)."""
+    from accounts.service import AccountService
+    from core.errors import DomainError
+
+    password = password or getpass.getpass("Password: ")
+
+    async def work(session):
+        accounts = AccountService(session)
+        person = await accounts.person_by_email(email)
+        if person is None:
+            return await accounts.sign_up(email, password, name, "ja", is_admin=True)
+        person.is_admin = True
+        return person
+
+    try:
+        person = asyncio.run(_with_session(work))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.field or 'input'}: {exc.detail}") from exc
+    click.echo(f"administrator: {person.email}")
+
+
+def _mount_domain_groups() -> None:
+    for module_name, attr in DOMAIN_GROUPS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        group = getattr(module, attr)
+        if group.name not in main.commands:
+            main.add_command(group)
+
+
+_mount_domain_groups()
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Sign-up, sign-in, sign-out, CSRF refusal and sign-in rate limiting through the JSON API."""
+
+from __future__ import annotations
+
+from tests.conftest import TEST_PASSWORD, csrf_headers, sign_up
+
+
+async def test_sign_up_signs_in_and_me_shows_the_person(client) -> None:
+    person = await sign_up(client, "aki@example.jp", "秋山 明", "ja")
+    assert person["email"] == "aki@example.jp" and "password_hash" not in person
+    me = await client.get("/api/v1/me")
+    assert me.status_code == 200
+    assert me.json()["person"]["display_name"] == "秋山 明"
+
+
+async def test_sign_up_refuses_short_password_and_duplicate_email(client) -> None:
+    headers = await csrf_headers(client)
+    short = await client.post("/api/v1/auth/signup", headers=headers,
+                              json={"email": "x@example.jp", "password": "short", "display_name": "X"})
+    assert short.status_code == 422
+    assert short.headers["content-type"].startswith("application/problem+json")
+    assert short.json()["errors"][0]["field"] == "password"
+    await sign_up(client, "dup@example.jp")
+    again = await client.post("/api/v1/auth/signup", headers=headers,
+                              json={"email": "DUP@example.jp", "password": TEST_PASSWORD, "display_name": "Y"})
+    assert again.status_code == 409
+
+
+async def test_sign_in_and_sign_out(client) -> None:
+    await sign_up(client, "sato@example.jp")
+    client.cookies.clear()
+    headers = await csrf_headers(client)
+    wrong = await client.post("/api/v1/auth/signin", headers=headers,
+                              json={"email": "sato@example.jp", "password": "wrong-password"})
+    assert wrong.status_code == 401
+    assert (await client.get("/api/v1/me")).status_code == 401
+    ok = await client.post("/api/v1/auth/signin", headers=headers,
+                           json={"email": "sato@example.jp", "password": TEST_PASSWORD})
+    assert ok.status_code == 200
+    assert (await client.get("/api/v1/me")).status_code == 200
+    out = await client.post("/api/v1/auth/signout", headers=await csrf_headers(client))
+    assert out.status_code == 200
+    assert (await client.get("/api/v1/me")).status_code == 401
+
+
+async def test_cookie_bearing_post_without_csrf_token_is_refused(client) -> None:
+    await sign_up(client, "csrf@example.jp")
+    refused = await client.post("/api/v1/auth/signout")
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    assert (await client.get("/api/v1/me")).status_code == 200  # still signed in
+
+
+async def test_sign_in_is_rate_limited_per_email(client, settings) -> None:
+    await sign_up(client, "limit@example.jp")
+    client.cookies.clear()
+    headers = await csrf_headers(client)
+    for _ in range(settings.login_attempts):
+        r = await client.post("/api/v1/auth/signin", headers=headers,
+                              json={"email": "limit@example.jp", "password": "not-the-password"})
+        assert r.status_code == 401
+    blocked = await client.post("/api/v1/auth/signin", headers=headers,
+                                json={"email": "limit@example.jp", "password": TEST_PASSWORD})
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    other = await client.post("/api/v1/auth/signin", headers=headers,
+                              json={"email": "someone-else@example.jp", "password": "x" * 12})
+    assert other.status_code == 401  # the limit is per email, not global
+
+
+async def test_password_is_stored_hashed_with_argon2(client, db) -> None:
+    from sqlalchemy import select
+
+    from accounts.models import Person
+
+    await sign_up(client, "hash@example.jp")
+    person = (await db.execute(select(Person).where(Person.email == "hash@example.jp"))).scalar_one()
+    assert person.password_hash.startswith("$argon2")
+    assert TEST_PASSWORD not in person.password_hash
