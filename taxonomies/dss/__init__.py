@@ -1,1 +1,44 @@
-"""taxonomies/dss package."""
+"""The Digital Skill Standard (DSS, IPA/METI) as a versioned, bilingual taxonomy.
+
+Public interface (see ``taxonomies/dss/README.md``)::
+
+    from taxonomies.dss import get_taxonomy, LEVELS, level_rank
+    tx = get_taxonomy()                  # cached; get_taxonomy(data_dir=...) for the overlay dir
+    tx.skill_items("2.0"); tx.role("se-backend").requirements["v2-backend"].level
+"""
+
+from taxonomies.dss.errors import ImportanceImportError, TaxonomyError
+from taxonomies.dss.levels import DEFINITIONS, LEVELS, level_rank, meets
+from taxonomies.dss.models import (
+    PROVENANCES,
+    Category,
+    CrosswalkLink,
+    Exam,
+    ExamLink,
+    LiteracyCategory,
+    LiteracyItem,
+    OccupationLink,
+    PersonType,
+    Requirement,
+    Role,
+    SearchHit,
+    SkillItem,
+    Subcategory,
+)
+from taxonomies.dss.service import (
+    data_dir_of,
+    get_taxonomy,
+    import_importance,
+    load_taxonomy,
+    revert_importance,
+)
+from taxonomies.dss.taxonomy import CURRENT_VERSION, KINDS, Taxonomy
+
+__all__ = [
+    "CURRENT_VERSION", "DEFINITIONS", "KINDS", "LEVELS", "PROVENANCES",
+    "Category", "CrosswalkLink", "Exam", "ExamLink", "ImportanceImportError", "LiteracyCategory", "LiteracyItem",
+    "OccupationLink", "PersonType", "Requirement", "Role", "SearchHit", "SkillItem", "Subcategory", "Taxonomy",
+    "TaxonomyError",
+    "data_dir_of", "get_taxonomy", "import_importance", "level_rank", "load_taxonomy", "meets",
+    "revert_importance",
+]

@@ -223,7 +223,7 @@ class Taxonomy:
         langs = ("ja", "en") if lang is None else (lang,)
         hits = [hit for kind, concept in self._concepts.values()
                 if (hit := _match(kind, concept, query, langs)) is not None]
-        hits.sort(key=lambda h: -h.score)
+        hits.sort(key=lambda h: (-h.score, h.version != CURRENT_VERSION))
         return hits[:limit]
 
 
