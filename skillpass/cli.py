@@ -44,7 +44,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="heads", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Migrate the database named by DATABASE_URL (default: the SQLite file under var/)."""
     from skillpass.migrate import upgrade
