@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Request, delete, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts import access
@@ -64,15 +64,15 @@ class AuthController(Controller):
     dependencies = {"accounts": Provide(provide_accounts), "throttle": Provide(provide_throttle, sync_to_thread=False)}
 
     @post("/signup", status_code=HTTP_201_CREATED, **access.public())
-    async def sign_up(self, request: Request, data: SignUp, accounts: AccountService) -> PersonRead:
+    async def sign_up(self, request: Request, data: SignUp, accounts: NamedDependency[AccountService]) -> PersonRead:
         """Create a learner account and sign it in."""
         person = await accounts.sign_up(data.email, data.password, data.display_name, data.lang)
         request.set_session({SESSION_PERSON_KEY: str(person.id)})
         return PersonRead.model_validate(person)
 
     @post("/signin", status_code=HTTP_200_OK, **access.public())
-    async def sign_in(self, request: Request, data: SignIn, accounts: AccountService,
-                      throttle: LoginThrottle) -> PersonRead:
+    async def sign_in(self, request: Request, data: SignIn, accounts: NamedDependency[AccountService],
+                      throttle: NamedDependency[LoginThrottle]) -> PersonRead:
         """Sign in with email and password (rate limited per email and address)."""
         return await sign_in_person(request, accounts, throttle, data.email, data.password)
 
@@ -89,7 +89,7 @@ class MeController(Controller):
     dependencies = {"accounts": Provide(provide_accounts), "principal": Provide(provide_principal, sync_to_thread=False)}
 
     @get("/", **access.signed_in())
-    async def me(self, principal: Principal, accounts: AccountService) -> MeRead:
+    async def me(self, principal: NamedDependency[Principal], accounts: NamedDependency[AccountService]) -> MeRead:
         """The signed-in person and their organizations."""
         return await me_of(principal, accounts)
 
@@ -100,45 +100,45 @@ class OrgController(Controller):
     dependencies = {"accounts": Provide(provide_accounts), "principal": Provide(provide_principal, sync_to_thread=False)}
 
     @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
-    async def create_org(self, data: OrgCreate, principal: Principal, accounts: AccountService) -> OrgRead:
+    async def create_org(self, data: OrgCreate, principal: NamedDependency[Principal], accounts: NamedDependency[AccountService]) -> OrgRead:
         """Create an employer or training-provider organization; the caller becomes its admin."""
         org = await accounts.create_org(data.kind, data.slug, data.name_ja, data.name_en,
                                         admin_id=principal.person_id, url=data.url)
         return OrgRead.model_validate(org)
 
     @get("/{org_id:uuid}", **access.org_member("any", api_key=True))
-    async def get_org(self, org_id: uuid.UUID, accounts: AccountService) -> OrgRead:
+    async def get_org(self, org_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> OrgRead:
         """One organization, for its members and its API keys."""
         return OrgRead.model_validate(await accounts.get_org(org_id))
 
     @get("/{org_id:uuid}/members", **access.org_member("any"))
-    async def list_members(self, org_id: uuid.UUID, accounts: AccountService) -> list[dict]:
+    async def list_members(self, org_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> list[dict]:
         """Members of the organization with their roles."""
         return [{"person_id": str(p.id), "email": p.email, "display_name": p.display_name, "role": m.role}
                 for m, p in await accounts.list_members(org_id)]
 
     @post("/{org_id:uuid}/members", status_code=HTTP_201_CREATED, **access.org_member("any", admin_only=True))
-    async def add_member(self, org_id: uuid.UUID, data: MemberAdd, accounts: AccountService) -> dict:
+    async def add_member(self, org_id: uuid.UUID, data: MemberAdd, accounts: NamedDependency[AccountService]) -> dict:
         """Add an existing account to the organization (organization admins)."""
         membership = await accounts.add_member(org_id, data.email, data.role)
         return {"person_id": str(membership.person_id), "role": membership.role}
 
     @get("/{org_id:uuid}/api-keys", **access.org_member("provider", admin_only=True))
-    async def list_api_keys(self, org_id: uuid.UUID, accounts: AccountService) -> list[ApiKeyRead]:
+    async def list_api_keys(self, org_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> list[ApiKeyRead]:
         """The organization's API keys (never the secrets)."""
         return [ApiKeyRead.model_validate(k) for k in await accounts.list_api_keys(org_id)]
 
     @post("/{org_id:uuid}/api-keys", status_code=HTTP_201_CREATED,
           **access.org_member("provider", admin_only=True))
-    async def create_api_key(self, org_id: uuid.UUID, data: ApiKeyCreate, principal: Principal,
-                             accounts: AccountService) -> ApiKeyCreated:
+    async def create_api_key(self, org_id: uuid.UUID, data: ApiKeyCreate, principal: NamedDependency[Principal],
+                             accounts: NamedDependency[AccountService]) -> ApiKeyCreated:
         """Create an API key; the secret is in this response only."""
         api_key, secret = await accounts.create_api_key(org_id, data.name, principal.person_id)
         return ApiKeyCreated(**ApiKeyRead.model_validate(api_key).model_dump(), key=secret)
 
     @delete("/{org_id:uuid}/api-keys/{key_id:uuid}", status_code=HTTP_200_OK,
             **access.org_member("provider", admin_only=True))
-    async def revoke_api_key(self, org_id: uuid.UUID, key_id: uuid.UUID, accounts: AccountService) -> ApiKeyRead:
+    async def revoke_api_key(self, org_id: uuid.UUID, key_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> ApiKeyRead:
         """Revoke an API key at once."""
         return ApiKeyRead.model_validate(await accounts.revoke_api_key(org_id, key_id))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.stores.base import Store
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,7 @@ from accounts.throttle import LoginThrottle
 from core.settings import Settings
 
 
-async def provide_accounts(db_session: AsyncSession) -> AccountService:
+async def provide_accounts(db_session: NamedDependency[AsyncSession]) -> AccountService:
     return AccountService(db_session)
 
 
@@ -21,6 +22,6 @@ def provide_principal(request: Request) -> Principal:
     return principal_of(request)
 
 
-def provide_throttle(request: Request, settings: Settings) -> LoginThrottle:
+def provide_throttle(request: Request, settings: NamedDependency[Settings]) -> LoginThrottle:
     store: Store = request.app.stores.get("login_throttle")
     return LoginThrottle(store, settings.login_attempts, settings.login_window_seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.di import NamedDependency
 from litestar import get
 from litestar.response import Response
 from sqlalchemy import text
@@ -11,7 +12,7 @@ from accounts import access
 
 
 @get("/health", **access.public(), tags=["system"])
-async def health(db_session: AsyncSession) -> Response:
+async def health(db_session: NamedDependency[AsyncSession]) -> Response:
     """200 when the database answers, 503 otherwise."""
     try:
         await db_session.execute(text("SELECT 1"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, Response, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +28,7 @@ async def signin_page(request: Request, next: str | None = None) -> Template:
 
 
 @post("/signin", **access.public(), dependencies=_throttle, include_in_schema=False)
-async def signin_submit(request: Request, data: FormData, db_session: AsyncSession, throttle: LoginThrottle) -> Response:
+async def signin_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession], throttle: NamedDependency[LoginThrottle]) -> Response:
     """Check the credentials; on success go on to ``next`` or the wallet."""
     email = str(data.get("email", ""))
     try:
@@ -49,7 +49,7 @@ async def signup_page(request: Request) -> Template:
 
 
 @post("/signup", **access.public(), include_in_schema=False)
-async def signup_submit(request: Request, data: FormData, db_session: AsyncSession) -> Response:
+async def signup_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Response:
     """Create a learner account and sign it in."""
     lang = lang_of(request)
     values = {k: str(data.get(k, "")) for k in ("display_name", "email", "password", "lang")}

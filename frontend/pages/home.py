@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.di import NamedDependency
 from litestar import Request, Response, get, post
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,7 @@ async def home(request: Request) -> Template:
 
 
 @post("/lang", **access.public(), include_in_schema=False)
-async def switch_lang(request: Request, data: FormData, db_session: AsyncSession) -> Response:
+async def switch_lang(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Response:
     """Switch between Japanese and English; kept on the account and in a cookie."""
     lang = data.get("lang") if data.get("lang") in ("ja", "en") else "ja"
     principal = principal_of(request)
