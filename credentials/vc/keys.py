@@ -122,6 +122,15 @@ class KeyPair:
         scalar = self.private.private_numbers().private_value.to_bytes(32, "big")
         return multibase_encode(multicodec_wrap(P256_PRIV, scalar))
 
+    def private_jwk(self) -> dict[str, str]:
+        """Private JWK (OKP Ed25519 or EC P-256) with 'd'."""
+        jwk = self.public.jwk()
+        if self.algorithm == ED25519:
+            seed = self.private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                              serialization.NoEncryption())
+            return {**jwk, "d": b64url_encode(seed)}
+        return {**jwk, "d": b64url_encode(self.private.private_numbers().private_value.to_bytes(32, "big"))}
+
     def to_multikey(self) -> dict[str, str]:
         """Multikey document holding the secret (store it like a password)."""
         doc = {"type": "Multikey", "publicKeyMultibase": self.public.multibase,

@@ -64,7 +64,7 @@ def ensure_suite_context(document: dict, suite: str) -> dict:
     needed = None
     if suite in (EDDSA_RDFC_2022, ECDSA_RDFC_2019) and VCDM2 not in contexts:
         needed = DATA_INTEGRITY_CONTEXT
-    elif suite == ED25519_2018:
+    elif suite == ED25519_2018 and not any(c in contexts for c in _LEGACY_CONTEXTS[ED25519_2018]):
         needed = ED25519_2018_CONTEXT
     elif suite == ED25519_2020:
         needed = ED25519_2020_CONTEXT
