@@ -1,0 +1,83 @@
+"""Public mapping API: learning records or free text -> ranked DSS skill items with confidence and level.
+
+The fitted model is built on first use per DSS version (a few seconds) and cached in-process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from skills.mapping.corpus import VERSIONS, build_corpus
+from skills.mapping.levels import suggest_level
+from skills.mapping.model import SkillModel, confidences, fit_model, scores
+from skills.mapping.text import record_text
+from skills.records import LearningRecord
+
+DEFAULT_VERSION = "2.0"
+BATCH_SIZE = 4096  # bounds the dense (batch x items) score matrix
+
+_models: dict[str, SkillModel] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SkillMatch:
+    """One skill item suggested for a record: `confidence` in [0, 1], `level` one of a-d."""
+
+    id: str
+    name_ja: str
+    name_en: str
+    confidence: float
+    level: str
+
+
+def get_model(version: str = DEFAULT_VERSION) -> SkillModel:
+    """The fitted model of a DSS version, built at first use and then cached."""
+    if version not in VERSIONS:
+        raise ValueError(f"unsupported DSS version {version!r}; expected one of {', '.join(VERSIONS)}")
+    with _lock:
+        if version not in _models:
+            _models[version] = fit_model(build_corpus(version))
+        return _models[version]
+
+
+def rank_texts(texts: Sequence[str], version: str = DEFAULT_VERSION,
+               top_k: int = 5) -> list[list[tuple[int, float]]]:
+    """For each normalised text, the top_k (item index, confidence) pairs, best first."""
+    model = get_model(version)
+    top_k = max(0, min(top_k, len(model.ids)))
+    ranked: list[list[tuple[int, float]]] = []
+    for start in range(0, len(texts), BATCH_SIZE):
+        conf = confidences(model.calibrator, scores(model.classifier, list(texts[start:start + BATCH_SIZE])))
+        top = np.argpartition(-conf, top_k - 1, axis=1)[:, :top_k] if top_k else np.empty((len(conf), 0), int)
+        for row, cols in enumerate(top):
+            cols = cols[np.argsort(-conf[row, cols], kind="stable")]
+            ranked.append([(int(c), float(conf[row, c])) for c in cols])
+    return ranked
+
+
+def _matches(model: SkillModel, ranked: list[tuple[int, float]], level: str) -> list[SkillMatch]:
+    return [SkillMatch(model.ids[i], model.names_ja[i], model.names_en[i], round(c, 4), level)
+            for i, c in ranked]
+
+
+def map_records(records: Sequence[LearningRecord], version: str = DEFAULT_VERSION,
+                top_k: int = 5) -> list[list[SkillMatch]]:
+    """Ranked skill matches for each record, in input order."""
+    model = get_model(version)
+    ranked = rank_texts([record_text(r.title, r.description) for r in records], version, top_k)
+    return [_matches(model, ranks, suggest_level(r.hours, r.score, r.passed, r.course_level))
+            for r, ranks in zip(records, ranked)]
+
+
+def map_text(title: str, description: str = "", *, version: str = DEFAULT_VERSION, top_k: int = 5,
+             hours: float | None = None, score: float | None = None, passed: bool | None = None,
+             course_level: str | None = None) -> list[SkillMatch]:
+    """Ranked skill matches for one course title (and optional description)."""
+    model = get_model(version)
+    ranked = rank_texts([record_text(title, description)], version, top_k)[0]
+    return _matches(model, ranked, suggest_level(hours, score, passed, course_level))

@@ -1,0 +1,149 @@
+"""The mapping model: TF-IDF over character n-grams (and English words) + a linear SVM per skill item,
+with a logistic calibration of its scores into confidences.
+
+Character n-grams (char_wb 2-4) let Japanese text work without a tokenizer; word 1-2-grams add
+English terms. Everything is deterministic (liblinear with a fixed seed, fixed fold split).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from sklearn.svm import LinearSVC
+
+from skills.mapping.corpus import Corpus, Example
+
+SEED = 0
+SVM_C = 0.1
+CALIBRATION_FOLDS = 5
+CALIBRATION_TOP = 5  # ranks per held-out query that the calibrator learns from
+WORD_PATTERN = r"(?u)\b[a-z0-9][a-z0-9+#.]*\b"  # ASCII terms such as c++, c#, node.js, gpt-4 parts
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """Fitted vectorizers and linear weights: score = X @ coef.T + intercept."""
+
+    vectorizers: tuple[TfidfVectorizer, ...]
+    coef: np.ndarray  # (n_items, n_features), float32
+    intercept: np.ndarray  # (n_items,)
+
+
+@dataclass(frozen=True)
+class Calibrator:
+    """confidence = sigmoid(a * score + b * (score - best score of the query) + c)."""
+
+    a: float
+    b: float
+    c: float
+
+
+@dataclass(frozen=True)
+class SkillModel:
+    """A fitted, calibrated mapper for one DSS version."""
+
+    version: str
+    ids: tuple[str, ...]
+    names_ja: tuple[str, ...]
+    names_en: tuple[str, ...]
+    classifier: Classifier
+    calibrator: Calibrator
+
+
+def make_vectorizers() -> tuple[TfidfVectorizer, ...]:
+    """Character n-grams within word boundaries (Japanese runs count as one 'word') + English words."""
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=False,
+                            dtype=np.float32)
+    words = TfidfVectorizer(analyzer="word", token_pattern=WORD_PATTERN, ngram_range=(1, 2),
+                            sublinear_tf=True, lowercase=False, dtype=np.float32)
+    return chars, words
+
+
+def featurize(vectorizers: tuple[TfidfVectorizer, ...], texts: list[str]) -> sparse.csr_matrix:
+    """One L2-normalised row per text (each vectorizer block weighs the same)."""
+    blocks = [v.transform(texts) for v in vectorizers]
+    return sparse.hstack(blocks, format="csr") / np.sqrt(len(blocks))
+
+
+def training_samples(corpus: Corpus, examples: tuple[Example, ...]) -> tuple[list[str], np.ndarray]:
+    """Taxonomy text plus examples; a multi-label example is one sample per label."""
+    texts, labels = list(corpus.base_texts), list(corpus.base_labels)
+    for example in examples:
+        for skill_id in example.skill_ids:
+            texts.append(example.text)
+            labels.append(corpus.label_of(skill_id))
+    return texts, np.asarray(labels)
+
+
+def fit_classifier(texts: list[str], labels: np.ndarray) -> Classifier:
+    """Fit the vectorizers and a one-vs-rest linear SVM."""
+    vectorizers = make_vectorizers()
+    for v in vectorizers:
+        v.fit(texts)
+    svm = LinearSVC(C=SVM_C, random_state=SEED).fit(featurize(vectorizers, texts), labels)
+    return Classifier(vectorizers, svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32))
+
+
+def scores(classifier: Classifier, texts: list[str]) -> np.ndarray:
+    """Raw SVM scores, shape (len(texts), n_items)."""
+    X = featurize(classifier.vectorizers, texts)
+    return np.asarray(X @ classifier.coef.T) + classifier.intercept
+
+
+def confidences(calibrator: Calibrator, raw: np.ndarray) -> np.ndarray:
+    """Calibrated confidence in [0, 1] for every score; monotone in the score within a query."""
+    best = raw.max(axis=1, keepdims=True)
+    z = calibrator.a * raw + calibrator.b * (raw - best) + calibrator.c
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def held_out_queries(examples: list[Example], rng: np.random.Generator) -> list[Example]:
+    """Each held-out example alone, and paired with another about different items (two-topic records)."""
+    order = rng.permutation(len(examples))
+    pairs = []
+    for i, j in zip(range(len(examples)), order):
+        a, b = examples[i], examples[j]
+        if not set(a.skill_ids) & set(b.skill_ids):
+            pairs.append(Example(f"{a.text} {b.text}", tuple(dict.fromkeys(a.skill_ids + b.skill_ids))))
+    return examples + pairs
+
+
+def calibration_data(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Features [score, score - best] and relevance of the top ranks of held-out queries (k-fold)."""
+    rng = np.random.default_rng(SEED)
+    examples = list(corpus.examples)
+    features, targets = [], []
+    for train, test in KFold(CALIBRATION_FOLDS, shuffle=True, random_state=SEED).split(examples):
+        classifier = fit_classifier(*training_samples(corpus, tuple(examples[i] for i in train)))
+        queries = held_out_queries([examples[i] for i in test], rng)
+        raw = scores(classifier, [q.text for q in queries])
+        top = np.argsort(-raw, axis=1)[:, :CALIBRATION_TOP]
+        for row, query in enumerate(queries):
+            gold = {corpus.label_of(s) for s in query.skill_ids}
+            best = raw[row, top[row, 0]]
+            for label in top[row]:
+                features.append((raw[row, label], raw[row, label] - best))
+                targets.append(label in gold)
+    return np.asarray(features), np.asarray(targets, dtype=int)
+
+
+def fit_calibrator(corpus: Corpus) -> Calibrator:
+    """Platt-style logistic calibration on held-out (k-fold) synthetic queries."""
+    features, targets = calibration_data(corpus)
+    model = LogisticRegression(C=1.0).fit(features, targets)
+    (a, b), c = model.coef_[0], model.intercept_[0]
+    return Calibrator(float(max(a, 0.0)), float(max(b, 0.0)), float(c))
+
+
+def fit_model(corpus: Corpus) -> SkillModel:
+    """Fit the calibrator (k-fold), then the classifier on all the training text."""
+    calibrator = fit_calibrator(corpus)
+    classifier = fit_classifier(*training_samples(corpus, corpus.examples))
+    items = corpus.items
+    return SkillModel(corpus.version, corpus.ids, tuple(i.name_ja for i in items),
+                      tuple(i.name_en for i in items), classifier, calibrator)
