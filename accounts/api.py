@@ -6,6 +6,7 @@ import uuid
 
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts import access
@@ -107,30 +108,30 @@ class OrgController(Controller):
         return OrgRead.model_validate(org)
 
     @get("/{org_id:uuid}", **access.org_member("any", api_key=True))
-    async def get_org(self, org_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> OrgRead:
+    async def get_org(self, org_id: FromPath[uuid.UUID], accounts: NamedDependency[AccountService]) -> OrgRead:
         """One organization, for its members and its API keys."""
         return OrgRead.model_validate(await accounts.get_org(org_id))
 
     @get("/{org_id:uuid}/members", **access.org_member("any"))
-    async def list_members(self, org_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> list[dict]:
+    async def list_members(self, org_id: FromPath[uuid.UUID], accounts: NamedDependency[AccountService]) -> list[dict]:
         """Members of the organization with their roles."""
         return [{"person_id": str(p.id), "email": p.email, "display_name": p.display_name, "role": m.role}
                 for m, p in await accounts.list_members(org_id)]
 
     @post("/{org_id:uuid}/members", status_code=HTTP_201_CREATED, **access.org_member("any", admin_only=True))
-    async def add_member(self, org_id: uuid.UUID, data: MemberAdd, accounts: NamedDependency[AccountService]) -> dict:
+    async def add_member(self, org_id: FromPath[uuid.UUID], data: MemberAdd, accounts: NamedDependency[AccountService]) -> dict:
         """Add an existing account to the organization (organization admins)."""
         membership = await accounts.add_member(org_id, data.email, data.role)
         return {"person_id": str(membership.person_id), "role": membership.role}
 
     @get("/{org_id:uuid}/api-keys", **access.org_member("provider", admin_only=True))
-    async def list_api_keys(self, org_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> list[ApiKeyRead]:
+    async def list_api_keys(self, org_id: FromPath[uuid.UUID], accounts: NamedDependency[AccountService]) -> list[ApiKeyRead]:
         """The organization's API keys (never the secrets)."""
         return [ApiKeyRead.model_validate(k) for k in await accounts.list_api_keys(org_id)]
 
     @post("/{org_id:uuid}/api-keys", status_code=HTTP_201_CREATED,
           **access.org_member("provider", admin_only=True))
-    async def create_api_key(self, org_id: uuid.UUID, data: ApiKeyCreate, principal: NamedDependency[Principal],
+    async def create_api_key(self, org_id: FromPath[uuid.UUID], data: ApiKeyCreate, principal: NamedDependency[Principal],
                              accounts: NamedDependency[AccountService]) -> ApiKeyCreated:
         """Create an API key; the secret is in this response only."""
         api_key, secret = await accounts.create_api_key(org_id, data.name, principal.person_id)
@@ -138,7 +139,7 @@ class OrgController(Controller):
 
     @delete("/{org_id:uuid}/api-keys/{key_id:uuid}", status_code=HTTP_200_OK,
             **access.org_member("provider", admin_only=True))
-    async def revoke_api_key(self, org_id: uuid.UUID, key_id: uuid.UUID, accounts: NamedDependency[AccountService]) -> ApiKeyRead:
+    async def revoke_api_key(self, org_id: FromPath[uuid.UUID], key_id: FromPath[uuid.UUID], accounts: NamedDependency[AccountService]) -> ApiKeyRead:
         """Revoke an API key at once."""
         return ApiKeyRead.model_validate(await accounts.revoke_api_key(org_id, key_id))
 

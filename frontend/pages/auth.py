@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +23,7 @@ _throttle = {"throttle": Provide(provide_throttle, sync_to_thread=False)}
 
 
 @get("/signin", **access.public(), include_in_schema=False)
-async def signin_page(request: Request, next: str | None = None) -> Template:
+async def signin_page(request: Request, next: FromQuery[str | None] = None) -> Template:
     """The sign-in form."""
     return page(request, "auth/signin.html", {"errors": {}, "next": safe_next(next, "")})
 
