@@ -1,7 +1,7 @@
 """Translations for the web pages and locale-aware formatting (Babel).
 
-Messages live in ``i18n/messages.yaml`` as ``key: {ja: ..., en: ...}``; a test checks that every key a
-template uses exists in both languages.
+Messages live in ``i18n/*.yaml`` (one file per area) as ``key: {ja: ..., en: ...}``; a test checks that
+every key a template uses exists in both languages and that no key is defined twice.
 """
 
 from __future__ import annotations
@@ -16,12 +16,19 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 LANGS = ("ja", "en")
-CATALOG = Path(__file__).resolve().parent / "i18n" / "messages.yaml"
+CATALOG_DIR = Path(__file__).resolve().parent / "i18n"
+
+
+def catalog_files() -> list[Path]:
+    return sorted(CATALOG_DIR.glob("*.yaml"))
 
 
 @lru_cache
 def messages() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    merged: dict[str, dict[str, str]] = {}
+    for path in catalog_files():
+        merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return merged
 
 
 def translate(key: str, lang: str, **values: Any) -> str:
