@@ -25,6 +25,11 @@ def text(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """The credential library has no database: override the suite-wide DB cleanup (and its engine)."""
+
+
 @pytest.fixture(scope="session")
 def interop_documents() -> dict:
     return load_documents_map(str(INTEROP / "documents.json"))
