@@ -16,6 +16,12 @@ from credentials.vc.verifier import MAX_BYTES, verify
 SUITES = ["eddsa-rdfc-2022", "vc-jwt", "Ed25519Signature2018", "Ed25519Signature2020", "ecdsa-rdfc-2019"]
 
 
+class InputProblem(click.ClickException):
+    """Unreadable input files: exit code 2, apart from 1 (not verified / cannot sign)."""
+
+    exit_code = 2
+
+
 def _dump(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
 
@@ -25,7 +31,7 @@ def _read_json(path: str, what: str) -> object:
         with click.open_file(path, "r", encoding="utf-8") as fh:
             return json.loads(fh.read(MAX_BYTES + 1))
     except (OSError, ValueError) as exc:
-        raise click.ClickException(f"cannot read {what} {path}: {exc}") from None
+        raise InputProblem(f"cannot read {what} {path}: {exc}") from None
 
 
 @click.group("credentials")
@@ -75,18 +81,21 @@ def sign(key_path: str, created: str | None, suite: str, verification_method: st
 @click.option("--network", is_flag=True, help="allow HTTPS resolution of did:web and status lists.")
 def verify_cmd(in_path: str, documents_path: str | None, at: str | None, challenge: str | None,
                domain: str | None, strict_schema: bool, network: bool) -> None:
-    """Verify a credential, presentation or VC-JWT; print one JSON object; exit 0 only when verified."""
+    """Verify a credential, presentation or VC-JWT; print one JSON object.
+
+    Exit status: 0 verified, 1 not verified, 2 unreadable input / bad options.
+    """
     try:
         with click.open_file(in_path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise click.ClickException(f"cannot read {in_path}: {exc}") from None
+        raise InputProblem(f"cannot read {in_path}: {exc}") from None
     documents = None
     if documents_path:
         try:
             documents = load_documents_map(documents_path)
         except (OSError, ValueError, AttributeError) as exc:
-            raise click.ClickException(f"cannot read documents map {documents_path}: {exc}") from None
+            raise InputProblem(f"cannot read documents map {documents_path}: {exc}") from None
     resolver = Resolver(documents=documents, fetcher=HttpFetcher() if network else None)
     result = verify(data, at=at, resolver=resolver, challenge=challenge, domain=domain, strict_schema=strict_schema)
     out = result.to_dict()
