@@ -47,14 +47,10 @@ def metadatas() -> list[Any]:
 
 def import_all_models() -> None:
     """Import every domain's models so their tables are registered (migrations, test schema)."""
-    import importlib
+    from core.modules import optional_import
 
     for module in ("accounts.models", "credentials.models", "skills.models", "matching.models"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:  # a domain without tables yet
-            if exc.name != module:
-                raise
+        optional_import(module)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

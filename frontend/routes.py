@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+from core.modules import optional_import
 
 PAGE_MODULES = ("home", "auth", "dss", "wallet", "credentials", "provider", "employer", "public")
 
@@ -10,14 +10,9 @@ PAGE_MODULES = ("home", "auth", "dss", "wallet", "credentials", "provider", "emp
 def _collect() -> list:
     handlers: list = []
     for name in PAGE_MODULES:
-        module_name = f"frontend.pages.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        handlers.extend(module.handlers)
+        module = optional_import(f"frontend.pages.{name}")
+        if module is not None:
+            handlers.extend(module.handlers)
     return handlers
 
 

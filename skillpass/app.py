@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
@@ -22,6 +21,7 @@ from litestar.template.config import TemplateConfig
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
 from core.db import alchemy_config
 from core.kvstore import make_store
+from core.modules import optional_import
 from core.problems import exception_handlers
 from core.requestlog import RequestLogMiddleware, configure_logging
 from core.settings import Settings, get_settings
@@ -45,13 +45,9 @@ ROUTE_MODULES = (
 def collect_handlers() -> list:
     handlers: list = []
     for name in ROUTE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        handlers.extend(module.handlers)
+        module = optional_import(name)
+        if module is not None:
+            handlers.extend(module.handlers)
     return handlers
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-import importlib
 import sys
 
 import click
 
+from core.modules import optional_import
 from core.settings import get_settings
 
 # Domain command groups, mounted when their package provides them.
@@ -133,11 +133,8 @@ def create_admin(email: str, name: str, password: str | None) -> None:
 
 def _mount_domain_groups() -> None:
     for module_name, attr in DOMAIN_GROUPS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+        module = optional_import(module_name)
+        if module is None:
             continue
         group = getattr(module, attr)
         if group.name not in main.commands:

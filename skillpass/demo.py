@@ -6,12 +6,12 @@ each must be idempotent too.
 
 from __future__ import annotations
 
-import importlib
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Person
 from accounts.service import AccountService
+from core.modules import optional_import
 
 DEMO_PASSWORD = "skillpass-demo"
 
@@ -55,11 +55,7 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
             created += 1
         orgs[slug] = org
     for module_name in DOMAIN_DEMOS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        await module.load(session, people, orgs)
+        module = optional_import(module_name)
+        if module is not None:
+            await module.load(session, people, orgs)
     return {"people": len(people), "organizations": len(orgs), "created": created}
