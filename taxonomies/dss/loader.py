@@ -112,26 +112,26 @@ def load_version(data: TaxonomyData, data_dir: Path, version: str) -> None:
     if str(doc.get("version")) != version:
         raise r.fail("version", f"expected {version!r}, found {doc.get('version')!r}")
     data.metadata[version] = {k: v for k, v in doc.items() if k not in ("categories", "person_types")}
-    default_provenance = doc.get("provenance", "secondary")
+    defaults = {"provenance": doc.get("provenance", "secondary"), "sources": doc.get("sources", [])}
     for cat in r.seq(doc, "categories", "categories"):
         cid = r.entry_id(cat, "categories[?]")
         data.categories.append(Category(
             id=cid, version=version, code=str(cat.get("code", "")), uri_path=uri_path(version, "categories", cid),
-            **r.common({"provenance": default_provenance, **cat}, cid)))
+            **r.common({**defaults, **cat}, cid)))
         for sub in r.seq(cat, "subcategories", cid):
             sid = r.entry_id(sub, f"{cid}.subcategories[?]")
             data.subcategories.append(Subcategory(
                 id=sid, version=version, code=str(sub.get("code", "")),
                 uri_path=uri_path(version, "subcategories", sid), category_id=cid,
-                **r.common({"provenance": default_provenance, **sub}, sid)))
+                **r.common({**defaults, **sub}, sid)))
             for skill in r.seq(sub, "skills", sid):
-                data.skills.append(read_skill(r, skill, version, cid, sid, default_provenance))
+                data.skills.append(read_skill(r, skill, version, cid, sid, defaults))
     for pt in r.seq(doc, "person_types", "person_types", optional=True):
         read_person_type(data, r, pt, version)
 
 
 def read_skill(r: Reader, skill: Any, version: str, category_id: str, subcategory_id: str,
-               default_provenance: str) -> SkillItem:
+               defaults: dict[str, Any]) -> SkillItem:
     kid = r.entry_id(skill, f"{subcategory_id}.skills[?]")
     return SkillItem(
         id=kid, version=version, code=str(skill.get("code", "")), uri_path=uri_path(version, "skills", kid),
@@ -140,7 +140,7 @@ def read_skill(r: Reader, skill: Any, version: str, category_id: str, subcategor
         description_en=r.text(skill, "description_en", kid, optional=True),
         learning_items_ja=r.texts(skill, "learning_items_ja", kid),
         learning_items_en=r.texts(skill, "learning_items_en", kid),
-        **r.common({"provenance": default_provenance, **skill}, kid))
+        **r.common({**defaults, **skill}, kid))
 
 
 def read_person_type(data: TaxonomyData, r: Reader, pt: Any, version: str) -> None:
