@@ -1,4 +1,8 @@
-"""Open Badges 3.0 JSON Schema validation with the bundled 1EdTech schemas (no remote $refs)."""
+"""Open Badges 3.0 JSON Schema validation with the bundled 1EdTech schemas (no remote $refs).
+
+Uses jsonschema-rs (Rust, draft 2019-09; ~100x faster than the pure-Python validator, which made the
+schema check dominate verification time) and falls back to `jsonschema` when it is not installed.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,19 @@ MAX_REPORTED = 5
 
 @lru_cache(maxsize=None)
 def _validator(file: str) -> Any:
-    from jsonschema import Draft201909Validator
-
     schema = json.loads((DATA_DIR / "schemas" / file).read_text(encoding="utf-8"))
-    return Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
+    try:
+        import jsonschema_rs
+
+        return jsonschema_rs.Draft201909Validator(schema, validate_formats=True)
+    except ImportError:
+        from jsonschema import Draft201909Validator
+
+        return Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
+
+
+def _path(error: Any) -> list:
+    return list(getattr(error, "instance_path", None) or getattr(error, "absolute_path", []))
 
 
 def schema_for(credential: dict) -> str | None:
@@ -38,5 +51,8 @@ def validate_ob(credential: dict) -> list[str]:
     file = schema_for(credential)
     if file is None:
         return []
-    errors = sorted(_validator(file).iter_errors(credential), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message[:200]}" for e in errors[:MAX_REPORTED]]
+    validator = _validator(file)
+    if validator.is_valid(credential):
+        return []
+    errors = sorted(validator.iter_errors(credential), key=lambda e: [str(p) for p in _path(e)])
+    return [f"{'/'.join(str(p) for p in _path(e)) or '(root)'}: {e.message[:200]}" for e in errors[:MAX_REPORTED]]
