@@ -1,6 +1,6 @@
 """Evaluate the mapper against the keyword baseline on the hand-labelled set.
 
-    python -m skills.mapping.evaluate [--data tests/data/records_eval.jsonl] [--json]
+    python -m skills.mapping.evaluate [--data tests/data/records_eval.jsonl] [--json] [--ablation]
 
 Metrics, over the top-3 predictions of each record against its gold set G (ver.2.0 ids):
 - precision@3 = |top3 ∩ G| / 3 (the standard definition; its ceiling is mean(min(3,|G|))/3 < 1 when
@@ -24,7 +24,9 @@ import numpy as np
 from taxonomies.dss import get_taxonomy
 
 from skills.mapping.baseline import item_keywords, keyword_rank
+from skills.mapping.corpus import build_corpus
 from skills.mapping.mapper import get_model, rank_texts
+from skills.mapping.model import fit_classifier, scores, training_samples
 from skills.mapping.text import record_text
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "records_eval.jsonl"
@@ -39,6 +41,7 @@ class Scores:
 
     n: int
     precision_at_3: float
+    precision_at_3_ceiling: float  # best P@3 any system could reach on these gold sets
     capped_precision_at_3: float
     recall_at_3: float
     hit_at_1: float
@@ -74,6 +77,7 @@ def score_predictions(predictions: list[list[str]], golds: list[set[str]]) -> Sc
     return Scores(
         n=len(golds),
         precision_at_3=float(np.mean([h / K for h in hits])),
+        precision_at_3_ceiling=float(np.mean([min(K, len(g)) / K for g in golds])),
         capped_precision_at_3=float(np.mean([h / min(K, len(g)) for h, g in zip(hits, golds)])),
         recall_at_3=float(np.mean([h / len(g) for h, g in zip(hits, golds)])),
         hit_at_1=float(np.mean([bool(p) and p[0] in g for p, g in zip(predictions, golds)])),
@@ -107,17 +111,27 @@ def baseline_predictions(records: list[dict]) -> list[list[str]]:
             for r in records]
 
 
-def evaluate(records: list[dict]) -> dict:
+def taxonomy_only_predictions(records: list[dict]) -> list[list[str]]:
+    """Ablation: top-3 ids of the same classifier fitted on the DSS text alone (no training examples)."""
+    corpus = build_corpus("2.0")
+    classifier = fit_classifier(*training_samples(corpus, ()))
+    raw = scores(classifier, [record_text(r["title"], r.get("description", "")) for r in records])
+    return [[corpus.ids[i] for i in row] for row in np.argsort(-raw, axis=1)[:, :K]]
+
+
+def evaluate(records: list[dict], ablation: bool = False) -> dict:
     """Metrics for model and baseline on ja, en and all records, plus the model's calibration."""
     golds = [set(r["skills"]) for r in records]
     model = model_predictions(records)
     model_ids = [[i for i, _ in row] for row in model]
-    baseline = baseline_predictions(records)
-    report: dict = {"model": {}, "baseline": {}}
+    systems = {"model": model_ids, "baseline": baseline_predictions(records)}
+    if ablation:
+        systems["dss_only"] = taxonomy_only_predictions(records)
+    report: dict = {name: {} for name in systems}
     for subset in ("ja", "en", "all"):
         rows = [i for i, r in enumerate(records) if subset == "all" or r["lang"] == subset]
-        report["model"][subset] = asdict(score_predictions([model_ids[i] for i in rows], [golds[i] for i in rows]))
-        report["baseline"][subset] = asdict(score_predictions([baseline[i] for i in rows], [golds[i] for i in rows]))
+        for name, predictions in systems.items():
+            report[name][subset] = asdict(score_predictions([predictions[i] for i in rows], [golds[i] for i in rows]))
     pairs = [(c, i in g) for row, g in zip(model, golds) for i, c in row]
     report["calibration"] = asdict(calibration([c for c, _ in pairs], [r for _, r in pairs]))
     report["reliability"] = reliability_table([c for c, _ in pairs], [r for _, r in pairs])
@@ -138,10 +152,11 @@ def reliability_table(confidences: list[float], relevant: list[bool], edges=(0, 
 
 def format_report(report: dict) -> str:
     """Plain-text tables of the report."""
-    lines = ["system    subset    n   P@3  cappedP@3  R@3  hit@1  microP  microR  microF1"]
-    for system in ("model", "baseline"):
+    lines = ["system    subset    n   P@3  (ceiling)  cappedP@3  R@3  hit@1  microP  microR  microF1"]
+    for system in [name for name in report if name not in ("calibration", "reliability")]:
         for subset, s in report[system].items():
-            lines.append(f"{system:9s} {subset:5s} {s['n']:4d}  {s['precision_at_3']:.3f}  {s['capped_precision_at_3']:.3f}"
+            lines.append(f"{system[:9]:9s} {subset:5s} {s['n']:4d}  {s['precision_at_3']:.3f} ({s['precision_at_3_ceiling']:.3f})"
+                         f"    {s['capped_precision_at_3']:.3f}"
                          f"    {s['recall_at_3']:.3f}  {s['hit_at_1']:.3f}  {s['micro_precision']:.3f}"
                          f"   {s['micro_recall']:.3f}   {s['micro_f1']:.3f}")
     c = report["calibration"]
@@ -157,8 +172,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--ablation", action="store_true",
+                        help="also score the classifier fitted on the DSS text alone (no training examples)")
     args = parser.parse_args(argv)
-    report = evaluate(load_eval(args.data))
+    report = evaluate(load_eval(args.data), ablation=args.ablation)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skills.mapping import SkillMatch, map_records, map_text
+from skills.mapping import SkillMatch, get_model, map_records, map_text
 from skills.mapping.corpus import build_corpus
 from skills.mapping.model import fit_model
 from skills.records import LearningRecord
@@ -73,7 +73,6 @@ def test_unknown_version_is_refused():
 
 
 def test_fit_is_deterministic():
-    corpus = build_corpus("1.2")
-    first, second = fit_model(corpus), fit_model(corpus)
-    assert np.array_equal(first.classifier.coef, second.classifier.coef)
-    assert first.calibrator == second.calibrator
+    cached, refitted = get_model("1.2"), fit_model(build_corpus("1.2"))
+    assert np.array_equal(cached.classifier.coef, refitted.classifier.coef)
+    assert cached.calibrator == refitted.calibrator
