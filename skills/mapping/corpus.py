@@ -1,5 +1,6 @@
 """Training text for the mapper: DSS item labels, descriptions and learning items (ja + en) from the
-taxonomy, plus the hand-written course-like examples in data/training_examples.jsonl.
+taxonomy, plus the hand-written course-like examples in data/training_examples.json (a JSON array, one example
+a line; kept apart from the evaluation set in tests/data/records_eval.jsonl).
 
 A sample is (text, label index). ver.1.2 items have names only, so each ver.1.2 item also takes the
 text and examples of the ver.2.0 items it is linked to by the taxonomy's v1.2 -> v2.0 crosswalk.
@@ -16,7 +17,7 @@ from taxonomies.dss import SkillItem, get_taxonomy
 
 from skills.mapping.text import normalize_text
 
-EXAMPLES_PATH = Path(__file__).parent / "data" / "training_examples.jsonl"
+EXAMPLES_PATH = Path(__file__).parent / "data" / "training_examples.json"
 VERSIONS = ("2.0", "1.2")
 NAME_REPEATS = 2  # an item's own name is its strongest evidence
 
@@ -58,7 +59,7 @@ def item_texts(item: SkillItem) -> list[str]:
 @cache
 def load_examples(path: Path = EXAMPLES_PATH) -> tuple[Example, ...]:
     """The shipped training examples (ver.2.0 ids)."""
-    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    rows = json.loads(path.read_text(encoding="utf-8"))
     return tuple(Example(normalize_text(r["text"]), tuple(r["skills"])) for r in rows)
 
 

@@ -25,7 +25,7 @@ def test_eval_set_shape():
 
 
 def test_eval_titles_are_not_in_the_training_examples():
-    training = {normalize_text(json.loads(line)["text"]) for line in EXAMPLES_PATH.read_text("utf-8").splitlines()}
+    training = {normalize_text(r["text"]) for r in json.loads(EXAMPLES_PATH.read_text("utf-8"))}
     assert not [r["title"] for r in load_eval(EVAL_PATH) if normalize_text(r["title"]) in training]
 
 
