@@ -36,8 +36,9 @@ from taxonomies.dss.taxonomy import CURRENT_VERSION, KINDS, Taxonomy
 
 __all__ = [
     "CURRENT_VERSION", "DEFINITIONS", "KINDS", "LEVELS", "PROVENANCES",
-    "Category", "CrosswalkLink", "Exam", "ExamLink", "ImportanceImportError", "LiteracyCategory", "LiteracyItem",
-    "OccupationLink", "PersonType", "Requirement", "Role", "SearchHit", "SkillItem", "Subcategory", "Taxonomy",
+    "Category", "CrosswalkLink", "Exam", "ExamLink", "ImportanceImportError", "LiteracyCategory",
+    "LiteracyItem", "OccupationLink", "PersonType", "Requirement", "Role", "SearchHit", "SkillItem",
+    "Subcategory", "Taxonomy",
     "TaxonomyError",
     "data_dir_of", "get_taxonomy", "import_importance", "level_rank", "load_taxonomy", "meets",
     "revert_importance",

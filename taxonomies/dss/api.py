@@ -60,7 +60,8 @@ async def list_versions(settings: NamedDependency[Settings]) -> dict[str, Any]:
     tx = taxonomy_for(settings)
     base = base_url_of(settings)
     return {
-        "versions": [{"version": v, "uri": f"{base}/dss/{v}", "metadata": tx.metadata(v)} for v in tx.versions],
+        "versions": [{"version": v, "uri": f"{base}/dss/{v}", "metadata": tx.metadata(v)}
+                     for v in tx.versions],
         "current_version": tx.current_version, "counts": counts(base_data()), "levels": levels_list(),
         "provenances": list(PROVENANCES), "importance_overlay": tx.overlay,
     }
@@ -93,7 +94,8 @@ async def get_skill(settings: NamedDependency[Settings], skill_id: FromPath[str]
     except KeyError:
         raise NotFound(f"no DSS skill item {skill_id!r}") from None
     out = skill_dict(skill, base_url_of(settings))
-    out["crosswalk_v1_v2"] = [crosswalk_dict(x) for x in tx.crosswalk_v1_v2() if skill_id in (x.source_id, x.target_id)]
+    out["crosswalk_v1_v2"] = [crosswalk_dict(x) for x in tx.crosswalk_v1_v2()
+                              if skill_id in (x.source_id, x.target_id)]
     return out
 
 
@@ -106,7 +108,7 @@ async def list_person_types(settings: NamedDependency[Settings]) -> list[dict[st
 @get(f"{API}/roles", **access.public())
 async def list_roles(settings: NamedDependency[Settings], version: FromQuery[str | None] = None
                      ) -> list[dict[str, Any]]:
-    """Roles with their required level and its provenance on every skill item of a version (default: current)."""
+    """Roles with the required level and its provenance on every item of a version (default: current)."""
     tx = taxonomy_for(settings)
     skill_ids = [s.id for s in tx.skill_items(checked_version(tx, version))]
     return [role_dict(r, base_url_of(settings), skill_ids) for r in tx.roles()]
@@ -219,7 +221,8 @@ async def case_documents(settings: NamedDependency[Settings]) -> dict[str, Any]:
 async def case_object(settings: NamedDependency[Settings], collection: FromPath[str],
                       identifier: FromPath[str]) -> dict[str, Any]:
     """CASE 1.0 getCFPackage / getCFDocument / getCFItem / getCFAssociation / definitions by identifier."""
-    found = case_index(taxonomy_for(settings), base_url_of(settings)).get(f"{collection}/{identifier.lower()}")
+    index = case_index(taxonomy_for(settings), base_url_of(settings))
+    found = index.get(f"{collection}/{identifier.lower()}")
     if found is None:
         raise NotFound(f"no CASE object {collection}/{identifier}")
     return found

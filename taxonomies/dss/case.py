@@ -21,7 +21,8 @@ ITEM_TYPES = {"categories": ("Category", "カテゴリ", "1"), "subcategories": 
               "skills": ("Skill item", "スキル項目", "3")}
 ASSOCIATION_TYPES = {"exact": "exactMatchOf", "close": "isRelatedTo", "partial": "isRelatedTo"}
 LICENCE_V2 = {"title": "CC BY-SA 4.0", "uri": "https://creativecommons.org/licenses/by-sa/4.0/",
-              "text": "DX推進スキル標準 ver.2.0 skill list as transcribed in github.com/jimyoshida/dx-devops-landscape "
+              "text": "DX推進スキル標準 ver.2.0 skill list as transcribed in "
+                      "github.com/jimyoshida/dx-devops-landscape "
                       "(commit a5b9caf), licensed CC BY-SA 4.0; adapted by skillpass under the same licence. "
                       "The DSS itself is published by IPA (情報処理推進機構) and METI."}
 OFFICIAL_SOURCE = "https://www.ipa.go.jp/jinzai/skill-standard/dss/about.html"
@@ -77,7 +78,8 @@ def case_package(tx: Taxonomy, version: str, base_url: str) -> dict[str, Any]:
     document = _document(tx, version, doc_id, doc_uri, changed)
     if version == "2.0":
         licence = {"identifier": identifier("licence/cc-by-sa-4.0"), "uri": LICENCE_V2["uri"],
-                   "title": LICENCE_V2["title"], "licenseText": LICENCE_V2["text"], "lastChangeDateTime": changed}
+                   "title": LICENCE_V2["title"], "licenseText": LICENCE_V2["text"],
+                   "lastChangeDateTime": changed}
         definitions["CFLicenses"] = [licence]
         document["licenseURI"] = _link(licence["title"], licence["identifier"], licence["uri"])
     return {"CFDocument": document, "CFItems": items, "CFAssociations": associations,
@@ -101,12 +103,14 @@ def _document(tx: Taxonomy, version: str, doc_id: str, doc_uri: str, changed: st
         "creator": "IPA (独立行政法人情報処理推進機構) / METI (経済産業省)",
         "title": framework_name(version), "lastChangeDateTime": changed,
         "officialSourceURL": OFFICIAL_SOURCE, "publisher": "skillpass",
-        "description": f"{meta.get('standard', '')} ver.{version}: common skill list. Republished by skillpass "
+        "description": f"{meta.get('standard', '')} ver.{version}: common skill list. "
+                       "Republished by skillpass "
                        f"from public secondary sources (provenance '{meta.get('provenance', 'secondary')}'); "
                        "not an official IPA distribution.",
         "subject": ["Digital skills", "DX"], "language": "ja", "version": version,
         "adoptionStatus": "Adopted" if version == tx.current_version else "Deprecated",
-        "notes": "Japanese labels as published (see provenance per item in notes); English labels are translations. "
+        "notes": "Japanese labels as published (see provenance per item in notes); "
+                 "English labels are translations. "
                  "Role importance is not part of this package; see the skillpass JSON export.",
     }
 
@@ -131,7 +135,8 @@ def _item(kind: str, concept: Any, base_url: str, changed: str, item_type: dict[
         notes.append(f"code: {concept.code}")
     item = {
         "identifier": identifier(concept.uri_path), "fullStatement": flat(description or concept.name_ja),
-        "alternativeLabel": flat(concept.name_en), "CFItemType": item_type["title"], "uri": base_url + concept.uri_path,
+        "alternativeLabel": flat(concept.name_en), "CFItemType": item_type["title"],
+        "uri": base_url + concept.uri_path,
         "humanCodingScheme": concept.id, "listEnumeration": str(position),
         "abbreviatedStatement": flat(concept.name_ja), "notes": "\n".join(notes), "language": "ja",
         "CFItemTypeURI": _link(item_type["title"], item_type["identifier"], item_type["uri"]),
@@ -147,7 +152,8 @@ def _child_of(tx: Taxonomy, kind: str, concept: Any, base_url: str, changed: str
     else:
         parent_concept = (tx.subcategory(concept.subcategory_id) if kind == "skills"
                           else tx.category(concept.category_id))
-        parent = _link(parent_concept.name_ja, identifier(parent_concept.uri_path), base_url + parent_concept.uri_path)
+        parent = _link(parent_concept.name_ja, identifier(parent_concept.uri_path),
+                       base_url + parent_concept.uri_path)
     origin = _link(concept.name_ja, identifier(concept.uri_path), base_url + concept.uri_path)
     return _association("isChildOf", origin, parent, base_url, changed, position)
 
@@ -191,7 +197,8 @@ def _crosswalk_associations(tx: Taxonomy, base_url: str, changed: str,
 def ob3_alignment(skill: SkillItem, base_url: str) -> dict[str, Any]:
     """An Open Badges 3.0 ``Alignment`` to a skill item (resolvable through the API and the CASE package)."""
     alignment: dict[str, Any] = {
-        "type": ["Alignment"], "targetName": skill.name_ja, "targetUrl": base_url.rstrip("/") + skill.uri_path,
+        "type": ["Alignment"], "targetName": skill.name_ja,
+        "targetUrl": base_url.rstrip("/") + skill.uri_path,
         "targetFramework": framework_name(skill.version), "targetCode": skill.id, "targetType": "CFItem",
     }
     if skill.description_ja:

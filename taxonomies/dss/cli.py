@@ -59,7 +59,8 @@ def check(data_dir: str | None) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write here instead of standard output.")
 @click.option("--data-dir", default=None, help="Directory holding the importance overlay (default: var/).")
-def export_command(version: str, fmt: str, base_url: str | None, output: str | None, data_dir: str | None) -> None:
+def export_command(version: str, fmt: str, base_url: str | None, output: str | None,
+                   data_dir: str | None) -> None:
     """Export one version as json, csv, skos (JSON-LD) or case (1EdTech CASE 1.0 package)."""
     from taxonomies.dss.exports import export
     from taxonomies.dss.service import get_taxonomy

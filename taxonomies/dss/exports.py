@@ -95,8 +95,8 @@ def csv_document(tx: Taxonomy, version: str, base_url: str) -> str:
     writer.writerow(header)
     for skill in tx.skill_items(version):
         cat, sub = tx.category(skill.category_id), tx.subcategory(skill.subcategory_id)
-        row = [skill.id, base_url + skill.uri_path, version, skill.code, cat.id, cat.name_ja, cat.name_en, sub.id,
-               sub.name_ja, sub.name_en, skill.name_ja, skill.name_en, skill.description_ja or "",
+        row = [skill.id, base_url + skill.uri_path, version, skill.code, cat.id, cat.name_ja, cat.name_en,
+               sub.id, sub.name_ja, sub.name_en, skill.name_ja, skill.name_en, skill.description_ja or "",
                skill.description_en or "", " / ".join(skill.learning_items_ja),
                " / ".join(skill.learning_items_en), skill.provenance]
         for role in roles:

@@ -76,15 +76,18 @@ def check_counts(data: TaxonomyData) -> None:
     for version, expected in EXPECTED_COUNTS.items():
         for kind, n in expected.items():
             if found.get(version, {}).get(kind) != n:
+                actual = found.get(version, {}).get(kind)
                 raise TaxonomyError(VERSION_FILES[version], kind,
-                                    f"expected {n} {kind} in ver.{version}, found {found.get(version, {}).get(kind)}")
+                                    f"expected {n} {kind} in ver.{version}, found {actual}")
 
 
 def all_concepts(data: TaxonomyData) -> list[tuple[str, Any]]:
-    return [*(("categories", c) for c in data.categories), *(("subcategories", s) for s in data.subcategories),
-            *(("skills", s) for s in data.skills), *(("person-types", p) for p in data.person_types),
-            *(("roles", r) for r in data.roles), *(("literacy-categories", c) for c in data.literacy_categories),
-            *(("literacy", i) for i in data.literacy_items)]
+    groups: list[tuple[str, list[Any]]] = [
+        ("categories", data.categories), ("subcategories", data.subcategories), ("skills", data.skills),
+        ("person-types", data.person_types), ("roles", data.roles),
+        ("literacy-categories", data.literacy_categories), ("literacy", data.literacy_items),
+    ]
+    return [(kind, concept) for kind, concepts in groups for concept in concepts]
 
 
 def check_concepts(data: TaxonomyData) -> dict[str, tuple[str, Any]]:
@@ -98,7 +101,8 @@ def check_concepts(data: TaxonomyData) -> dict[str, tuple[str, Any]]:
             raise TaxonomyError(file, concept.id, f"id used twice (also a {seen[concept.id][0]} entry)")
         seen[concept.id] = (kind, concept)
         if concept.provenance not in PROVENANCES:
-            raise TaxonomyError(file, concept.id, f"provenance {concept.provenance!r} not one of {PROVENANCES}")
+            raise TaxonomyError(file, concept.id,
+                                f"provenance {concept.provenance!r} not one of {PROVENANCES}")
         for source in concept.sources:
             if source not in data.sources:
                 raise TaxonomyError(file, concept.id, f"cites unknown source {source!r}")
@@ -156,7 +160,8 @@ def check_crosswalk(data: TaxonomyData) -> None:
         if link.basis not in ("identical-name", "reviewed"):
             raise TaxonomyError(CROSSWALK_FILE, entry, f"basis {link.basis!r} not identical-name or reviewed")
         if link.basis == "identical-name" and (source.name_ja != target.name_ja or link.match != "exact"):
-            raise TaxonomyError(CROSSWALK_FILE, entry, "identical-name links need equal names and match exact")
+            raise TaxonomyError(CROSSWALK_FILE, entry,
+                                "identical-name links need equal names and match exact")
         covered.add(link.source_id)
     missing = [s.id for s in data.skills if s.version == "1.2" and s.id not in covered]
     if missing:
@@ -173,10 +178,12 @@ def check_estimates(data: TaxonomyData) -> None:
             if sid not in v2_ids:
                 raise TaxonomyError(PROFILES_FILE, f"{rid}.{sid}", "not a ver.2.0 skill item")
             if level not in LEVELS:
-                raise TaxonomyError(PROFILES_FILE, f"{rid}.{sid}", f"level {level!r} not one of {', '.join(LEVELS)}")
+                raise TaxonomyError(PROFILES_FILE, f"{rid}.{sid}",
+                                    f"level {level!r} not one of {', '.join(LEVELS)}")
         missing = [sid for sid in v2_ids if sid not in levels]
         if missing:
-            raise TaxonomyError(PROFILES_FILE, f"{rid}.{missing[0]}", "no estimated level for this skill item")
+            raise TaxonomyError(PROFILES_FILE, f"{rid}.{missing[0]}",
+                                "no estimated level for this skill item")
     unprofiled = [r.id for r in data.roles if r.id not in data.estimates]
     if unprofiled:
         raise TaxonomyError(PROFILES_FILE, unprofiled[0], "role has no estimated profile")
@@ -192,7 +199,8 @@ def check_exams(data: TaxonomyData) -> None:
             if link.level not in LEVELS:
                 raise TaxonomyError(EXAMS_FILE, entry, f"level {link.level!r} not one of {', '.join(LEVELS)}")
             if link.confidence not in CONFIDENCES:
-                raise TaxonomyError(EXAMS_FILE, entry, f"confidence {link.confidence!r} not one of {CONFIDENCES}")
+                raise TaxonomyError(EXAMS_FILE, entry,
+                                    f"confidence {link.confidence!r} not one of {CONFIDENCES}")
 
 
 def check_occupations(data: TaxonomyData) -> None:
@@ -202,4 +210,5 @@ def check_occupations(data: TaxonomyData) -> None:
         if occ.role_id not in role_ids:
             raise TaxonomyError(OCCUPATIONS_FILE, entry, "unknown role")
         if occ.confidence not in CONFIDENCES:
-            raise TaxonomyError(OCCUPATIONS_FILE, entry, f"confidence {occ.confidence!r} not one of {CONFIDENCES}")
+            raise TaxonomyError(OCCUPATIONS_FILE, entry,
+                                f"confidence {occ.confidence!r} not one of {CONFIDENCES}")

@@ -116,7 +116,8 @@ def load_version(data: TaxonomyData, data_dir: Path, version: str) -> None:
     for cat in r.seq(doc, "categories", "categories"):
         cid = r.entry_id(cat, "categories[?]")
         data.categories.append(Category(
-            id=cid, version=version, code=str(cat.get("code", "")), uri_path=uri_path(version, "categories", cid),
+            id=cid, version=version, code=str(cat.get("code", "")),
+            uri_path=uri_path(version, "categories", cid),
             **r.common({**defaults, **cat}, cid)))
         for sub in r.seq(cat, "subcategories", cid):
             sid = r.entry_id(sub, f"{cid}.subcategories[?]")
@@ -197,7 +198,8 @@ def load_crosswalk(data: TaxonomyData, data_dir: Path) -> None:
             if not isinstance(target, dict):
                 raise r.fail(source, "each v2 target must be a mapping")
             data.crosswalk.append(CrosswalkLink(
-                source_id=source, target_id=r.text(target, "id", source), match=r.text(target, "match", source),
+                source_id=source, target_id=r.text(target, "id", source),
+                match=r.text(target, "match", source),
                 basis=r.text(target, "basis", source), note=r.text(target, "note", source, optional=True)))
 
 
@@ -233,8 +235,10 @@ def load_occupations(data: TaxonomyData, data_dir: Path) -> None:
                     raise r.fail(role_id, f"each {scheme} entry must be a mapping")
                 data.occupations.append(OccupationLink(
                     role_id=role_id, scheme=scheme, label=r.text(occ, "label", role_id),
-                    code=r.text(occ, "code", role_id, optional=True), uri=r.text(occ, "uri", role_id, optional=True),
-                    confidence=r.text(occ, "confidence", role_id), provenance=doc.get("provenance", "estimated"),
+                    code=r.text(occ, "code", role_id, optional=True),
+                    uri=r.text(occ, "uri", role_id, optional=True),
+                    confidence=r.text(occ, "confidence", role_id),
+                    provenance=doc.get("provenance", "estimated"),
                     note=r.text(occ, "note", role_id, optional=True)))
 
 

@@ -63,7 +63,8 @@ def read_overlay(data_dir: Path) -> dict[str, Any] | None:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise TaxonomyError(str(path), "(file)", f"not readable JSON: {exc}") from exc
-    if not isinstance(doc, dict) or doc.get("format") != OVERLAY_FORMAT or not isinstance(doc.get("imports"), list):
+    if not isinstance(doc, dict) or doc.get("format") != OVERLAY_FORMAT \
+            or not isinstance(doc.get("imports"), list):
         raise TaxonomyError(str(path), "(file)", f"not a {OVERLAY_FORMAT} document")
     return doc
 
@@ -89,7 +90,8 @@ def overlay_cells(doc: dict[str, Any] | None, data: TaxonomyData, path: str = OV
 def overlay_summary(doc: dict[str, Any] | None) -> dict[str, Any] | None:
     if not doc or not doc["imports"]:
         return None
-    return {"imports": [{k: imp.get(k) for k in ("file", "sha256", "imported_at")} | {"cells": len(imp["cells"])}
+    keys = ("file", "sha256", "imported_at")
+    return {"imports": [{k: imp.get(k) for k in keys} | {"cells": len(imp["cells"])}
                         for imp in doc["imports"]]}
 
 
@@ -132,8 +134,9 @@ class Resolver:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise ImportanceImportError(file, line, "skill_id", f"{value!r} names items in more than one version "
-                                                                f"({', '.join(found)}); use the id or --version")
+            raise ImportanceImportError(file, line, "skill_id",
+                                        f"{value!r} names items in more than one version "
+                                        f"({', '.join(found)}); use the id or --version")
         raise ImportanceImportError(file, line, "skill_id", f"unknown skill item {value!r}")
 
 
@@ -161,8 +164,9 @@ def parse_importance_csv(path: Path, data: TaxonomyData, version: str | None = N
         if level not in LEVELS:
             raise ImportanceImportError(file, line, "level", f"{row[2]!r} is not one of {', '.join(LEVELS)}")
         if (role_id, skill_id) in seen:
+            first = seen[(role_id, skill_id)]
             raise ImportanceImportError(file, line, "skill_id",
-                                        f"{role_id} x {skill_id} already given on line {seen[(role_id, skill_id)]}")
+                                        f"{role_id} x {skill_id} already given on line {first}")
         seen[(role_id, skill_id)] = line
         cells.append([role_id, skill_id, level])
     if not cells:
@@ -203,7 +207,8 @@ def revert_importance(path: Path, data_dir: Path) -> ImportSummary:
     else:
         overlay_path(data_dir).unlink()
     cells = match[0]["cells"]
-    return ImportSummary("reverted", file, digest, len(cells), len({c[0] for c in cells}), overlay_path(data_dir))
+    return ImportSummary("reverted", file, digest, len(cells), len({c[0] for c in cells}),
+                         overlay_path(data_dir))
 
 
 def write_overlay(data_dir: Path, doc: dict[str, Any]) -> None:

@@ -30,8 +30,9 @@ def load_profiles(data: TaxonomyData, data_dir: Path) -> None:
     r = Reader(PROFILES_FILE)
     for ext in r.seq(doc, "extension_roles", "extension_roles", optional=True):
         rid = r.entry_id(ext, "extension_roles[?]")
+        version = str(ext.get("version", "1.2"))
         data.roles.append(Role(
-            id=rid, version=str(ext.get("version", "1.2")), uri_path=uri_path(str(ext.get("version", "1.2")), "roles", rid),
+            id=rid, version=version, uri_path=uri_path(version, "roles", rid),
             person_type_id=r.text(ext, "person_type_id", rid), extension=True, **r.common(ext, rid)))
     rationales: dict[str, tuple[str, str | None]] = {}
     for profile in r.seq(doc, "profiles", "profiles"):
@@ -40,7 +41,8 @@ def load_profiles(data: TaxonomyData, data_dir: Path) -> None:
             raise r.fail("profiles[?]", "entry must be a mapping with 'role'")
         if rid in data.estimates:
             raise r.fail(rid, "role profiled twice")
-        rationales[rid] = (r.text(profile, "rationale_en", rid), r.text(profile, "rationale_ja", rid, optional=True))
+        rationales[rid] = (r.text(profile, "rationale_en", rid),
+                           r.text(profile, "rationale_ja", rid, optional=True))
         data.estimates[rid] = read_levels(r, profile, rid)
     data.roles[:] = [replace(role, rationale_en=rationales.get(role.id, (None, None))[0],
                              rationale_ja=rationales.get(role.id, (None, None))[1]) for role in data.roles]

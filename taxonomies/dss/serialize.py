@@ -28,7 +28,8 @@ def concept_uri(base_url: str, uri_path: str) -> str:
 
 def _base(concept: Any, base_url: str, kind: str) -> dict[str, Any]:
     return {"id": concept.id, "type": kind, "version": concept.version,
-            "uri": concept_uri(base_url, concept.uri_path), "name_ja": concept.name_ja, "name_en": concept.name_en}
+            "uri": concept_uri(base_url, concept.uri_path), "name_ja": concept.name_ja,
+            "name_en": concept.name_en}
 
 
 def _provenance(concept: Any) -> dict[str, Any]:
@@ -52,7 +53,8 @@ def skill_dict(skill: SkillItem, base_url: str) -> dict[str, Any]:
         **_base(skill, base_url, "skill"), "code": skill.code,
         "category": skill.category_id, "subcategory": skill.subcategory_id,
         "description_ja": skill.description_ja, "description_en": skill.description_en,
-        "learning_items_ja": list(skill.learning_items_ja), "learning_items_en": list(skill.learning_items_en),
+        "learning_items_ja": list(skill.learning_items_ja),
+        "learning_items_en": list(skill.learning_items_en),
         **_provenance(skill),
     }
 
@@ -96,7 +98,8 @@ def crosswalk_dict(link: CrosswalkLink) -> dict[str, Any]:
 
 
 def exam_dict(exam: Exam) -> dict[str, Any]:
-    return {"id": exam.id, "code": exam.code, "name_ja": exam.name_ja, "name_en": exam.name_en, "url": exam.url,
+    return {"id": exam.id, "code": exam.code, "name_ja": exam.name_ja, "name_en": exam.name_en,
+            "url": exam.url,
             "provenance": exam.provenance, "note": exam.note,
             "skills": [{"skill": link.skill_id, "level": link.level, "confidence": link.confidence,
                         "note": link.note} for link in exam.links]}
@@ -108,7 +111,8 @@ def occupation_dict(occ: OccupationLink) -> dict[str, Any]:
 
 
 def search_hit_dict(hit: SearchHit, base_url: str) -> dict[str, Any]:
-    return {"id": hit.id, "kind": hit.kind, "version": hit.version, "uri": concept_uri(base_url, hit.uri_path),
+    return {"id": hit.id, "kind": hit.kind, "version": hit.version,
+            "uri": concept_uri(base_url, hit.uri_path),
             "name_ja": hit.name_ja, "name_en": hit.name_en, "matched": hit.field, "score": hit.score}
 
 

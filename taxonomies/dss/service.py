@@ -73,7 +73,8 @@ def check_requirements(data: TaxonomyData) -> None:
         for skill in data.skills:
             req = role.requirements.get(skill.id)
             if req is None or req.level not in LEVELS:
-                raise TaxonomyError(overlay_mod.OVERLAY_FILE, f"{role.id}.{skill.id}", "missing or illegal level")
+                raise TaxonomyError(overlay_mod.OVERLAY_FILE, f"{role.id}.{skill.id}",
+                                    "missing or illegal level")
 
 
 def load_taxonomy(source_dir: Path = PACKAGE_DATA_DIR, data_dir: Path | None = None) -> Taxonomy:

@@ -82,7 +82,8 @@ def skos_document(tx: Taxonomy, version: str, base_url: str) -> dict[str, Any]:
         graph.append({**_concept(cat, base_url, scheme), "topConceptOf": scheme,
                       "narrower": [base_url + s.uri_path for s in subs if s.category_id == cat.id]})
     for sub in subs:
-        graph.append({**_concept(sub, base_url, scheme), "broader": base_url + tx.category(sub.category_id).uri_path,
+        graph.append({**_concept(sub, base_url, scheme),
+                      "broader": base_url + tx.category(sub.category_id).uri_path,
                       "narrower": [base_url + k.uri_path for k in skills if k.subcategory_id == sub.id]})
     for skill in skills:
         graph.append(skill_node(tx, skill, base_url, scheme))
@@ -90,8 +91,10 @@ def skos_document(tx: Taxonomy, version: str, base_url: str) -> dict[str, Any]:
 
 
 def skill_node(tx: Taxonomy, skill: Any, base_url: str, scheme: str) -> dict[str, Any]:
-    node = {**_concept(skill, base_url, scheme), "broader": base_url + tx.subcategory(skill.subcategory_id).uri_path}
-    definition = {lang: text for lang, text in (("ja", skill.description_ja), ("en", skill.description_en)) if text}
+    node = {**_concept(skill, base_url, scheme),
+            "broader": base_url + tx.subcategory(skill.subcategory_id).uri_path}
+    texts = (("ja", skill.description_ja), ("en", skill.description_en))
+    definition = {lang: text for lang, text in texts if text}
     if definition:
         node["definition"] = definition
     notes = {lang: items for lang, items in (("ja", skill.learning_items_ja), ("en", skill.learning_items_en))

@@ -101,7 +101,8 @@ def test_unknown_ids_are_404_problem_details(client: TestClient, path: str) -> N
 async def test_search_in_both_languages(app: Litestar) -> None:
     async with AsyncTestClient(app=app, base_url=BASE_URL) as client:
         ja = (await client.get("/api/v1/dss/search", params={"q": "データ基盤"})).json()["results"]
-        en = (await client.get("/api/v1/dss/search", params={"q": "data infrastructure", "lang": "en"})).json()
+        params = {"q": "data infrastructure", "lang": "en"}
+        en = (await client.get("/api/v1/dss/search", params=params)).json()
         bad = await client.get("/api/v1/dss/search", params={"q": "x", "lang": "fr"})
         wrong_version = await client.get("/api/v1/dss/skills", params={"version": "3.0"})
     assert ja[0]["id"] == "v2-data-platform"

@@ -27,11 +27,13 @@ def test_check_fails_on_a_damaged_overlay(overlay_dir: Path) -> None:
 def test_export_writes_a_file(tmp_path: Path, overlay_dir: Path) -> None:
     out = tmp_path / "dss.json"
     result = CliRunner().invoke(taxonomy_group, [
-        "export", "--version", "1.2", "--format", "json", "--base-url", "https://x.test", "--output", str(out),
+        "export", "--version", "1.2", "--format", "json", "--base-url", "https://x.test",
+        "--output", str(out),
         "--data-dir", str(overlay_dir)])
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert doc["version"] == "1.2" and doc["skill_items"][0]["uri"].startswith("https://x.test/dss/1.2/skills/")
+    assert doc["version"] == "1.2"
+    assert doc["skill_items"][0]["uri"].startswith("https://x.test/dss/1.2/skills/")
 
 
 def test_export_rejects_an_unknown_format() -> None:

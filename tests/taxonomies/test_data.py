@@ -18,10 +18,12 @@ REFERENCE = Path("/work/shared/reference/dss")
 def test_counts_per_version(tx: Taxonomy) -> None:
     assert tx.versions == ("1.2", "2.0")
     assert tx.current_version == "2.0"
-    assert (len(tx.categories("2.0")), len(tx.subcategories("2.0")), len(tx.skill_items("2.0"))) == (5, 13, 67)
+    assert [len(tx.categories("2.0")), len(tx.subcategories("2.0")),
+            len(tx.skill_items("2.0"))] == [5, 13, 67]
     assert len(tx.person_types("1.2")) == 5
     assert len(tx.roles(include_extensions=False)) == 15
-    assert (len(tx.categories("1.2")), len(tx.subcategories("1.2")), len(tx.skill_items("1.2"))) == (5, 12, 49)
+    assert [len(tx.categories("1.2")), len(tx.subcategories("1.2")),
+            len(tx.skill_items("1.2"))] == [5, 12, 49]
     found = counts(base_data())
     for version, expected in EXPECTED_COUNTS.items():
         assert {k: found[version][k] for k in expected} == expected
@@ -42,7 +44,8 @@ def test_v2_items_are_bilingual_with_descriptions_and_learning_items(tx: Taxonom
     for skill in tx.skill_items("2.0"):
         assert skill.description_ja and skill.description_en
         assert skill.learning_items_ja and len(skill.learning_items_ja) == len(skill.learning_items_en)
-        assert not any("<br" in x or x.startswith("•") for x in skill.learning_items_ja + skill.learning_items_en)
+        items = skill.learning_items_ja + skill.learning_items_en
+        assert not any("<br" in x or x.startswith("•") for x in items)
         assert skill.provenance == "secondary" and "S15" in skill.sources
 
 
@@ -138,7 +141,8 @@ def test_names_match_the_reference_tables(tx: Taxonomy) -> None:
     ref = json.loads((REFERENCE / "dss_p_v2_0_skills.json").read_text(encoding="utf-8"))
     ref_names = [k["name_ja"] for c in ref["categories"] for s in c["subcategories"] for k in s["skills"]]
     assert [s.name_ja for s in tx.skill_items("2.0")] == ref_names
-    ref_desc = [k["description_ja"] for c in ref["categories"] for s in c["subcategories"] for k in s["skills"]]
+    ref_desc = [k["description_ja"]
+                for c in ref["categories"] for s in c["subcategories"] for k in s["skills"]]
     assert [s.description_ja for s in tx.skill_items("2.0")] == ref_desc
     v1 = json.loads((REFERENCE / "dss_p_v1_2.json").read_text(encoding="utf-8"))
     v1_names = [k.get("name_ja") or k["unverified_name_ja"]

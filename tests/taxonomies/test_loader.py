@@ -27,7 +27,8 @@ def test_the_copy_loads_unchanged(data_copy: Path) -> None:
     ("dss_p_v2_0.yaml", "provenance: secondary", "provenance: guessed", "v2-cat-business", "provenance"),
     ("crosswalk_v1_v2.yaml", "- v1: v1-privacy\n  name_ja: プライバシー保護\n  v2:\n  - id: v2-privacy\n"
      "    match: exact\n    basis: identical-name\n", "", "v1-privacy", "no ver.2.0"),
-    ("crosswalk_v1_v2.yaml", "  - id: v2-marketing\n", "  - id: v2-marketting\n", "v2-marketting", "not a ver.2.0"),
+    ("crosswalk_v1_v2.yaml", "  - id: v2-marketing\n", "  - id: v2-marketting\n", "v2-marketting",
+     "not a ver.2.0"),
     ("crosswalk_v1_v2.yaml", "match: close", "match: roughly", "roughly", "match"),
     ("crosswalk_exams.yaml", "{id: v2-security-management, level: b", "{id: v2-security-management, level: z",
      "v2-security-management", "level 'z'"),
@@ -49,7 +50,8 @@ def test_wrong_counts_are_rejected(data_copy: Path) -> None:
     text = path.read_text(encoding="utf-8")
     start = text.index("    - id: v2-adaptability")
     path.write_text(text[:start], encoding="utf-8")
-    with pytest.raises(TaxonomyError, match=r"dss_p_v2_0.yaml: skills: expected 67 skills in ver.2.0, found 66"):
+    expected = r"dss_p_v2_0.yaml: skills: expected 67 skills in ver.2.0, found 66"
+    with pytest.raises(TaxonomyError, match=expected):
         load_taxonomy(data_copy)
 
 

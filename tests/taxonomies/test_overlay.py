@@ -95,7 +95,8 @@ def test_reverting_a_file_never_imported_is_an_error(official_csv: Path, overlay
 def test_cli_imports_reverts_and_fails_with_line_and_field(official_csv: Path, overlay_dir: Path,
                                                            tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(taxonomy_group, ["import-importance", str(official_csv), "--data-dir", str(overlay_dir)])
+    result = runner.invoke(taxonomy_group, ["import-importance", str(official_csv),
+                                            "--data-dir", str(overlay_dir)])
     assert result.exit_code == 0, result.output
     assert "imported official.csv: 3 cells for 3 roles" in result.output
     result = runner.invoke(taxonomy_group, ["import-importance", str(official_csv), "--revert",

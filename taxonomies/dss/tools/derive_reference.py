@@ -84,7 +84,8 @@ EN_LEARNING_ITEM_FIXES: dict[int, list[str]] = {
          "Unstructured data processing (natural language processing, image recognition, video recognition, "
          "speech recognition)",
          "Large language models, image generation models, audio generation models, video generation models"],
-    37: ["AI act", "Intellectual property law", "Domestic laws such as the personal information protection law",
+    37: ["AI act", "Intellectual property law",
+         "Domestic laws such as the personal information protection law",
          "Overseas laws and standards", "Various rules such as industry or organizational regulations/codes",
          "Data governance", "AI governance", "Data sovereignty", "ELSI"],
     57: ["Security-related legal systems", "Formulation of policies, rules and manuals",
@@ -158,7 +159,8 @@ def derive_v2(ref: dict[str, Any]) -> dict[str, Any]:
                     "description_ja": skill["description_ja"],
                     "description_en": skill["description_en"],
                     "learning_items_ja": items_ja,
-                    "learning_items_en": clean_learning_items_en(skill["learning_items_en"], len(items_ja), position),
+                    "learning_items_en": clean_learning_items_en(skill["learning_items_en"], len(items_ja),
+                                                                 position),
                 })
             subs.append({"id": f"v2-sub-{V2_SUBCATEGORY_SLUGS[sub_index]}", "code": sub["number"],
                          "name_ja": sub["name_ja"], "name_en": sub["name_en"], "skills": skills})
@@ -172,7 +174,8 @@ def derive_v2(ref: dict[str, Any]) -> dict[str, Any]:
         "published": ref["published"],
         "provenance": "secondary",
         "sources": ["S15", "S16"],
-        "licence": "CC BY-SA 4.0 (derived from S15, jimyoshida/dx-devops-landscape @ a5b9caf); see SOURCES.md",
+        "licence": "CC BY-SA 4.0 (derived from S15, jimyoshida/dx-devops-landscape @ a5b9caf); "
+                   "see SOURCES.md",
         "categories": categories,
     }
 
@@ -213,7 +216,8 @@ def derive_v1(ref: dict[str, Any]) -> dict[str, Any]:
             "id": kebab(role["id"]), **named(role),
             "provenance": "secondary" if role.get("name_ja") else "unverified",
             "sources": role["evidence"],
-            "note": notes(None if role.get("name_ja") else "candidate name; no source found (check against S02)",
+            "note": notes(None if role.get("name_ja")
+                          else "candidate name; no source found (check against S02)",
                           role.get("note")),
         } for role in pt["roles"]]
         person_types.append({"id": kebab(pt["id"]), **named(pt), "provenance": "secondary",
