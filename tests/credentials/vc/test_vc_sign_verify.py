@@ -203,3 +203,12 @@ def test_http_fetcher_is_used_only_when_configured() -> None:
     result = verify(sign_credential(badge_for(KEY), KEY, verification_method="did:web:example.com#k"),
                     resolver=Resolver(fetcher=fake_fetch))
     assert calls == ["https://example.com/.well-known/did.json"] and not result.verified
+
+
+def test_sign_batch_uses_a_process_pool_and_keeps_order() -> None:
+    from credentials.vc.signing import sign_batch
+
+    credentials = [dict(badge_for(KEY), id=f"urn:uuid:batch-{i}") for i in range(6)]
+    signed = sign_batch(credentials, KEY, workers=2, chunksize=2)
+    assert [s["id"] for s in signed] == [c["id"] for c in credentials]
+    assert all(verify(s).verified for s in signed)
