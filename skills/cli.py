@@ -1,6 +1,7 @@
 """`skillpass records ...`: map learning-record files onto DSS skill items from the command line.
 
 The composition root mounts `records_group`; each command here is parse -> one call -> print.
+scikit-learn is imported only when a command runs, so `skillpass --help` stays quick.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from skills.mapping import TEMPLATE_CSV, map_records
 from skills.records import ParseResult, RecordsFileError, parse_records
+
+TEMPLATE_CSV = Path(__file__).parent / "mapping" / "template.csv"
 
 
 @click.group("records")
@@ -54,6 +56,8 @@ def output_lines(result: ParseResult, matches: list[list]) -> list[dict]:
               help="Skill items per record.")
 def map_command(path: Path, version: str, top_k: int) -> None:
     """Map IN.csv or IN.jsonl: one JSON line per record, best skill first; bad rows give an error line."""
+    from skills.mapping import map_records
+
     result = read_records(path)
     matches = map_records(result.records, version=version, top_k=top_k)
     for row in output_lines(result, matches):
