@@ -11,6 +11,7 @@ import io
 import json
 from typing import Any
 
+from taxonomies.dss.case import case_package
 from taxonomies.dss.serialize import (
     category_dict,
     crosswalk_dict,
@@ -22,6 +23,8 @@ from taxonomies.dss.serialize import (
     skill_dict,
     subcategory_dict,
 )
+from taxonomies.dss.service import get_taxonomy
+from taxonomies.dss.skos import skos_document
 from taxonomies.dss.taxonomy import Taxonomy
 
 FORMATS: tuple[str, ...] = ("json", "csv", "skos", "case")
@@ -32,8 +35,6 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 def export(version: str, fmt: str, base_url: str = DEFAULT_BASE_URL, tx: Taxonomy | None = None) -> str:
     """One version of the taxonomy in ``fmt`` (json, csv, skos, case) with URIs under ``base_url``."""
-    from taxonomies.dss.service import get_taxonomy
-
     tx = tx or get_taxonomy()
     if version not in tx.versions:
         raise KeyError(f"unknown DSS version {version!r}; known: {', '.join(tx.versions)}")
@@ -43,12 +44,8 @@ def export(version: str, fmt: str, base_url: str = DEFAULT_BASE_URL, tx: Taxonom
     if fmt == "csv":
         return csv_document(tx, version, base_url)
     if fmt == "skos":
-        from taxonomies.dss.skos import skos_document
-
         return dumps(skos_document(tx, version, base_url))
     if fmt == "case":
-        from taxonomies.dss.case import case_package
-
         return dumps(case_package(tx, version, base_url))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
