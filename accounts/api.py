@@ -6,7 +6,7 @@ import uuid
 
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts import access
@@ -65,14 +65,14 @@ class AuthController(Controller):
     dependencies = {"accounts": Provide(provide_accounts), "throttle": Provide(provide_throttle, sync_to_thread=False)}
 
     @post("/signup", status_code=HTTP_201_CREATED, **access.public())
-    async def sign_up(self, request: Request, data: SignUp, accounts: NamedDependency[AccountService]) -> PersonRead:
+    async def sign_up(self, request: Request, data: JSONBody[SignUp], accounts: NamedDependency[AccountService]) -> PersonRead:
         """Create a learner account and sign it in."""
         person = await accounts.sign_up(data.email, data.password, data.display_name, data.lang)
         request.set_session({SESSION_PERSON_KEY: str(person.id)})
         return PersonRead.model_validate(person)
 
     @post("/signin", status_code=HTTP_200_OK, **access.public())
-    async def sign_in(self, request: Request, data: SignIn, accounts: NamedDependency[AccountService],
+    async def sign_in(self, request: Request, data: JSONBody[SignIn], accounts: NamedDependency[AccountService],
                       throttle: NamedDependency[LoginThrottle]) -> PersonRead:
         """Sign in with email and password (rate limited per email and address)."""
         return await sign_in_person(request, accounts, throttle, data.email, data.password)
@@ -101,7 +101,7 @@ class OrgController(Controller):
     dependencies = {"accounts": Provide(provide_accounts), "principal": Provide(provide_principal, sync_to_thread=False)}
 
     @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
-    async def create_org(self, data: OrgCreate, principal: NamedDependency[Principal], accounts: NamedDependency[AccountService]) -> OrgRead:
+    async def create_org(self, data: JSONBody[OrgCreate], principal: NamedDependency[Principal], accounts: NamedDependency[AccountService]) -> OrgRead:
         """Create an employer or training-provider organization; the caller becomes its admin."""
         org = await accounts.create_org(data.kind, data.slug, data.name_ja, data.name_en,
                                         admin_id=principal.person_id, url=data.url)
@@ -119,7 +119,7 @@ class OrgController(Controller):
                 for m, p in await accounts.list_members(org_id)]
 
     @post("/{org_id:uuid}/members", status_code=HTTP_201_CREATED, **access.org_member("any", admin_only=True))
-    async def add_member(self, org_id: FromPath[uuid.UUID], data: MemberAdd, accounts: NamedDependency[AccountService]) -> dict:
+    async def add_member(self, org_id: FromPath[uuid.UUID], data: JSONBody[MemberAdd], accounts: NamedDependency[AccountService]) -> dict:
         """Add an existing account to the organization (organization admins)."""
         membership = await accounts.add_member(org_id, data.email, data.role)
         return {"person_id": str(membership.person_id), "role": membership.role}
@@ -131,7 +131,7 @@ class OrgController(Controller):
 
     @post("/{org_id:uuid}/api-keys", status_code=HTTP_201_CREATED,
           **access.org_member("provider", admin_only=True))
-    async def create_api_key(self, org_id: FromPath[uuid.UUID], data: ApiKeyCreate, principal: NamedDependency[Principal],
+    async def create_api_key(self, org_id: FromPath[uuid.UUID], data: JSONBody[ApiKeyCreate], principal: NamedDependency[Principal],
                              accounts: NamedDependency[AccountService]) -> ApiKeyCreated:
         """Create an API key; the secret is in this response only."""
         api_key, secret = await accounts.create_api_key(org_id, data.name, principal.person_id)
