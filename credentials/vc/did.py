@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import unquote
 
@@ -16,6 +17,12 @@ HTTP_TIMEOUT_S = 3.0
 CACHE_TTL_S = 300.0
 
 Fetcher = Callable[[str], Any]
+
+
+@lru_cache(maxsize=1024)
+def _did_key_document(did: str) -> dict:
+    """did:key documents are pure functions of the DID: cache them (callers never mutate them)."""
+    return did_key_document(did)
 
 
 def did_web_url(did: str) -> str:
@@ -86,7 +93,7 @@ class Resolver:
             raise ResolutionError("empty URL")
         if url.startswith("did:key:"):
             try:
-                return did_key_document(url)
+                return _did_key_document(url)
             except KeyError_ as exc:
                 raise ResolutionError(f"cannot resolve {url}: {exc}") from None
         for source in (self.registry, self.documents):
