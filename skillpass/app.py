@@ -26,6 +26,7 @@ from core.problems import exception_handlers
 from core.requestlog import RequestLogMiddleware, configure_logging
 from core.settings import Settings, get_settings
 from frontend.rendering import configure_templates
+from taxonomies.dss import data_dir_of, get_taxonomy
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """The web application for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    # Load and check the DSS taxonomy now: a corrupted data file stops start-up with the entry named.
+    get_taxonomy(data_dir_of(settings))
     alchemy = alchemy_config(settings)
     sessions = ServerSideSessionConfig(
         store="sessions", max_age=settings.session_max_age, secure=settings.secure_cookies,
