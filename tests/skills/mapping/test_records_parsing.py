@@ -104,3 +104,12 @@ def test_score_forms():
     text = HEADER + "a,,,,,17/20,,,\nb,,,,,85%,,,\nc,,,,,不合格,,,\n"
     records = parse_records(text.encode(), "in.csv").records
     assert [(r.score, r.passed) for r in records] == [(85.0, None), (85.0, None), (None, False)]
+
+
+def test_records_from_already_decoded_dicts():
+    from skills.records import records_from_dicts
+
+    result = records_from_dicts([{"講座名": "Kubernetes入門", "学習時間": 8}, {"title": ""}, {"title": "x", "lang": "fr"}])
+    assert [(r.line, r.title, r.hours) for r in result.records] == [(1, "Kubernetes入門", 8.0), (3, "x", None)]
+    assert result.records[1].lang == "fr"
+    assert [(e.line, e.field) for e in result.errors] == [(2, "title")]
