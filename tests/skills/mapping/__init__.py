@@ -1,0 +1,1 @@
+"""Tests of skills.records and skills.mapping."""
