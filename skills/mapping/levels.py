@@ -29,9 +29,9 @@ def level_from_hours(hours: float) -> str:
 
 
 def step_up(level: str) -> str:
-    """The next level up (a stays a)."""
-    index = LEVELS.index(level)
-    return LEVELS[max(index - 1, 0)]
+    """The next level up (a stays a); by rank, so it does not depend on the order of LEVELS."""
+    higher = [other for other in LEVELS if level_rank(other) == level_rank(level) + 1]
+    return higher[0] if higher else level
 
 
 def suggest_level(hours: float | None = None, score: float | None = None, passed: bool | None = None,
