@@ -1,0 +1,291 @@
+"""JSON API of the credentials domain: the provider API (issuer, achievements, issuance, batches,
+revocation), the learner's wallet, public verification, DID documents and status lists."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+
+from accounts import access
+from core.errors import InvalidInput
+from core.settings import Settings
+from credentials import views
+from credentials.achievements import AchievementService, achievement_json
+from credentials.batches import BatchOptions, BatchService, rows_from_csv, rows_from_json
+from credentials.deps import (
+    provide_achievements,
+    provide_batches,
+    provide_issuance,
+    provide_issuers,
+    provide_runner,
+    provide_status_lists,
+    provide_wallet,
+)
+from credentials.idempotency import HEADER, check_key, fingerprint
+from credentials.issuance import IssuanceService, IssueRequest
+from credentials.issuers import PLATFORM_SLUG, IssuerService
+from credentials.jobs import BatchRunner
+from credentials.schemas import (
+    AchievementCreate,
+    AchievementRead,
+    BatchIn,
+    BatchRead,
+    CredentialPage,
+    CredentialRead,
+    HeldDetail,
+    HeldRead,
+    IssueIn,
+    IssuerRead,
+    IssuerUpdate,
+    StateChange,
+)
+from credentials.status import StatusListService
+from credentials.verification import verify_document
+from credentials.wallet import WalletService
+
+ORG = "/api/v1/orgs/{org_id:uuid}"
+IdempotencyKey = Annotated[str | None, HeaderParameter(
+    name=HEADER, required=False, description="Unique per issuing request; a retry returns the first result")]
+PROVIDER = access.org_member("provider", api_key=True)
+PROVIDER_ADMIN = access.org_member("provider", admin_only=True)
+DID_JSON = "application/did+json"
+LD_JSON = "application/ld+json"
+
+
+class IssuerController(Controller):
+    path = f"{ORG}/issuer"
+    tags = ["credentials: provider"]
+    dependencies = {"issuers": Provide(provide_issuers)}
+
+    @get("/", **PROVIDER)
+    async def get_issuer(self, org_id: FromPath[uuid.UUID], issuers: NamedDependency[IssuerService]) -> IssuerRead:
+        """The organization's issuer: DID, method and public keys (created on first use)."""
+        return await views.issuer_read(issuers, await issuers.for_org(org_id))
+
+    @put("/", **PROVIDER_ADMIN)
+    async def update_issuer(self, org_id: FromPath[uuid.UUID], data: JSONBody[IssuerUpdate],
+                            issuers: NamedDependency[IssuerService]) -> IssuerRead:
+        """Switch between did:key and did:web (organization admins)."""
+        issuer = await issuers.set_method(await issuers.for_org(org_id), data.did_method)
+        return await views.issuer_read(issuers, issuer)
+
+    @post("/rotate-key", status_code=HTTP_200_OK, **PROVIDER_ADMIN)
+    async def rotate_key(self, org_id: FromPath[uuid.UUID], issuers: NamedDependency[IssuerService]) -> IssuerRead:
+        """Start signing with a new key; earlier credentials keep verifying (organization admins)."""
+        issuer = await issuers.for_org(org_id)
+        await issuers.rotate_key(issuer)
+        return await views.issuer_read(issuers, issuer)
+
+
+class AchievementController(Controller):
+    path = f"{ORG}/achievements"
+    tags = ["credentials: provider"]
+    dependencies = {"achievements": Provide(provide_achievements)}
+
+    @post("/", status_code=HTTP_201_CREATED, **PROVIDER)
+    async def create_achievement(self, org_id: FromPath[uuid.UUID], data: JSONBody[AchievementCreate],
+                                 achievements: NamedDependency[AchievementService]) -> AchievementRead:
+        """Define a badge aligned to DSS ver.2.0 skill items with the attested levels."""
+        return AchievementRead.model_validate(await achievements.create(org_id, data.model_dump()))
+
+    @get("/", **PROVIDER)
+    async def list_achievements(self, org_id: FromPath[uuid.UUID],
+                                achievements: NamedDependency[AchievementService]) -> list[AchievementRead]:
+        """The organization's achievements."""
+        return [AchievementRead.model_validate(a) for a in await achievements.list(org_id)]
+
+    @get("/{achievement_id:uuid}", **PROVIDER)
+    async def get_achievement(self, org_id: FromPath[uuid.UUID], achievement_id: FromPath[uuid.UUID],
+                              achievements: NamedDependency[AchievementService]) -> AchievementRead:
+        """One achievement."""
+        return AchievementRead.model_validate(await achievements.get(org_id, achievement_id))
+
+
+class CredentialController(Controller):
+    path = f"{ORG}/credentials"
+    tags = ["credentials: provider"]
+    dependencies = {"issuance": Provide(provide_issuance)}
+
+    @post("/", status_code=HTTP_201_CREATED, **PROVIDER)
+    async def issue(self, org_id: FromPath[uuid.UUID], data: JSONBody[IssueIn], issuance: NamedDependency[IssuanceService],
+                    idempotency_key: IdempotencyKey = None) -> CredentialRead:
+        """Issue one OpenBadgeCredential (needs an Idempotency-Key header; a retry returns the first result)."""
+        request = IssueRequest(**data.model_dump(exclude={"evidence"}),
+                               evidence=[e.model_dump(exclude_none=True) for e in data.evidence])
+        return views.credential_read(await issuance.issue_once(org_id, request, check_key(idempotency_key)))
+
+    @get("/", **PROVIDER)
+    async def list_credentials(self, org_id: FromPath[uuid.UUID], issuance: NamedDependency[IssuanceService],
+                               achievement_id: FromQuery[uuid.UUID | None] = None,
+                               credential_state: Annotated[str | None, QueryParameter(name="state")] = None,
+                               recipient_email: FromQuery[str | None] = None,
+                               batch_id: FromQuery[uuid.UUID | None] = None, limit: FromQuery[int] = 50,
+                               offset: FromQuery[int] = 0) -> CredentialPage:
+        """Issued credentials, newest first (filters: achievement, state, recipient email, batch)."""
+        items, total = await issuance.list(org_id, achievement_id=achievement_id, state=credential_state,
+                                           recipient_email=recipient_email, batch_id=batch_id, limit=limit,
+                                           offset=offset)
+        return CredentialPage(items=[views.credential_read(c) for c in items], total=total, limit=limit,
+                              offset=offset)
+
+    @get("/{credential_id:uuid}", **PROVIDER)
+    async def get_credential(self, org_id: FromPath[uuid.UUID], credential_id: FromPath[uuid.UUID],
+                             issuance: NamedDependency[IssuanceService]) -> CredentialRead:
+        """One issued credential with its current state."""
+        return views.credential_read(await issuance.get(org_id, credential_id))
+
+    @post("/{credential_id:uuid}/{action:str}", status_code=HTTP_200_OK, **PROVIDER)
+    async def change_state(self, org_id: FromPath[uuid.UUID], credential_id: FromPath[uuid.UUID],
+                           action: FromPath[str], issuance: NamedDependency[IssuanceService],
+                           data: JSONBody[StateChange | None] = None) -> CredentialRead:
+        """``revoke`` (final), ``suspend`` or ``unsuspend``, with an optional reason; the status list is re-signed."""
+        reason = data.reason if data else None
+        return views.credential_read(await issuance.change_state(org_id, credential_id, action, reason))
+
+
+class BatchController(Controller):
+    path = f"{ORG}/batches"
+    tags = ["credentials: provider"]
+    dependencies = {"batches": Provide(provide_batches), "runner": Provide(provide_runner)}
+
+    @post("/", status_code=HTTP_202_ACCEPTED, **PROVIDER)
+    async def submit_json(self, org_id: FromPath[uuid.UUID], data: JSONBody[BatchIn], batches: NamedDependency[BatchService],
+                          runner: NamedDependency[BatchRunner],
+                          idempotency_key: IdempotencyKey = None) -> Response[BatchRead]:
+        """Start a batch from a JSON array of recipients (at most 10,000); poll ``GET .../batches/{id}``."""
+        key = check_key(idempotency_key)
+        options = BatchOptions(data.achievement_id, data.format, data.suspendable, data.lang)
+        batch, _ = await batches.submit(org_id, rows_from_json(data.recipients), options, idempotency_key=key,
+                                        request_hash=fingerprint(data.model_dump(mode="json")))
+        return await views.batch_accepted(batches, batch, runner)
+
+    @post("/csv", status_code=HTTP_202_ACCEPTED, **PROVIDER)
+    async def submit_csv(self, org_id: FromPath[uuid.UUID], batches: NamedDependency[BatchService],
+                         runner: NamedDependency[BatchRunner],
+                         data: MultipartBody[dict[str, Any]],
+                         idempotency_key: IdempotencyKey = None) -> Response[BatchRead]:
+        """Start a batch from a CSV upload (form fields: file, achievement_id, format, suspendable, lang)."""
+        key = check_key(idempotency_key)
+        upload, options = await views.csv_form(data)
+        content = await upload.read()
+        batch, _ = await batches.submit(org_id, rows_from_csv(content), options, idempotency_key=key,
+                                        request_hash=fingerprint(content + repr(options).encode()))
+        return await views.batch_accepted(batches, batch, runner)
+
+    @get("/", **PROVIDER)
+    async def list_batches(self, org_id: FromPath[uuid.UUID], batches: NamedDependency[BatchService],
+                           limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> list[BatchRead]:
+        """The organization's batches with their progress, newest first."""
+        return [await views.batch_read(batches, b, rows=False) for b in await batches.list(org_id, limit, offset)]
+
+    @get("/{batch_id:uuid}", **PROVIDER)
+    async def get_batch(self, org_id: FromPath[uuid.UUID], batch_id: FromPath[uuid.UUID],
+                        batches: NamedDependency[BatchService], row_state: FromQuery[str | None] = None,
+                        limit: FromQuery[int] = 1000, offset: FromQuery[int] = 0) -> BatchRead:
+        """Progress and per-line results (filter with ``row_state``: pending, issued, failed)."""
+        batch = await batches.get(org_id, batch_id)
+        return await views.batch_read(batches, batch, row_state=row_state, limit=limit, offset=offset)
+
+
+class WalletController(Controller):
+    path = "/api/v1/me/credentials"
+    tags = ["credentials: wallet"]
+    dependencies = {"wallet": Provide(provide_wallet)}
+
+    @get("/", **access.signed_in())
+    async def list_held(self, request: Request, wallet: NamedDependency[WalletService]) -> list[HeldRead]:
+        """The credentials in my wallet."""
+        return [views.held_read(h) for h in await wallet.list_for_person(views.person_id(request))]
+
+    @get("/{held_id:uuid}", **access.signed_in())
+    async def get_held(self, request: Request, held_id: FromPath[uuid.UUID],
+                       wallet: NamedDependency[WalletService]) -> HeldDetail:
+        """One held credential with its document and last verification result."""
+        return views.held_detail(await wallet.get(views.person_id(request), held_id))
+
+    @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
+    async def import_json(self, request: Request, data: JSONBody[dict[str, Any] | list[Any] | str],
+                          wallet: NamedDependency[WalletService]) -> HeldDetail:
+        """Import a credential: the JSON-LD credential itself, or ``{"credential": <object or VC-JWT>}``."""
+        raw = data.get("credential") if isinstance(data, dict) and set(data) == {"credential"} else data
+        return views.held_detail(await wallet.import_document(views.person_id(request), raw))
+
+    @post("/upload", status_code=HTTP_201_CREATED, **access.signed_in())
+    async def import_file(self, request: Request, wallet: NamedDependency[WalletService],
+                          data: MultipartBody[UploadFile]) -> HeldDetail:
+        """Import a credential file (JSON or VC-JWT text) as multipart field ``data``."""
+        return views.held_detail(await wallet.import_document(views.person_id(request), await data.read()))
+
+    @post("/{held_id:uuid}/verify", status_code=HTTP_200_OK, **access.signed_in())
+    async def reverify(self, request: Request, held_id: FromPath[uuid.UUID],
+                       wallet: NamedDependency[WalletService]) -> HeldDetail:
+        """Verify again now and keep the result."""
+        return views.held_detail(await wallet.reverify(views.person_id(request), held_id))
+
+    @get("/{held_id:uuid}/download", **access.signed_in())
+    async def download(self, request: Request, held_id: FromPath[uuid.UUID], wallet: NamedDependency[WalletService],
+                       format: FromQuery[str] = "json") -> Response:
+        """The credential as a JSON-LD file (``format=json``) or as its VC-JWT (``format=jwt``)."""
+        return views.download(await wallet.get(views.person_id(request), held_id), format)
+
+    @delete("/{held_id:uuid}", status_code=HTTP_200_OK, **access.signed_in())
+    async def delete_held(self, request: Request, held_id: FromPath[uuid.UUID],
+                          wallet: NamedDependency[WalletService]) -> dict[str, bool]:
+        """Remove a credential from my wallet (an issued credential stays valid at its issuer)."""
+        await wallet.delete(views.person_id(request), held_id)
+        return {"deleted": True}
+
+
+@post("/api/v1/verify", status_code=HTTP_200_OK, tags=["credentials: verification"], **access.public())
+async def verify_api(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
+                     at: FromQuery[str | None] = None, challenge: FromQuery[str | None] = None,
+                     domain: FromQuery[str | None] = None) -> dict[str, Any]:
+    """Verify a credential, presentation or VC-JWT: the JSON document itself, a JSON string holding a
+    VC-JWT, a text/plain VC-JWT, or ``{"credential" | "presentation" | "jwt": ...}``. Returns every check."""
+    document = views.verification_input(await request.body())
+    result = await verify_document(db_session, settings, document, at=at, challenge=challenge, domain=domain)
+    return views.verification_output(result)
+
+
+@get("/credentials/status/{list_id:uuid}", media_type="application/vc+ld+json", tags=["credentials: public"],
+     **access.public(), dependencies={"status_lists": Provide(provide_status_lists)})
+async def status_list(list_id: FromPath[uuid.UUID], status_lists: NamedDependency[StatusListService]) -> Response:
+    """A signed BitstringStatusListCredential (re-signed whenever one of its bits changes)."""
+    return Response(await status_lists.document(list_id), media_type="application/vc+ld+json",
+                    headers={"Cache-Control": "public, max-age=60"})
+
+
+@get("/.well-known/did.json", tags=["credentials: public"], **access.public(),
+     dependencies={"issuers": Provide(provide_issuers)})
+async def platform_did(issuers: NamedDependency[IssuerService]) -> Response:
+    """The platform's did:web DID document."""
+    return Response(await issuers.document_of(PLATFORM_SLUG), media_type=DID_JSON)
+
+
+@get("/issuers/{slug:str}/did.json", tags=["credentials: public"], **access.public(),
+     dependencies={"issuers": Provide(provide_issuers)})
+async def issuer_did(slug: FromPath[str], issuers: NamedDependency[IssuerService]) -> Response:
+    """An issuer's did:web DID document: every key it has used, so older credentials keep verifying."""
+    return Response(await issuers.document_of(slug), media_type=DID_JSON)
+
+
+@get("/achievements/{achievement_id:uuid}", tags=["credentials: public"], **access.public(),
+     dependencies={"achievements": Provide(provide_achievements)})
+async def public_achievement(achievement_id: FromPath[uuid.UUID], achievements: NamedDependency[AchievementService],
+                             settings: NamedDependency[Settings], lang: FromQuery[str] = "ja") -> Response:
+    """The OB 3.0 Achievement an issued credential names (``lang``: ja or en)."""
+    if lang not in ("ja", "en"):
+        raise InvalidInput("lang must be ja or en.", field="lang")
+    achievement = await achievements.get_public(achievement_id)
+    return Response(achievement_json(achievement, settings, lang), media_type=LD_JSON)
+
+
+handlers = [IssuerController, AchievementController, CredentialController, BatchController, WalletController,
+            verify_api, status_list, platform_did, issuer_did, public_achievement]

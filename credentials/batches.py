@@ -1,0 +1,218 @@
+"""Batch issuance: recipients from a JSON array or a CSV file become a durable job.
+
+Every line is checked when the batch is submitted; lines with errors are stored as ``failed`` with
+the field at fault, the others as ``pending``. The job (``credentials.jobs``) then issues each pending
+line in its own transaction. Line numbers: the CSV file's physical line (the header is line 1), or the
+1-based position in the JSON array.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import InvalidInput, NotFound, TooLarge
+from credentials.idempotency import Idempotency
+from credentials.issuance import IssueRequest
+from credentials.models import FORMATS, Achievement, BatchRow, IssuanceBatch
+
+MAX_ROWS = 10_000
+CSV_COLUMNS = ("recipient_email", "recipient_name", "achievement_id", "valid_from", "valid_until",
+               "evidence_url", "evidence_name", "evidence_narrative")
+CSV_ALIASES = {"email": "recipient_email", "name": "recipient_name"}
+ROW_FIELDS = {"recipient_email", "recipient_name", "achievement_id", "valid_from", "valid_until", "evidence"}
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    data: dict[str, Any]
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def parse_datetime(value: Any, name: str, errors: list[dict[str, str]]) -> str | None:
+    """ISO 8601 date or date-time (a date means 00:00 UTC; no offset means UTC), as an ISO string."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        errors.append({"field": name, "message": f"{value!r} is not an ISO 8601 date or date-time."})
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
+def _check_row(line: int, raw: dict[str, Any]) -> ParsedRow:
+    errors: list[dict[str, str]] = []
+    unknown = sorted(set(raw) - ROW_FIELDS)
+    if unknown:
+        errors.append({"field": unknown[0], "message": f"Unknown field(s): {', '.join(unknown)}."})
+    data = {"recipient_email": str(raw.get("recipient_email") or "").strip().lower(),
+            "recipient_name": (str(raw["recipient_name"]).strip() or None) if raw.get("recipient_name") else None,
+            "achievement_id": str(raw["achievement_id"]).strip() if raw.get("achievement_id") else None,
+            "valid_from": parse_datetime(raw.get("valid_from"), "valid_from", errors),
+            "valid_until": parse_datetime(raw.get("valid_until"), "valid_until", errors),
+            "evidence": raw.get("evidence") or []}
+    errors.extend(e for e in request_of(data, None).check() if e["field"] != "achievement_id")
+    return ParsedRow(line, data, errors)
+
+
+def request_of(data: dict[str, Any], batch: IssuanceBatch | None, lang: str = "ja") -> IssueRequest:
+    """The issue request of one stored batch line."""
+    return IssueRequest(
+        achievement_id=data.get("achievement_id"), recipient_email=data.get("recipient_email", ""),
+        recipient_name=data.get("recipient_name"),
+        valid_from=datetime.fromisoformat(data["valid_from"]) if data.get("valid_from") else None,
+        valid_until=datetime.fromisoformat(data["valid_until"]) if data.get("valid_until") else None,
+        evidence=data.get("evidence") or [], format=batch.format if batch else "ldp",
+        suspendable=batch.suspendable if batch else False, lang=data.get("lang", lang),
+    )
+
+
+def rows_from_json(items: list[Any]) -> list[ParsedRow]:
+    """Check each recipient object of a JSON array."""
+    if len(items) > MAX_ROWS:
+        raise TooLarge(f"A batch holds at most {MAX_ROWS} recipients ({len(items)} given).", field="recipients")
+    rows = []
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            rows.append(ParsedRow(i, {}, [{"field": "(row)", "message": "Each recipient must be a JSON object."}]))
+        else:
+            rows.append(_check_row(i, item))
+    return rows
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else CP932 (Excel in Japan)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput("The CSV file is neither UTF-8 nor Shift_JIS (CP932) text.", field="file")
+
+
+def rows_from_csv(data: bytes) -> list[ParsedRow]:
+    """Check each line of a CSV upload (columns: ``CSV_COLUMNS``; header required)."""
+    reader = csv.reader(io.StringIO(decode_csv(data), newline=""))
+    try:
+        header = [CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
+    except StopIteration:
+        raise InvalidInput("The CSV file is empty.", field="file") from None
+    except csv.Error as exc:
+        raise InvalidInput(f"The CSV header cannot be read: {exc}", field="file") from None
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if "recipient_email" not in header or unknown:
+        raise InvalidInput(f"CSV columns must be among: {', '.join(CSV_COLUMNS)} (recipient_email required)"
+                           + (f"; unknown: {', '.join(unknown)}" if unknown else "."), field="file")
+    rows: list[ParsedRow] = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise TooLarge(f"A batch holds at most {MAX_ROWS} recipients.", field="file")
+            if len(values) != len(header):
+                rows.append(ParsedRow(line, {}, [{"field": "(row)", "message":
+                            f"Expected {len(header)} values, found {len(values)}."}]))
+                continue
+            rows.append(_check_row(line, _csv_record(dict(zip(header, values)))))
+    except csv.Error as exc:
+        raise InvalidInput(f"CSV line {reader.line_num} cannot be read: {exc}", field="file") from None
+    return rows
+
+
+def _csv_record(values: dict[str, str]) -> dict[str, Any]:
+    record: dict[str, Any] = {k: v for k, v in values.items() if not k.startswith("evidence_") and v.strip()}
+    evidence = {k.removeprefix("evidence_"): v.strip() for k, v in values.items() if k.startswith("evidence_") and v.strip()}
+    if evidence:
+        record["evidence"] = [evidence]
+    return record
+
+
+@dataclass
+class BatchOptions:
+    achievement_id: uuid.UUID | None = None
+    format: str = "ldp"
+    suspendable: bool = False
+    lang: str = "ja"
+
+
+class BatchService:
+    """Batch jobs of an organization on one session (the caller commits)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def submit(self, org_id: uuid.UUID, rows: list[ParsedRow], options: BatchOptions, *,
+                     idempotency_key: str, request_hash: str) -> tuple[IssuanceBatch, bool]:
+        """Store the batch and its lines (unless this key already did); returns (batch, created)."""
+        idempotency = Idempotency(self.session)
+        earlier = await idempotency.replay(org_id, idempotency_key, request_hash, "batch")
+        if earlier is not None:
+            return await self.get(org_id, earlier), False
+        if options.format not in FORMATS:
+            raise InvalidInput("Format must be 'ldp' or 'jwt'.", field="format")
+        if not rows:
+            raise InvalidInput("The batch has no recipients.", field="recipients")
+        if len(rows) > MAX_ROWS:
+            raise TooLarge(f"A batch holds at most {MAX_ROWS} recipients.", field="recipients")
+        owned = set((await self.session.execute(
+            select(Achievement.id).where(Achievement.org_id == org_id))).scalars())
+        batch = IssuanceBatch(org_id=org_id, format=options.format, suspendable=options.suspendable, total=len(rows))
+        self.session.add(batch)
+        await self.session.flush()
+        self.session.add_all([self._row(batch, row, options, owned) for row in rows])
+        await self.session.flush()
+        await idempotency.remember(org_id, idempotency_key, request_hash, "batch", batch.id)
+        return batch, True
+
+    def _row(self, batch: IssuanceBatch, row: ParsedRow, options: BatchOptions, owned: set[uuid.UUID]) -> BatchRow:
+        errors = list(row.errors)
+        data = dict(row.data, lang=options.lang)
+        achievement = data.get("achievement_id") or (str(options.achievement_id) if options.achievement_id else None)
+        data["achievement_id"] = achievement
+        if row.data:
+            try:
+                if uuid.UUID(str(achievement)) not in owned:
+                    raise ValueError
+            except ValueError:
+                errors.append({"field": "achievement_id", "message": "Give the id of one of your achievements."})
+        return BatchRow(batch_id=batch.id, line=row.line, data=data,
+                        state="failed" if errors else "pending", errors=errors or None)
+
+    async def get(self, org_id: uuid.UUID, batch_id: uuid.UUID) -> IssuanceBatch:
+        batch = await self.session.get(IssuanceBatch, batch_id)
+        if batch is None or batch.org_id != org_id:
+            raise NotFound("No such batch in this organization.")
+        return batch
+
+    async def counts(self, batch_id: uuid.UUID) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(BatchRow.state, func.count()).where(BatchRow.batch_id == batch_id).group_by(BatchRow.state))
+        counts = {"pending": 0, "issued": 0, "failed": 0}
+        counts.update({state: n for state, n in rows.all()})
+        return counts
+
+    async def rows(self, batch_id: uuid.UUID, state: str | None = None, limit: int = 1000,
+                   offset: int = 0) -> list[BatchRow]:
+        query = select(BatchRow).where(BatchRow.batch_id == batch_id)
+        if state:
+            query = query.where(BatchRow.state == state)
+        rows = await self.session.execute(query.order_by(BatchRow.line).limit(max(1, min(limit, MAX_ROWS)))
+                                          .offset(max(0, offset)))
+        return list(rows.scalars())
+
+    async def list(self, org_id: uuid.UUID, limit: int = 50, offset: int = 0) -> list[IssuanceBatch]:
+        rows = await self.session.execute(
+            select(IssuanceBatch).where(IssuanceBatch.org_id == org_id)
+            .order_by(IssuanceBatch.created_at.desc()).limit(max(1, min(limit, 200))).offset(max(0, offset)))
+        return list(rows.scalars())

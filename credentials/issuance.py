@@ -1,0 +1,211 @@
+"""Issuing OpenBadgeCredentials, and revoking, suspending and listing them.
+
+A credential is built from the achievement, signed with the issuer's active key (Data Integrity
+``eddsa-rdfc-2022``, or VC-JWT), given a revocation status entry (and a suspension one when asked
+for), stored, and delivered to the wallet of the person whose account has the recipient's email.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Organization
+from core.db import utcnow
+from core.errors import Conflict, InvalidInput, NotFound
+from core.settings import Settings
+from credentials.achievements import AchievementService, achievement_json, check_url, results_json
+from credentials.documents import issuer_profile, open_badge_credential
+from credentials.idempotency import Idempotency, fingerprint
+from credentials.issuers import IssuerService
+from credentials.models import FORMATS, IssuedCredential
+from credentials.status import StatusListService
+from credentials.vc import sign_credential
+from credentials.wallet import deliver_issued
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EVIDENCE = 20
+EVIDENCE_FIELDS = ("url", "name", "description", "narrative", "genre", "audience")
+ACTIONS = {"revoke": "revoked", "suspend": "suspended", "unsuspend": "active"}
+MAX_PAGE = 200
+
+
+@dataclass
+class IssueRequest:
+    """What one issuance needs; ``check()`` gives the field errors (empty when acceptable)."""
+
+    achievement_id: uuid.UUID | str | None
+    recipient_email: str
+    recipient_name: str | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    format: str = "ldp"
+    suspendable: bool = False
+    lang: str = "ja"
+
+    def check(self) -> list[dict[str, str]]:
+        errors = []
+        self.recipient_email = (self.recipient_email or "").strip().lower()
+        if not EMAIL.match(self.recipient_email) or len(self.recipient_email) > 320:
+            errors.append({"field": "recipient_email", "message": "Enter a valid email address."})
+        if self.recipient_name is not None and len(self.recipient_name) > 200:
+            errors.append({"field": "recipient_name", "message": "At most 200 characters."})
+        try:
+            self.achievement_id = uuid.UUID(str(self.achievement_id))
+        except ValueError:
+            errors.append({"field": "achievement_id", "message": "Give the id of one of your achievements."})
+        if self.format not in FORMATS:
+            errors.append({"field": "format", "message": "Format must be 'ldp' or 'jwt'."})
+        if self.lang not in ("ja", "en"):
+            errors.append({"field": "lang", "message": "Language must be 'ja' or 'en'."})
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            errors.append({"field": "valid_until", "message": "validUntil must be after validFrom."})
+        errors.extend(_evidence_errors(self.evidence))
+        return errors
+
+    def fingerprint(self) -> str:
+        return fingerprint(asdict(self))
+
+
+def _evidence_errors(evidence: list[dict[str, Any]]) -> list[dict[str, str]]:
+    if not isinstance(evidence, list) or len(evidence) > MAX_EVIDENCE:
+        return [{"field": "evidence", "message": f"Give a list of at most {MAX_EVIDENCE} evidence items."}]
+    errors = []
+    for i, item in enumerate(evidence):
+        if not isinstance(item, dict) or not any(item.get(k) for k in EVIDENCE_FIELDS):
+            errors.append({"field": f"evidence[{i}]", "message": "Give at least a url, name or narrative."})
+            continue
+        try:
+            check_url(item.get("url"), "url")
+        except InvalidInput:
+            errors.append({"field": f"evidence[{i}].url", "message": "Use an http(s) URL."})
+    return errors
+
+
+class IssuanceService:
+    """Issuance and credential state on one session (the caller commits)."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+        self.issuers = IssuerService(session, settings)
+        self.status = StatusListService(session, settings)
+
+    async def issue_once(self, org_id: uuid.UUID, request: IssueRequest, idempotency_key: str) -> IssuedCredential:
+        """Issue, unless a request with this key already did: then return that credential."""
+        _raise_errors(request.check())
+        idempotency = Idempotency(self.session)
+        request_hash = request.fingerprint()
+        earlier = await idempotency.replay(org_id, idempotency_key, request_hash, "credential")
+        if earlier is not None:
+            return await self.get(org_id, earlier)
+        credential = await self.issue(org_id, request)
+        await idempotency.remember(org_id, idempotency_key, request_hash, "credential", credential.id)
+        return credential
+
+    async def issue(self, org_id: uuid.UUID, request: IssueRequest, *, batch_id: uuid.UUID | None = None,
+                    batch_line: int | None = None) -> IssuedCredential:
+        """Issue one credential now."""
+        _raise_errors(request.check())
+        achievement = await AchievementService(self.session, self.settings).get(org_id, request.achievement_id)
+        org = await self.session.get(Organization, org_id)
+        issuer = await self.issuers.for_org(org_id)
+        key, method = await self.issuers.signing_key(issuer)
+        credential_id = uuid.uuid4()
+        valid_from = request.valid_from or utcnow()
+        row = IssuedCredential(
+            id=credential_id, org_id=org_id, issuer_id=issuer.id, achievement_id=achievement.id,
+            recipient_email=request.recipient_email, recipient_name=request.recipient_name, format=request.format,
+            document={}, verification_method=method, valid_from=valid_from, valid_until=request.valid_until,
+            batch_id=batch_id, batch_line=batch_line,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        purposes = ["revocation", "suspension"] if request.suspendable else ["revocation"]
+        entries = [await self.status.allocate(issuer, credential_id, p) for p in purposes]
+        unsigned = open_badge_credential(
+            credential_id=f"urn:uuid:{credential_id}",
+            issuer=issuer_profile(did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en,
+                                  url=org.url),
+            achievement=achievement_json(achievement, self.settings, request.lang),
+            results=results_json(achievement, self.settings), recipient_email=request.recipient_email,
+            recipient_name=request.recipient_name, valid_from=valid_from, valid_until=request.valid_until,
+            evidence=request.evidence, status=entries[0] if len(entries) == 1 else entries,
+        )
+        if request.format == "jwt":
+            row.jwt = sign_credential(unsigned, key, verification_method=method, suite="vc-jwt")
+            row.document = unsigned
+        else:
+            row.document = sign_credential(unsigned, key, verification_method=method)
+        await self.session.flush()
+        await deliver_issued(self.session, self.settings, row)
+        return row
+
+    async def get(self, org_id: uuid.UUID, credential_id: uuid.UUID) -> IssuedCredential:
+        credential = await self.session.get(IssuedCredential, credential_id)
+        if credential is None or credential.org_id != org_id:
+            raise NotFound("No such credential in this organization.")
+        return credential
+
+    async def list(self, org_id: uuid.UUID, *, achievement_id: uuid.UUID | None = None, state: str | None = None,
+                   recipient_email: str | None = None, batch_id: uuid.UUID | None = None, limit: int = 50,
+                   offset: int = 0) -> tuple[list[IssuedCredential], int]:
+        """A page of the organization's credentials (newest first) and the total that match."""
+        conditions = [IssuedCredential.org_id == org_id]
+        if achievement_id:
+            conditions.append(IssuedCredential.achievement_id == achievement_id)
+        if state:
+            conditions.append(IssuedCredential.state == state)
+        if recipient_email:
+            conditions.append(IssuedCredential.recipient_email == recipient_email.strip().lower())
+        if batch_id:
+            conditions.append(IssuedCredential.batch_id == batch_id)
+        total = (await self.session.execute(
+            select(func.count()).select_from(IssuedCredential).where(*conditions))).scalar_one()
+        rows = await self.session.execute(
+            select(IssuedCredential).where(*conditions)
+            .order_by(IssuedCredential.created_at.desc(), IssuedCredential.id)
+            .limit(max(1, min(limit, MAX_PAGE))).offset(max(0, offset)))
+        return list(rows.scalars()), total
+
+    async def change_state(self, org_id: uuid.UUID, credential_id: uuid.UUID, action: str,
+                           reason: str | None) -> IssuedCredential:
+        """Revoke (final), suspend or unsuspend; the status list is re-signed in the same transaction."""
+        credential = await self.get(org_id, credential_id)
+        target = ACTIONS.get(action)
+        if target is None:
+            raise InvalidInput("Action must be revoke, suspend or unsuspend.", field="action")
+        if credential.state == "revoked":
+            raise Conflict("This credential is revoked; that cannot be undone.")
+        if action != "revoke" and not _has_suspension(credential):
+            raise Conflict("This credential was issued without a suspension entry; it can only be revoked.")
+        if action == "unsuspend" and credential.state != "suspended":
+            raise Conflict("This credential is not suspended.")
+        credential.state, credential.state_reason = target, (reason or None)
+        credential.state_changed_at = utcnow()
+        await self.session.flush()
+        await self.status.refresh_for(credential)
+        return credential
+
+
+def _raise_errors(errors: list[dict[str, str]]) -> None:
+    if errors:
+        raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
+
+
+def _has_suspension(credential: IssuedCredential) -> bool:
+    status = credential.document.get("credentialStatus")
+    entries = status if isinstance(status, list) else [status]
+    return any(isinstance(e, dict) and e.get("statusPurpose") == "suspension" for e in entries)
+
+
+def credential_token_or_document(credential: IssuedCredential) -> str | dict:
+    """What the holder receives: the VC-JWT, or the signed JSON-LD credential."""
+    return credential.jwt if credential.format == "jwt" and credential.jwt else credential.document

@@ -1,0 +1,236 @@
+"""Running batch issuance jobs, durably.
+
+All job state lives in our tables (``issuance_batch``, ``batch_row``); the job function
+:func:`run_batch` issues each pending line in its own transaction, the credential and the line's new
+state committed together, and ``issued_credential`` has a unique (batch, line) constraint. A job
+stopped at any point (crash, deploy, cancel) leaves every line either issued or pending, so running
+it again - on the same or on another process - finishes the batch without duplicates.
+
+Dispatch:
+
+* **PostgreSQL**: SAQ's ``PostgresQueue`` (tables in the ``skillpass_jobs`` schema). The web app runs
+  an in-process SAQ worker; ``skillpass credentials worker`` starts more worker processes, which
+  share the queue. Lines are claimed with ``FOR UPDATE SKIP LOCKED``.
+* **SQLite** (embedded default): the same job function runs as an asyncio task inside the app.
+
+Either way, unfinished batches are resumed when the app (or a worker) starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from core.db import utcnow
+from core.errors import DomainError, InvalidInput
+from core.settings import Settings
+from credentials.batches import request_of
+from credentials.issuance import IssuanceService
+from credentials.models import BatchRow, IssuanceBatch, IssuedCredential
+
+log = logging.getLogger("skillpass.credentials.jobs")
+SAQ_SCHEMA = "skillpass_jobs"
+SAQ_QUEUE = "credentials"
+JOB_NAME = "run_batch"
+
+
+async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID, *,
+                    max_rows: int | None = None) -> int:
+    """Issue the batch's pending lines (at most ``max_rows``); returns how many lines were handled."""
+    maker = async_sessionmaker(engine, expire_on_commit=False)
+    async with maker() as session, session.begin():
+        batch = await session.get(IssuanceBatch, batch_id)
+        if batch is None or batch.state == "done":
+            return 0
+        batch.state, batch.started_at = "running", batch.started_at or utcnow()
+    handled = 0
+    while max_rows is None or handled < max_rows:
+        if not await _issue_next_line(maker, settings, batch_id):
+            break
+        handled += 1
+    await _finish_if_complete(maker, batch_id)
+    return handled
+
+
+async def _issue_next_line(maker: async_sessionmaker, settings: Settings, batch_id: uuid.UUID) -> bool:
+    """Claim one pending line and issue it, all in one transaction; False when none is left."""
+    async with maker() as session, session.begin():
+        row = (await session.execute(
+            select(BatchRow).where(BatchRow.batch_id == batch_id, BatchRow.state == "pending")
+            .order_by(BatchRow.line).limit(1).with_for_update(skip_locked=True))).scalar_one_or_none()
+        if row is None:
+            return False
+        batch = await session.get(IssuanceBatch, batch_id)
+        try:
+            async with session.begin_nested():
+                credential = await IssuanceService(session, settings).issue(
+                    batch.org_id, request_of(row.data, batch), batch_id=batch_id, batch_line=row.line)
+            row.state, row.credential_id = "issued", credential.id
+        except IntegrityError:  # another worker issued this line first
+            existing = (await session.execute(select(IssuedCredential.id).where(
+                IssuedCredential.batch_id == batch_id, IssuedCredential.batch_line == row.line))).scalar()
+            row.state, row.credential_id = ("issued", existing) if existing else ("failed", None)
+            if existing is None:
+                row.errors = [{"field": "(row)", "message": "Could not be issued (conflict); submit it again."}]
+        except DomainError as exc:
+            row.state, row.errors = "failed", _errors_of(exc)
+        except Exception:  # a failed line never stops the rest of the batch
+            log.exception("batch %s line %s could not be issued", batch_id, row.line)
+            row.state, row.errors = "failed", [{"field": "(row)", "message": "Internal error while issuing."}]
+        row.updated_at = utcnow()
+    return True
+
+
+def _errors_of(exc: DomainError) -> list[dict[str, str]]:
+    if isinstance(exc, InvalidInput) and exc.errors:
+        return exc.errors
+    return [{"field": exc.field or "(row)", "message": exc.detail}]
+
+
+async def _finish_if_complete(maker: async_sessionmaker, batch_id: uuid.UUID) -> None:
+    async with maker() as session, session.begin():
+        pending = (await session.execute(select(BatchRow.id).where(
+            BatchRow.batch_id == batch_id, BatchRow.state == "pending").limit(1))).first()
+        if pending is None:
+            await session.execute(update(IssuanceBatch).where(
+                IssuanceBatch.id == batch_id, IssuanceBatch.state != "done").values(state="done", finished_at=utcnow()))
+
+
+async def unfinished_batches(engine: AsyncEngine) -> list[uuid.UUID]:
+    maker = async_sessionmaker(engine, expire_on_commit=False)
+    async with maker() as session:
+        rows = await session.execute(select(IssuanceBatch.id).where(IssuanceBatch.state != "done")
+                                     .order_by(IssuanceBatch.created_at))
+        return list(rows.scalars())
+
+
+class BatchRunner(Protocol):
+    async def start(self) -> None: ...
+    async def submit(self, batch_id: uuid.UUID) -> None: ...
+    async def stop(self) -> None: ...
+
+
+class InlineRunner:
+    """Runs jobs as asyncio tasks of this process (SQLite); one task per batch."""
+
+    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.tasks: dict[uuid.UUID, asyncio.Task] = {}
+
+    async def start(self) -> None:
+        for batch_id in await unfinished_batches(self.engine):
+            await self.submit(batch_id)
+
+    async def submit(self, batch_id: uuid.UUID) -> None:
+        task = self.tasks.get(batch_id)
+        if task is not None and not task.done():
+            return
+        self.tasks[batch_id] = asyncio.create_task(self._run(batch_id), name=f"batch-{batch_id}")
+
+    async def _run(self, batch_id: uuid.UUID) -> None:
+        try:
+            await run_batch(self.engine, self.settings, batch_id)
+        except Exception:
+            log.exception("batch %s stopped; it resumes on the next start", batch_id)
+
+    async def stop(self) -> None:
+        tasks = [t for t in self.tasks.values() if not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.tasks.clear()
+
+    async def wait(self) -> None:
+        """Wait for the running jobs (tests, CLI)."""
+        await asyncio.gather(*[t for t in self.tasks.values() if not t.done()], return_exceptions=True)
+
+
+def psycopg_url(settings: Settings) -> str:
+    return settings.async_database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def _ensure_schema(url: str) -> None:
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{SAQ_SCHEMA}"')
+
+
+async def make_queue(settings: Settings) -> Any:
+    """SAQ's PostgreSQL queue; its tables live in their own schema, out of the app's migrations."""
+    from psycopg_pool import AsyncConnectionPool
+    from saq.queue.postgres import PostgresQueue
+
+    url = psycopg_url(settings)
+    await _ensure_schema(url)
+    pool = AsyncConnectionPool(url, open=False, min_size=1, max_size=4, check=AsyncConnectionPool.check_connection,
+                               kwargs={"autocommit": True, "options": f"-c search_path={SAQ_SCHEMA}"})
+    return PostgresQueue(pool=pool, name=SAQ_QUEUE, manage_pool_lifecycle=True)
+
+
+async def run_batch_job(ctx: dict[str, Any], *, batch_id: str) -> int:
+    """The SAQ job: run the batch with the worker's engine and settings."""
+    return await run_batch(ctx["engine"], ctx["settings"], uuid.UUID(batch_id))
+
+
+def make_worker(queue: Any, engine: AsyncEngine, settings: Settings, *, concurrency: int = 2,
+                handle_signals: bool = False) -> Any:
+    from saq import Worker
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["engine"], ctx["settings"] = engine, settings
+
+    worker = Worker(queue, functions=[(JOB_NAME, run_batch_job)], concurrency=concurrency, startup=startup,
+                    timers={"sweep": 30})
+    if not handle_signals:  # inside the web app the server owns SIGINT/SIGTERM
+        worker.SIGNALS = []
+    return worker
+
+
+async def enqueue(queue: Any, batch_id: uuid.UUID) -> None:
+    # No fixed job key: a duplicate job is harmless (lines are claimed), a lost one is not.
+    await queue.enqueue(JOB_NAME, batch_id=str(batch_id), timeout=0, retries=3)
+
+
+class SaqRunner:
+    """Dispatches jobs through SAQ on PostgreSQL, with an optional worker inside this process."""
+
+    def __init__(self, engine: AsyncEngine, settings: Settings, *, in_process_worker: bool = True) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.in_process_worker = in_process_worker
+        self.queue: Any = None
+        self.worker: Any = None
+        self.worker_task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self.queue = await make_queue(self.settings)
+        await self.queue.connect()
+        if self.in_process_worker:
+            self.worker = make_worker(self.queue, self.engine, self.settings)
+            self.worker_task = asyncio.create_task(self.worker.start(), name="saq-worker")
+        for batch_id in await unfinished_batches(self.engine):
+            await self.submit(batch_id)
+
+    async def submit(self, batch_id: uuid.UUID) -> None:
+        await enqueue(self.queue, batch_id)
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop()
+        if self.worker_task is not None:
+            await asyncio.gather(self.worker_task, return_exceptions=True)
+        if self.queue is not None:
+            await self.queue.disconnect()
+
+
+def make_runner(engine: AsyncEngine, settings: Settings) -> BatchRunner:
+    """SAQ on PostgreSQL, in-process tasks on SQLite."""
+    return InlineRunner(engine, settings) if settings.is_sqlite else SaqRunner(engine, settings)

@@ -1,0 +1,161 @@
+"""Request and response bodies of the credentials API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AlignmentIn(BaseModel):
+    skill_id: str = Field(description="DSS ver.2.0 skill item id, e.g. v2-data-engineering")
+    level: str = Field(description="Proficiency level the badge attests: a, b, c or d")
+
+
+class AchievementCreate(BaseModel):
+    name_ja: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    description_ja: str = Field(min_length=1, max_length=5000)
+    description_en: str = Field(min_length=1, max_length=5000)
+    criteria_ja: str = Field(min_length=1, max_length=5000, description="How the badge is earned (narrative)")
+    criteria_en: str = Field(min_length=1, max_length=5000)
+    criteria_url: str | None = None
+    image: str | None = Field(None, description="http(s) URL or data:image/...;base64 URI")
+    achievement_type: str | None = Field(None, description="OB 3.0 achievementType (default Badge)")
+    alignments: list[AlignmentIn] = Field(min_length=1, max_length=20)
+
+
+class AchievementRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    name_ja: str
+    name_en: str
+    description_ja: str
+    description_en: str
+    criteria_ja: str
+    criteria_en: str
+    criteria_url: str | None
+    image: str | None
+    achievement_type: str
+    alignments: list[dict[str, str]]
+    created_at: datetime
+
+
+class EvidenceIn(BaseModel):
+    url: str | None = None
+    name: str | None = Field(None, max_length=500)
+    description: str | None = Field(None, max_length=5000)
+    narrative: str | None = Field(None, max_length=5000)
+    genre: str | None = Field(None, max_length=200)
+    audience: str | None = Field(None, max_length=200)
+
+
+class IssueIn(BaseModel):
+    achievement_id: uuid.UUID
+    recipient_email: str = Field(max_length=320)
+    recipient_name: str | None = Field(None, max_length=200)
+    valid_from: datetime | None = Field(None, description="default: now")
+    valid_until: datetime | None = None
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    format: Literal["ldp", "jwt"] = Field("ldp", description="ldp: Data Integrity eddsa-rdfc-2022; jwt: VC-JWT")
+    suspendable: bool = Field(False, description="add a suspension status entry (beyond the OB 3.0 schema)")
+    lang: Literal["ja", "en"] = "ja"
+
+
+class CredentialRead(BaseModel):
+    id: uuid.UUID
+    achievement_id: uuid.UUID
+    recipient_email: str
+    recipient_name: str | None
+    format: str
+    state: str
+    state_reason: str | None
+    valid_from: datetime
+    valid_until: datetime | None
+    batch_id: uuid.UUID | None
+    batch_line: int | None
+    created_at: datetime
+    credential: dict[str, Any] | str = Field(description="the signed credential, or the VC-JWT")
+
+
+class CredentialPage(BaseModel):
+    items: list[CredentialRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class StateChange(BaseModel):
+    reason: str | None = Field(None, max_length=500)
+
+
+class BatchIn(BaseModel):
+    achievement_id: uuid.UUID | None = Field(None, description="default achievement of rows that name none")
+    format: Literal["ldp", "jwt"] = "ldp"
+    suspendable: bool = False
+    lang: Literal["ja", "en"] = "ja"
+    recipients: list[Any] = Field(description="objects: recipient_email, recipient_name, achievement_id, "
+                                  "valid_from, valid_until, evidence (at most 10,000)")
+
+
+class BatchRowRead(BaseModel):
+    line: int
+    state: str
+    recipient_email: str | None
+    errors: list[dict[str, str]] | None
+    credential_id: uuid.UUID | None
+
+
+class BatchRead(BaseModel):
+    id: uuid.UUID
+    state: str
+    format: str
+    total: int
+    pending: int
+    issued: int
+    failed: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    rows: list[BatchRowRead] = Field(default_factory=list)
+
+
+class IssuerRead(BaseModel):
+    id: uuid.UUID
+    slug: str
+    did: str
+    did_method: str
+    did_document_url: str
+    active_verification_method: str
+    keys: list[dict[str, Any]]
+
+
+class IssuerUpdate(BaseModel):
+    did_method: Literal["key", "web"]
+
+
+class HeldRead(BaseModel):
+    id: uuid.UUID
+    source: str
+    format: str
+    title: str
+    issuer_name: str
+    verified: bool
+    verified_at: datetime | None
+    created_at: datetime
+    credential_id: uuid.UUID | None
+    skills: list[dict[str, Any]] = Field(default_factory=list, description="DSS skill items and levels")
+
+
+class HeldDetail(HeldRead):
+    document: dict[str, Any]
+    jwt: str | None
+    verification: dict[str, Any] | None
+
+
+class ImportIn(BaseModel):
+    credential: dict[str, Any] | str = Field(description="a credential (JSON-LD object) or a VC-JWT")

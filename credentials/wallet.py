@@ -1,0 +1,205 @@
+"""The learner's wallet: credentials issued here to their email, and credentials they import.
+
+Each held credential keeps its document (or VC-JWT) and the last verification result. The skill
+profile reads ``document`` through ``credentials.alignments.dss_alignments``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Person
+from core.db import utcnow
+from core.errors import InvalidInput, NotFound
+from core.settings import Settings
+from credentials.models import HeldCredential, IssuedCredential
+from credentials.vc import VerificationResult
+from credentials.vc.errors import VcError
+from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
+from credentials.vc.verifier import MAX_BYTES
+from credentials.verification import verify_document
+
+UNREADABLE = {"malformed_input", "not_a_credential", "too_large", "too_deep", "malformed_jwt", "invalid_date"}
+
+
+def content_hash(raw: dict | str) -> str:
+    text = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):  # a language map or a Profile
+        value = value.get("name") or value.get("ja") or value.get("en") or next(iter(value.values()), "")
+    return str(value or "")[:500]
+
+
+def describe(document: dict) -> tuple[str, str]:
+    """(title, issuer name) of a credential, for lists."""
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    title = document.get("name") or (achievement.get("name") if isinstance(achievement, dict) else "")
+    issuer = document.get("issuer")
+    issuer_name = issuer.get("name") or issuer.get("id") if isinstance(issuer, dict) else issuer
+    return _text(title), _text(issuer_name)
+
+
+def parse_held(raw: Any) -> tuple[dict, str | None]:
+    """(credential document, VC-JWT or None) from JSON text/bytes, a dict or a compact JWS; InvalidInput otherwise."""
+    if isinstance(raw, (bytes, bytearray)):
+        if len(raw) > MAX_BYTES:
+            raise InvalidInput(f"The credential is larger than {MAX_BYTES} bytes.", field="credential")
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("The file is not UTF-8 text (JSON or a VC-JWT).", field="credential") from None
+    if isinstance(raw, str):
+        text = raw.strip()
+        if len(text) > MAX_BYTES:
+            raise InvalidInput(f"The credential is larger than {MAX_BYTES} bytes.", field="credential")
+        if not looks_like_jwt(text):
+            try:
+                raw = json.loads(text)
+            except ValueError:
+                raise InvalidInput("Give a credential as JSON or as a VC-JWT.", field="credential") from None
+        if isinstance(raw, str) and looks_like_jwt(raw.strip()):
+            return _from_jwt(raw.strip())
+    if not isinstance(raw, dict):
+        raise InvalidInput("Give one credential (a JSON object or a VC-JWT).", field="credential")
+    _check_credential(raw)
+    return raw, None
+
+
+def _from_jwt(token: str) -> tuple[dict, str]:
+    try:
+        kind, document = jwt_document(parse_jwt(token)[1])
+    except VcError as exc:
+        raise InvalidInput(f"The VC-JWT cannot be read: {exc}", field="credential") from None
+    if kind != "credential":
+        raise InvalidInput("Import credentials one at a time, not a presentation.", field="credential")
+    _check_credential(document)
+    return document, token
+
+
+def _check_credential(document: dict) -> None:
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "VerifiablePresentation" in types:
+        raise InvalidInput("Import credentials one at a time, not a presentation.", field="credential")
+    if "VerifiableCredential" not in types:
+        raise InvalidInput("This is not a verifiable credential (type VerifiableCredential).", field="credential")
+
+
+def _result_dict(result: VerificationResult) -> dict[str, Any]:
+    out = result.to_dict()
+    out.pop("document", None)
+    return out
+
+
+async def _verified(session: AsyncSession, settings: Settings, held: HeldCredential, *,
+                    at: datetime | None = None, documents: dict | None = None) -> HeldCredential:
+    result = await verify_document(session, settings, held.jwt or held.document, at=at, documents=documents)
+    held.verified, held.verification, held.verified_at = result.verified, _result_dict(result), utcnow()
+    held.updated_at = held.verified_at
+    return held
+
+
+async def deliver_issued(session: AsyncSession, settings: Settings | None,
+                         credential: IssuedCredential) -> HeldCredential | None:
+    """Put a just-issued credential into the wallet of the account with the recipient's email, if any."""
+    person = (await session.execute(
+        select(Person).where(Person.email == credential.recipient_email))).scalar_one_or_none()
+    if person is None:
+        return None
+    return await _hold_issued(session, settings, person.id, credential)
+
+
+async def _hold_issued(session: AsyncSession, settings: Settings | None, person_id: uuid.UUID,
+                       credential: IssuedCredential) -> HeldCredential:
+    raw = credential.jwt if credential.format == "jwt" and credential.jwt else credential.document
+    title, issuer_name = describe(credential.document)
+    held = HeldCredential(person_id=person_id, source="issued", credential_id=credential.id,
+                          format=credential.format, document=credential.document, jwt=credential.jwt,
+                          content_hash=content_hash(raw), title=title, issuer_name=issuer_name)
+    session.add(held)
+    await session.flush()
+    if settings is not None:
+        await _verified(session, settings, held)
+        await session.flush()
+    return held
+
+
+async def claim_for_person(session: AsyncSession, person: Person,
+                           settings: Settings | None = None) -> list[HeldCredential]:
+    """Move credentials issued to the person's email before they had an account into their wallet.
+
+    Call it after sign-up (idempotent). With ``settings`` each claimed credential is verified at once;
+    without, it is stored unverified until ``WalletService.reverify``.
+    """
+    held_ids = select(HeldCredential.credential_id).where(HeldCredential.person_id == person.id,
+                                                          HeldCredential.credential_id.is_not(None))
+    rows = await session.execute(
+        select(IssuedCredential).where(IssuedCredential.recipient_email == person.email.strip().lower(),
+                                       IssuedCredential.id.not_in(held_ids))
+        .order_by(IssuedCredential.created_at))
+    return [await _hold_issued(session, settings, person.id, c) for c in rows.scalars()]
+
+
+class WalletService:
+    """A person's held credentials on one session (the caller commits)."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+
+    async def list_for_person(self, person_id: uuid.UUID) -> list[HeldCredential]:
+        rows = await self.session.execute(
+            select(HeldCredential).where(HeldCredential.person_id == person_id)
+            .order_by(HeldCredential.created_at.desc(), HeldCredential.id))
+        return list(rows.scalars())
+
+    async def get(self, person_id: uuid.UUID, held_id: uuid.UUID) -> HeldCredential:
+        held = await self.session.get(HeldCredential, held_id)
+        if held is None or held.person_id != person_id:
+            raise NotFound("No such credential in your wallet.")
+        return held
+
+    async def import_document(self, person_id: uuid.UUID, raw: Any, *,
+                              documents: dict[str, Any] | None = None) -> HeldCredential:
+        """Verify and keep a credential from elsewhere (JSON-LD or VC-JWT); importing it again refreshes it."""
+        document, token = parse_held(raw)
+        digest = content_hash(token or document)
+        existing = (await self.session.execute(select(HeldCredential).where(
+            HeldCredential.person_id == person_id, HeldCredential.content_hash == digest))).scalar_one_or_none()
+        title, issuer_name = describe(document)
+        held = existing or HeldCredential(person_id=person_id, source="imported", format="jwt" if token else "ldp",
+                                          document=document, jwt=token, content_hash=digest, title=title,
+                                          issuer_name=issuer_name)
+        await _verified(self.session, self.settings, held, documents=documents)
+        unreadable = [c for c in (held.verification or {}).get("checks", [])
+                      if c["check"] == "format" and c["code"] in UNREADABLE]
+        if unreadable:
+            raise InvalidInput(f"The credential cannot be read: {unreadable[0]['message']}", field="credential")
+        if existing is None:
+            self.session.add(held)
+        await self.session.flush()
+        return held
+
+    async def reverify(self, person_id: uuid.UUID, held_id: uuid.UUID, *, at: datetime | None = None,
+                       documents: dict[str, Any] | None = None) -> HeldCredential:
+        """Verify again now (revocation, expiry and keys may have changed) and store the result."""
+        held = await _verified(self.session, self.settings, await self.get(person_id, held_id), at=at,
+                               documents=documents)
+        await self.session.flush()
+        return held
+
+    async def delete(self, person_id: uuid.UUID, held_id: uuid.UUID) -> None:
+        await self.session.delete(await self.get(person_id, held_id))
+        await self.session.flush()

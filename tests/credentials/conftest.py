@@ -1,0 +1,63 @@
+"""Fixtures of the credentials tests: a provider with an API key, achievements, and the test settings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.service import AccountService
+from credentials.deps import stop_jobs
+from tests.conftest import create_api_key, create_org, csrf_headers, sign_up
+
+SKILL = "v2-data-engineering"
+ACHIEVEMENT = {
+    "name_ja": "データエンジニアリング基礎", "name_en": "Data Engineering Foundations",
+    "description_ja": "データ基盤の設計と運用の基礎を修了しました。",
+    "description_en": "Completed the foundations of designing and running data platforms.",
+    "criteria_ja": "全12回の講義と最終課題に合格すること。", "criteria_en": "Pass all 12 sessions and the final project.",
+    "image": "https://example.jp/badges/data-eng.png",
+    "alignments": [{"skill_id": SKILL, "level": "b"}, {"skill_id": "v2-machine-learning", "level": "c"}],
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _stop_batch_runner(app):
+    """The batch runner starts with the first batch request; stop it when the session ends."""
+    yield
+    await stop_jobs(app)
+
+
+async def new_provider(client, slug: str = "tda") -> dict[str, Any]:
+    """A provider organization (its admin stays signed in) with an API key."""
+    await sign_up(client, f"admin@{slug}.example.jp")
+    org = await create_org(client, "provider", slug)
+    key = await create_api_key(client, org["id"])
+    headers = {"x-api-key": key, **await csrf_headers(client)}  # the admin's cookies stay in this client
+    return {"id": org["id"], "slug": slug, "key": key, "headers": headers,
+            "base": f"/api/v1/orgs/{org['id']}"}
+
+
+async def new_achievement(client, provider: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    response = await client.post(f"{provider['base']}/achievements", headers=provider["headers"],
+                                 json={**ACHIEVEMENT, **changes})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def issue(client, provider: dict[str, Any], achievement_id: str, email: str = "learner@example.jp",
+                key: str | None = None, **changes: Any):
+    headers = {**provider["headers"], "Idempotency-Key": key or str(uuid.uuid4())}
+    return await client.post(f"{provider['base']}/credentials", headers=headers,
+                             json={"achievement_id": achievement_id, "recipient_email": email, **changes})
+
+
+async def provider_in_db(db: AsyncSession, slug: str = "db-provider"):
+    org = await AccountService(db).create_org("provider", slug, f"{slug} 株式会社", slug, admin_id=None)
+    await db.commit()
+    return org
+
+
+__all__ = ["csrf_headers", "new_provider", "new_achievement", "issue", "provider_in_db", "ACHIEVEMENT", "SKILL"]
