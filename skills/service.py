@@ -1,0 +1,124 @@
+"""The learner's skill profile: import evidence, recompute, read the profile, its history and gaps.
+
+Every change of evidence ends in :meth:`ProfileService.recompute`, which applies the pure aggregation
+rule (``skills.profile``), keeps a snapshot when the result changed and tells subscribers
+(``skills.events``) once the transaction commits. The caller (request or job) commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.service import AccountService
+from core.errors import NotFound
+from core.settings import Settings
+from skills import events
+from skills.assessment import Gap, GroupSummary, category_summaries, gap_to_role
+from skills.models import ExamResult, ProfileSnapshot, SelfAssessment, SkillEvidence
+from skills.profile import EvidencePiece, Profile, compute_profile
+from skills.sources import badges, credentials, exams, records, self_assessment
+from skills.sources.records import ImportReport
+from taxonomies.dss import get_taxonomy
+
+
+def piece_of(row: SkillEvidence) -> EvidencePiece:
+    return EvidencePiece(str(row.id), row.source, str(row.source_id), row.skill_id, row.level, row.weight,
+                         row.label, row.observed_on)
+
+
+class ProfileService:
+    """Evidence and profile of one person at a time, on one session (the caller commits)."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+
+    async def evidence(self, person_id: uuid.UUID) -> list[EvidencePiece]:
+        rows = await self.session.execute(select(SkillEvidence).where(SkillEvidence.person_id == person_id))
+        return [piece_of(row) for row in rows.scalars()]
+
+    async def latest_snapshot(self, person_id: uuid.UUID) -> ProfileSnapshot | None:
+        rows = await self.session.execute(
+            select(ProfileSnapshot).where(ProfileSnapshot.person_id == person_id)
+            .order_by(ProfileSnapshot.created_at.desc()).limit(1))
+        return rows.scalar_one_or_none()
+
+    async def recompute(self, person_id: uuid.UUID, reason: str) -> Profile:
+        """Apply the rule to all evidence; keep a snapshot (and notify) when the profile changed."""
+        await self.session.flush()
+        profile = compute_profile(await self.evidence(person_id))
+        latest = await self.latest_snapshot(person_id)
+        summary = profile.summary()
+        if latest is None or latest.items != summary:
+            self.session.add(ProfileSnapshot(person_id=person_id, reason=reason, items=summary,
+                                             evidence_count=profile.evidence_count))
+            events.changed_on_commit(self.session, person_id)
+        return profile
+
+    async def profile(self, person_id: uuid.UUID) -> tuple[Profile, datetime | None]:
+        """The current profile (wallet credentials synced first) and when it last changed."""
+        if await credentials.sync_wallet(self.session, self.settings, person_id):
+            profile = await self.recompute(person_id, "wallet")
+            await self.session.flush()
+        else:
+            profile = compute_profile(await self.evidence(person_id))
+        latest = await self.latest_snapshot(person_id)
+        return profile, latest.created_at if latest else None
+
+    async def history(self, person_id: uuid.UUID) -> list[ProfileSnapshot]:
+        rows = await self.session.execute(select(ProfileSnapshot).where(ProfileSnapshot.person_id == person_id)
+                                          .order_by(ProfileSnapshot.created_at))
+        return list(rows.scalars())
+
+    async def summaries(self, person_id: uuid.UUID) -> dict[str, list[GroupSummary]]:
+        profile, _ = await self.profile(person_id)
+        return category_summaries(profile, get_taxonomy())
+
+    async def gap(self, person_id: uuid.UUID, role_id: str) -> Gap:
+        tx = get_taxonomy()
+        try:
+            role = tx.role(role_id)
+        except KeyError:
+            raise NotFound(f"No DSS role {role_id!r}.", field="role") from None
+        profile, _ = await self.profile(person_id)
+        return gap_to_role(profile, role, tx)
+
+    async def import_records(self, person_id: uuid.UUID, data: bytes, filename: str) -> ImportReport:
+        report = await records.import_records(self.session, person_id, data, filename)
+        await self.recompute(person_id, "records")
+        return report
+
+    async def delete_record(self, person_id: uuid.UUID, record_id: uuid.UUID) -> None:
+        await records.delete_record(self.session, person_id, record_id)
+        await self.recompute(person_id, "records")
+
+    async def add_exam_result(self, person_id: uuid.UUID, exam: str, taken_on: date, passed: bool,
+                              score: float | None) -> ExamResult:
+        result = await exams.add_exam_result(self.session, person_id, exam, taken_on, passed, score)
+        await self.recompute(person_id, "exam")
+        return result
+
+    async def delete_exam_result(self, person_id: uuid.UUID, result_id: uuid.UUID) -> None:
+        await exams.delete_exam_result(self.session, person_id, result_id)
+        await self.recompute(person_id, "exam")
+
+    async def set_self_level(self, person_id: uuid.UUID, skill_id: str, level: str | None) -> SelfAssessment | None:
+        row = await self_assessment.set_self_level(self.session, person_id, skill_id, level)
+        await self.recompute(person_id, "self_assessment")
+        return row
+
+    async def import_badge(self, person_id: uuid.UUID, data: bytes, media_type: str, *,
+                           assertion: dict | None = None, badge_class: dict | None = None) -> badges.BadgeImport:
+        person = await AccountService(self.session).get_person(person_id)
+        row = await badges.import_badge(self.session, person_id, person.email, data, media_type,
+                                        assertion=assertion, badge_class=badge_class)
+        await self.recompute(person_id, "ob2_badge")
+        return row
+
+    async def delete_badge(self, person_id: uuid.UUID, badge_id: uuid.UUID) -> None:
+        await badges.delete_badge(self.session, person_id, badge_id)
+        await self.recompute(person_id, "ob2_badge")

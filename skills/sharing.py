@@ -1,0 +1,171 @@
+"""Share links: the learner picks credentials and profile parts, an expiry, and can revoke at any time.
+
+The token (256 random bits) is shown once; only its SHA-256 is stored. Opening a link logs who (if
+signed in) and when. Unknown or revoked links answer 404, expired ones 410.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.service import AccountService
+from core.db import utcnow
+from core.errors import InvalidInput, NotFound
+from core.settings import Settings
+from credentials.wallet import WalletService
+from skills.assessment import category_summaries, gap_to_role
+from skills.consent import check_parts, learner_settings
+from skills.errors import LinkGone
+from skills.models import ShareAccess, ShareLink
+from skills.present import gap_view, profile_view, summaries_view
+from skills.profile import Profile
+from skills.service import ProfileService
+from taxonomies.dss import get_taxonomy
+
+SHARE_PARTS = ("skills", "self_declared", "evidence", "categories", "gap", "target_role", "prefecture",
+               "display_name")
+DEFAULT_DAYS = 30
+MAX_DAYS = 365
+SHARED_PATH = "/api/v1/shared/{token}"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who opened a link, as far as the request tells."""
+
+    person_id: uuid.UUID | None = None
+    name: str = ""
+    client: str = ""
+    user_agent: str = ""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_expiry(expires_at: datetime | None) -> datetime:
+    now = utcnow()
+    if expires_at is None:
+        return now + timedelta(days=DEFAULT_DAYS)
+    if expires_at.tzinfo is None:
+        raise InvalidInput("give expires_at with a time zone (e.g. 2026-12-31T00:00:00+09:00)", field="expires_at")
+    if expires_at <= now:
+        raise InvalidInput("expires_at must be in the future", field="expires_at")
+    if expires_at > now + timedelta(days=MAX_DAYS):
+        raise InvalidInput(f"a link can last at most {MAX_DAYS} days", field="expires_at")
+    return expires_at
+
+
+async def held_credentials(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> dict[str, Any]:
+    return {str(h.id): h for h in await WalletService(session, settings).list_for_person(person_id)}
+
+
+async def create_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *, label: str,
+                      parts: list[str], credential_ids: list[uuid.UUID], expires_at: datetime | None) -> tuple[ShareLink, str]:
+    """A new link and its token (shown once)."""
+    parts = check_parts(parts, SHARE_PARTS, "parts")
+    wallet = await held_credentials(session, settings, person_id)
+    chosen = sorted({str(c) for c in credential_ids})
+    unknown = [c for c in chosen if c not in wallet]
+    if unknown:
+        raise InvalidInput(f"not in your wallet: {', '.join(unknown)}", field="credential_ids")
+    if not parts and not chosen:
+        raise InvalidInput("choose at least one profile part or credential to share", field="parts")
+    token = secrets.token_urlsafe(32)
+    link = ShareLink(person_id=person_id, token_hash=token_hash(token), label=label.strip()[:200], parts=parts,
+                     credential_ids=chosen, expires_at=check_expiry(expires_at))
+    session.add(link)
+    await session.flush()
+    return link, token
+
+
+async def list_links(session: AsyncSession, person_id: uuid.UUID) -> list[tuple[ShareLink, int]]:
+    """The person's links, newest first, with how often each was opened."""
+    opened = (select(ShareAccess.link_id, func.count().label("n")).group_by(ShareAccess.link_id).subquery())
+    rows = await session.execute(select(ShareLink, func.coalesce(opened.c.n, 0))
+                                 .outerjoin(opened, opened.c.link_id == ShareLink.id)
+                                 .where(ShareLink.person_id == person_id).order_by(ShareLink.created_at.desc()))
+    return list(rows.tuples())
+
+
+async def own_link(session: AsyncSession, person_id: uuid.UUID, link_id: uuid.UUID) -> ShareLink:
+    link = await session.get(ShareLink, link_id)
+    if link is None or link.person_id != person_id:
+        raise NotFound("No such share link.")
+    return link
+
+
+async def link_with_log(session: AsyncSession, person_id: uuid.UUID,
+                        link_id: uuid.UUID) -> tuple[ShareLink, list[ShareAccess]]:
+    """One of the person's links and its access log, newest first."""
+    link = await own_link(session, person_id, link_id)
+    rows = await session.execute(select(ShareAccess).where(ShareAccess.link_id == link_id)
+                                 .order_by(ShareAccess.opened_at.desc()))
+    return link, list(rows.scalars())
+
+
+async def revoke_link(session: AsyncSession, person_id: uuid.UUID, link_id: uuid.UUID) -> ShareLink:
+    """Stop a link at once (revoking twice keeps the first time)."""
+    link = await own_link(session, person_id, link_id)
+    link.revoked_at = link.revoked_at or utcnow()
+    return link
+
+
+async def open_link(session: AsyncSession, settings: Settings, token: str, viewer: Viewer) -> dict[str, Any]:
+    """What the link shares, after logging the access."""
+    link = (await session.execute(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))).scalar()
+    if link is None or link.revoked_at is not None:
+        raise NotFound("This link does not exist or was withdrawn.")
+    if link.expires_at <= utcnow():
+        raise LinkGone("This link has expired.")
+    session.add(ShareAccess(link_id=link.id, viewer_person_id=viewer.person_id, viewer_name=viewer.name[:200],
+                            client=viewer.client[:100], user_agent=viewer.user_agent[:300]))
+    return await shared_view(session, settings, link)
+
+
+async def shared_view(session: AsyncSession, settings: Settings, link: ShareLink) -> dict[str, Any]:
+    parts, owner = set(link.parts), link.person_id
+    view: dict[str, Any] = {"label": link.label, "parts": list(link.parts),
+                            "expires_at": link.expires_at.isoformat()}
+    consent = await learner_settings(session, owner)
+    if "display_name" in parts:
+        view["display_name"] = (await AccountService(session).get_person(owner)).display_name
+    if "prefecture" in parts:
+        view["prefecture"] = consent.prefecture
+    if "target_role" in parts:
+        view["target_role"] = consent.target_role
+    if parts & {"skills", "categories", "gap"}:
+        profile, updated_at = await ProfileService(session, settings).profile(owner)
+        if "self_declared" not in parts:
+            profile = without_self_declared(profile)
+        if "skills" in parts:
+            view["profile"] = profile_view(profile, updated_at, with_evidence="evidence" in parts)
+        if "categories" in parts:
+            view["categories"] = summaries_view(category_summaries(profile, get_taxonomy()))
+        if "gap" in parts and consent.target_role:
+            view["gap"] = gap_view(gap_to_role(profile, get_taxonomy().role(consent.target_role), get_taxonomy()))
+    if link.credential_ids:
+        wallet = await held_credentials(session, settings, owner)
+        view["credentials"] = [credential_view(wallet[c]) for c in link.credential_ids if c in wallet]
+    return view
+
+
+def credential_view(held: Any) -> dict[str, Any]:
+    """A shared wallet credential: what it is, whether it verified, and the document to check it."""
+    return {"id": str(held.id), "title": held.title, "issuer_name": held.issuer_name, "verified": held.verified,
+            "format": held.format, "document": held.jwt or held.document}
+
+
+def without_self_declared(profile: Profile) -> Profile:
+    """The profile with self-declared items and self-assessment pieces left out."""
+    items = {skill_id: replace(item, evidence=tuple(p for p in item.evidence if p.tier != "self_declared"))
+             for skill_id, item in profile.items.items() if item.status != "self_declared"}
+    return Profile(items=items, evidence_count=sum(len(i.evidence) for i in items.values()))
