@@ -136,7 +136,7 @@ def rank_roles(confidences: dict[str, float], hits: dict[str, float],
     tx = get_taxonomy()
     guesses = []
     for role_id, need in needs.items():
-        similarity = max(float(vector @ need) / (norm * (np.linalg.norm(need) or 1.0)), 0.0)
+        similarity = max(float(vector @ need / (norm * (np.linalg.norm(need) or 1.0))), 0.0)
         role = tx.role(role_id)
         guesses.append(RoleGuess(role.id, role.name_ja, role.name_en,
                                  round(similarity + TITLE_BONUS * hits.get(role_id, 0.0), 4)))
