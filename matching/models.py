@@ -1,0 +1,63 @@
+"""Tables of the matching domain: the course catalog (providers' courses aligned to DSS items) and
+employers' job postings with their DSS requirements.
+
+``alignments`` and ``requirements`` are JSON lists of ``{"skill_id": ..., "level": ...}``: small, always
+read whole, and validated against the taxonomy by the services before they are stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.db import created_at_field, datetime_field, id_field
+
+COURSE_MODES = ("online", "offline", "hybrid")
+POSTING_STATUSES = ("draft", "published", "closed")
+
+
+class Course(SQLModel, table=True):
+    """A provider's course in the catalog; ``key`` is the provider's own stable reference."""
+
+    __tablename__ = "course"
+    __table_args__ = (UniqueConstraint("provider_org_id", "key", name="uq_course_provider_key"),)
+
+    id: uuid.UUID = id_field()
+    provider_org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=80)
+    title_ja: str = Field(max_length=300)
+    title_en: str = Field(max_length=300)
+    hours: float
+    price_jpy: int = 0
+    language: str = Field(default="ja", max_length=5)
+    mode: str = Field(default="online", max_length=10)
+    url: str | None = Field(default=None, max_length=500)
+    achievement_id: uuid.UUID | None = Field(default=None, foreign_key="achievement.id", ondelete="SET NULL")
+    alignments: list = Field(default_factory=list, sa_type=JSON, nullable=False)
+    created_at: datetime = created_at_field()
+    updated_at: datetime | None = datetime_field()
+
+
+class JobPosting(SQLModel, table=True):
+    """An employer's job posting: the pasted description, the DSS role it is closest to and the
+    skill requirements the employer confirmed. Only ``published`` postings are matched and counted."""
+
+    __tablename__ = "job_posting"
+
+    id: uuid.UUID = id_field()
+    org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=Text)
+    lang: str = Field(default="ja", max_length=5)
+    prefecture: str | None = Field(default=None, max_length=5)
+    role_id: str | None = Field(default=None, max_length=80)
+    version: str = Field(default="2.0", max_length=5)
+    requirements: list = Field(default_factory=list, sa_type=JSON, nullable=False)
+    status: str = Field(default="draft", max_length=20, index=True)
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()
+    updated_at: datetime | None = datetime_field()
+    published_at: datetime | None = datetime_field(index=True)
