@@ -8,6 +8,7 @@ which profile parts employers may see; and the consented view the matching domai
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,8 +101,10 @@ def consented_skills(items: dict[str, dict], parts: list[str]) -> dict[str, tupl
             if item["status"] != "self_declared" or "self_declared" in parts}
 
 
-async def discoverable_profiles(session: AsyncSession) -> list[ProfileRow]:
-    """Every active person who opted in to employer search, with only the fields they consented to."""
+async def discoverable_profiles(session: AsyncSession, *,
+                                person_ids: Iterable[uuid.UUID] | None = None) -> list[ProfileRow]:
+    """Every active person who opted in to employer search (or those of ``person_ids`` who did), with only
+    the fields they consented to, ordered by person id."""
     latest = (select(ProfileSnapshot.person_id, func.max(ProfileSnapshot.created_at).label("at"))
               .group_by(ProfileSnapshot.person_id).subquery())
     query = (select(LearnerSettings, Person.display_name, ProfileSnapshot)
@@ -111,6 +114,8 @@ async def discoverable_profiles(session: AsyncSession) -> list[ProfileRow]:
                                               ProfileSnapshot.created_at == latest.c.at))
              .where(LearnerSettings.discoverable.is_(True), Person.is_active.is_(True))
              .order_by(LearnerSettings.person_id))
+    if person_ids is not None:
+        query = query.where(LearnerSettings.person_id.in_(list(person_ids)))
     rows: dict[uuid.UUID, ProfileRow] = {}
     for settings, name, snapshot in (await session.execute(query)).tuples():
         if settings.person_id in rows:  # two snapshots with the same timestamp

@@ -170,6 +170,8 @@ async def test_discoverable_profiles_has_only_opted_in_people_and_consented_fiel
     assert rows[emily].display_name == "Emily" and rows[emily].prefecture is None
     assert rows[emily].skills["v2-marketing"] == ("b", "self_declared", 0.2)
     assert rows[emily].target_role == "cs-engineer"
+    some = await discoverable_profiles(db, person_ids=[emily, uuid.uuid4()])
+    assert [row.person_id for row in some] == [emily]
 
 
 async def test_subscribers_hear_of_recomputes_and_consent_changes_after_commit(client) -> None:
