@@ -43,6 +43,7 @@ from skills.sources import badges, exams, records, self_assessment
 from skills.uploads import json_field, read_upload
 
 JSON_TYPES = ("application/json", "application/ld+json")
+TEMPLATE_NAME = "learning-records-template.csv"
 Profiles = NamedDependency[ProfileService]
 DbSession = NamedDependency[AsyncSession]
 AppSettings = NamedDependency[Settings]
@@ -74,8 +75,10 @@ async def badge_input(request: Request) -> dict[str, Any]:
             raise InvalidInput("send {\"assertion\": ..., \"badge_class\": ...}", field="assertion",
                                errors=[{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
                                        for e in exc.errors()]) from None
-        text = body.assertion if isinstance(body.assertion, str) else json.dumps(body.assertion, ensure_ascii=False)
-        return {"data": text.encode("utf-8"), "media_type": "application/json", "badge_class": body.badge_class}
+        raw = body.assertion
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+        return {"data": text.encode("utf-8"), "media_type": "application/json",
+                "badge_class": body.badge_class}
     upload = await read_upload(request)
     return {"data": upload.data, "media_type": upload.media_type or request.content_type[0],
             "assertion": json_field(upload, "assertion"), "badge_class": json_field(upload, "badge_class")}
@@ -121,7 +124,7 @@ class RecordsController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
     async def upload_records(self, request: Request, profiles: Profiles) -> dict[str, Any]:
-        """Import a CSV/JSONL file (multipart field ``file`` or raw body): good rows in, a report per bad row."""
+        """Import a CSV/JSONL file (multipart ``file`` or raw body): good rows in, a report per bad row."""
         upload = await read_upload(request)
         report = await profiles.import_records(me(request), upload.data, upload.filename)
         return report.as_dict()
@@ -130,7 +133,7 @@ class RecordsController(Controller):
     async def template(self) -> Response[bytes]:
         """The template CSV (UTF-8 with BOM so spreadsheet programs read the Japanese text)."""
         return Response(b"\xef\xbb\xbf" + TEMPLATE_CSV.read_bytes(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="learning-records-template.csv"'})
+                        headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_NAME}"'})
 
     @get("/{record_id:uuid}", **access.signed_in())
     async def get_record(self, request: Request, record_id: ItemId, db_session: DbSession) -> RecordRead:
@@ -184,7 +187,8 @@ class SelfAssessmentController(Controller):
         return [SelfAssessmentRead.model_validate(r) for r in rows]
 
     @put("/", **access.signed_in())
-    async def set_level(self, request: Request, data: JSONBody[SelfLevel], profiles: Profiles) -> dict[str, Any]:
+    async def set_level(self, request: Request, data: JSONBody[SelfLevel],
+                        profiles: Profiles) -> dict[str, Any]:
         """Set (or, with level null, clear) the person's own level on a skill item; always self-declared."""
         row = await profiles.set_self_level(me(request), data.skill_id, data.level)
         return {"skill_id": data.skill_id, "level": row.level if row else None, "status": "self_declared"}
@@ -228,10 +232,12 @@ class SettingsController(Controller):
         return SettingsRead.model_validate(await consent.learner_settings(db_session, me(request)))
 
     @patch("/settings", **access.signed_in())
-    async def update_settings(self, request: Request, data: JSONBody[SettingsUpdate], db_session: DbSession) -> SettingsRead:
+    async def update_settings(self, request: Request, data: JSONBody[SettingsUpdate],
+                              db_session: DbSession) -> SettingsRead:
         """Change the fields sent: discoverable, prefecture, target_role, employer_parts."""
         changes = data.model_dump(exclude_unset=True)
-        return SettingsRead.model_validate(await consent.update_learner_settings(db_session, me(request), changes))
+        settings = await consent.update_learner_settings(db_session, me(request), changes)
+        return SettingsRead.model_validate(settings)
 
     @get("/export", **access.signed_in())
     async def export_data(self, request: Request, db_session: DbSession) -> Response[dict]:
@@ -259,8 +265,9 @@ class ShareLinksController(Controller):
     async def create_link(self, request: Request, data: JSONBody[ShareLinkCreate], db_session: DbSession,
                           settings: AppSettings) -> ShareLinkCreated:
         """Create a link sharing chosen credentials and profile parts; the token is shown only here."""
-        link, token = await sharing.create_link(db_session, settings, me(request), label=data.label, parts=data.parts,
-                                                credential_ids=data.credential_ids, expires_at=data.expires_at)
+        link, token = await sharing.create_link(
+            db_session, settings, me(request), label=data.label, parts=data.parts,
+            credential_ids=data.credential_ids, expires_at=data.expires_at)
         return ShareLinkCreated(**ShareLinkRead.model_validate(link).model_dump(), token=token,
                                 path=sharing.SHARED_PATH.format(token=token))
 

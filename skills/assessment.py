@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from skills.profile import STATUSES, Profile
 from taxonomies.dss import LEVELS, Role, Taxonomy, level_rank
 from taxonomies.dss.profiles import ESTIMATE_LABEL_EN, ESTIMATE_LABEL_JA
-
-from skills.profile import STATUSES, Profile
 
 PROFILE_VERSION = "2.0"
 GAP_RESULTS = ("met", "partly_met", "missing")

@@ -44,7 +44,8 @@ class ProfileRow:
 def check_parts(parts: list[str], allowed: tuple[str, ...], field: str) -> list[str]:
     unknown = sorted(set(parts) - set(allowed))
     if unknown:
-        raise InvalidInput(f"unknown parts {', '.join(unknown)}; choose from {', '.join(allowed)}", field=field)
+        raise InvalidInput(f"unknown parts {', '.join(unknown)}; choose from {', '.join(allowed)}",
+                           field=field)
     return [p for p in allowed if p in parts]
 
 
@@ -62,7 +63,8 @@ def check_prefecture(value: str | None) -> str | None:
         return None
     code = prefecture_code(value)
     if code is None:
-        raise InvalidInput(f"unknown prefecture {value!r}; use JP-01 .. JP-47 or its name", field="prefecture")
+        raise InvalidInput(f"unknown prefecture {value!r}; use JP-01 .. JP-47 or its name",
+                           field="prefecture")
     return code
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.models import Organization, Person
 from core.settings import get_settings
 from skills import consent
-from skills.service import ProfileService
 from skills.models import LearnerSettings
+from skills.service import ProfileService
 from skills.sources import exams, records, self_assessment
 
 # email -> records, exam (id, date, passed, score), self-assessments, settings (None: never opted in)
@@ -26,8 +26,8 @@ DEMO_LEARNERS: dict[str, dict] = {
              "2024-11-20", "pass", "beginner"),
             ("Docker and Kubernetes basics", "Containers, images, pods and deployments", "Coursera", 20,
              "2025-02-11", "85", "intermediate"),
-            ("Git and GitHub for teams", "Branches, pull requests and code review", "Udemy", 5, "2025-03-01", "",
-             "beginner"),
+            ("Git and GitHub for teams", "Branches, pull requests and code review", "Udemy", 5, "2025-03-01",
+             "", "beginner"),
         ],
         "exam": ("fe", "2024-10-20", True, 720.0),
         "self": {"v2-backend": "b", "v2-software-design": "c"},
@@ -45,17 +45,18 @@ DEMO_LEARNERS: dict[str, dict] = {
         ],
         "exam": ("ap", "2024-10-20", True, 650.0),
         "self": {"v2-machine-learning": "b", "v2-data-ai-understanding": "b"},
-        "settings": {"discoverable": True, "prefecture": "JP-27", "target_role": "ds-data-science-professional",
+        "settings": {"discoverable": True, "prefecture": "JP-27",
+                     "target_role": "ds-data-science-professional",
                      "employer_parts": ["skills", "self_declared", "prefecture", "target_role"]},
     },
     "emily@demo.skillpass.jp": {
         "records": [
-            ("UX Design Fundamentals", "User interviews, personas and journey maps", "Coursera", 18, "2024-09-12",
-             "91", "beginner"),
-            ("Prototyping with Figma", "Wireframes, components and usability testing", "Udemy", 8, "2024-12-01",
-             "", "intermediate"),
-            ("Product Management Essentials", "Roadmaps, discovery and prioritisation", "edX", 12, "2025-02-20",
-             "pass", "beginner"),
+            ("UX Design Fundamentals", "User interviews, personas and journey maps", "Coursera", 18,
+             "2024-09-12", "91", "beginner"),
+            ("Prototyping with Figma", "Wireframes, components and usability testing", "Udemy", 8,
+             "2024-12-01", "", "intermediate"),
+            ("Product Management Essentials", "Roadmaps, discovery and prioritisation", "edX", 12,
+             "2025-02-20", "pass", "beginner"),
         ],
         "exam": ("ip", "2024-07-05", True, 820.0),
         "self": {"v2-customer-user-understanding": "c", "v2-design-production": "b"},
@@ -79,7 +80,8 @@ FIELDS = ("title", "description", "provider", "hours", "completion_date", "score
 
 
 def records_jsonl(rows: list[tuple]) -> bytes:
-    return "".join(json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+    lines = (json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in rows)
+    return "".join(lines).encode("utf-8")
 
 
 async def load_learner(profiles: ProfileService, person: Person, spec: dict) -> None:

@@ -15,7 +15,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Any
 from xml.etree import ElementTree
 
@@ -171,14 +171,14 @@ def _text(obj: Any, key: str) -> str:
 def parse_time(value: Any) -> datetime | None:
     """An OB 2.0 DateTime (ISO 8601, or the legacy Unix timestamp) in UTC; None when unreadable."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
     if not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def recipient_check(recipient: Any, email: str) -> str:
@@ -227,7 +227,7 @@ def read_badge(data: bytes, media_type: str, email: str, *, assertion: dict[str,
     if recipient == "mismatch":
         raise BadgeError("the badge was awarded to a different email address than this account's",
                          field="recipient")
-    return _checked(assertion, klass, klass_origin, recipient, form, now or datetime.now(timezone.utc))
+    return _checked(assertion, klass, klass_origin, recipient, form, now or datetime.now(UTC))
 
 
 def _checked(assertion: dict[str, Any], klass: dict[str, Any] | None, klass_origin: str, recipient: str,

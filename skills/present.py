@@ -39,7 +39,8 @@ def item_view(item: ProfileItem, *, with_evidence: bool) -> dict[str, Any]:
     return view
 
 
-def profile_view(profile: Profile, updated_at: datetime | None, *, with_evidence: bool = True) -> dict[str, Any]:
+def profile_view(profile: Profile, updated_at: datetime | None, *,
+                 with_evidence: bool = True) -> dict[str, Any]:
     """Items in taxonomy order, with or without their evidence."""
     order = {s.id: i for i, s in enumerate(get_taxonomy().skill_items(PROFILE_VERSION))}
     items = sorted(profile.items.values(), key=lambda i: (order.get(i.skill_id, len(order)), i.skill_id))
@@ -52,7 +53,8 @@ def profile_view(profile: Profile, updated_at: datetime | None, *, with_evidence
 
 
 def summaries_view(summaries: dict[str, list[GroupSummary]]) -> dict[str, Any]:
-    return {"version": PROFILE_VERSION, **{kind: [asdict(g) for g in groups] for kind, groups in summaries.items()}}
+    groups = {kind: [asdict(g) for g in found] for kind, found in summaries.items()}
+    return {"version": PROFILE_VERSION, **groups}
 
 
 def gap_view(gap: Gap) -> dict[str, Any]:

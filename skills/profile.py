@@ -87,7 +87,8 @@ def _one_per_source(pieces: list[EvidencePiece]) -> list[EvidencePiece]:
         if key not in best or _strength(piece) > _strength(best[key]):
             best[key] = piece
     tiers = {tier: i for i, tier in enumerate(STATUSES)}
-    return sorted(best.values(), key=lambda p: (tiers[p.tier], -level_rank(p.level), -p.weight, p.label, p.id))
+    return sorted(best.values(),
+                  key=lambda p: (tiers[p.tier], -level_rank(p.level), -p.weight, p.label, p.id))
 
 
 def combine_weights(weights: Iterable[float]) -> float:
@@ -115,8 +116,8 @@ def compute_item(skill_id: str, pieces: list[EvidencePiece]) -> ProfileItem:
                            combine_weights(p.weight for p in kept), levels, tuple(kept))
     level = next((lv for lv in LEVELS if support(counting, lv) >= MIN_SUPPORT), LEVELS[-1])
     verified = "verified" in levels and level_rank(levels["verified"]) >= level_rank(level)
-    return ProfileItem(skill_id, level, "verified" if verified else "evidenced", support(counting, level), levels,
-                       tuple(kept))
+    status = "verified" if verified else "evidenced"
+    return ProfileItem(skill_id, level, status, support(counting, level), levels, tuple(kept))
 
 
 def compute_profile(evidence: Iterable[EvidencePiece]) -> Profile:

@@ -18,7 +18,7 @@ from core.errors import NotFound
 from core.settings import Settings
 from skills import events
 from skills.assessment import Gap, GroupSummary, category_summaries, gap_to_role
-from skills.models import ExamResult, ProfileSnapshot, SelfAssessment, SkillEvidence
+from skills.models import BadgeImport, ExamResult, ProfileSnapshot, SelfAssessment, SkillEvidence
 from skills.profile import EvidencePiece, Profile, compute_profile
 from skills.sources import badges, credentials, exams, records, self_assessment
 from skills.sources.records import ImportReport
@@ -70,8 +70,9 @@ class ProfileService:
         return profile, latest.created_at if latest else None
 
     async def history(self, person_id: uuid.UUID) -> list[ProfileSnapshot]:
-        rows = await self.session.execute(select(ProfileSnapshot).where(ProfileSnapshot.person_id == person_id)
-                                          .order_by(ProfileSnapshot.created_at))
+        rows = await self.session.execute(
+            select(ProfileSnapshot).where(ProfileSnapshot.person_id == person_id)
+            .order_by(ProfileSnapshot.created_at))
         return list(rows.scalars())
 
     async def summaries(self, person_id: uuid.UUID) -> dict[str, list[GroupSummary]]:
@@ -106,13 +107,14 @@ class ProfileService:
         await exams.delete_exam_result(self.session, person_id, result_id)
         await self.recompute(person_id, "exam")
 
-    async def set_self_level(self, person_id: uuid.UUID, skill_id: str, level: str | None) -> SelfAssessment | None:
+    async def set_self_level(self, person_id: uuid.UUID, skill_id: str,
+                             level: str | None) -> SelfAssessment | None:
         row = await self_assessment.set_self_level(self.session, person_id, skill_id, level)
         await self.recompute(person_id, "self_assessment")
         return row
 
     async def import_badge(self, person_id: uuid.UUID, data: bytes, media_type: str, *,
-                           assertion: dict | None = None, badge_class: dict | None = None) -> badges.BadgeImport:
+                           assertion: dict | None = None, badge_class: dict | None = None) -> BadgeImport:
         person = await AccountService(self.session).get_person(person_id)
         row = await badges.import_badge(self.session, person_id, person.email, data, media_type,
                                         assertion=assertion, badge_class=badge_class)

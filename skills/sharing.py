@@ -56,7 +56,8 @@ def check_expiry(expires_at: datetime | None) -> datetime:
     if expires_at is None:
         return now + timedelta(days=DEFAULT_DAYS)
     if expires_at.tzinfo is None:
-        raise InvalidInput("give expires_at with a time zone (e.g. 2026-12-31T00:00:00+09:00)", field="expires_at")
+        raise InvalidInput("give expires_at with a time zone (e.g. 2026-12-31T00:00:00+09:00)",
+                           field="expires_at")
     if expires_at <= now:
         raise InvalidInput("expires_at must be in the future", field="expires_at")
     if expires_at > now + timedelta(days=MAX_DAYS):
@@ -69,7 +70,8 @@ async def held_credentials(session: AsyncSession, settings: Settings, person_id:
 
 
 async def create_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *, label: str,
-                      parts: list[str], credential_ids: list[uuid.UUID], expires_at: datetime | None) -> tuple[ShareLink, str]:
+                      parts: list[str], credential_ids: list[uuid.UUID],
+                      expires_at: datetime | None) -> tuple[ShareLink, str]:
     """A new link and its token (shown once)."""
     parts = check_parts(parts, SHARE_PARTS, "parts")
     wallet = await held_credentials(session, settings, person_id)
@@ -80,8 +82,8 @@ async def create_link(session: AsyncSession, settings: Settings, person_id: uuid
     if not parts and not chosen:
         raise InvalidInput("choose at least one profile part or credential to share", field="parts")
     token = secrets.token_urlsafe(32)
-    link = ShareLink(person_id=person_id, token_hash=token_hash(token), label=label.strip()[:200], parts=parts,
-                     credential_ids=chosen, expires_at=check_expiry(expires_at))
+    link = ShareLink(person_id=person_id, token_hash=token_hash(token), label=label.strip()[:200],
+                     parts=parts, credential_ids=chosen, expires_at=check_expiry(expires_at))
     session.add(link)
     await session.flush()
     return link, token
@@ -90,9 +92,9 @@ async def create_link(session: AsyncSession, settings: Settings, person_id: uuid
 async def list_links(session: AsyncSession, person_id: uuid.UUID) -> list[tuple[ShareLink, int]]:
     """The person's links, newest first, with how often each was opened."""
     opened = (select(ShareAccess.link_id, func.count().label("n")).group_by(ShareAccess.link_id).subquery())
-    rows = await session.execute(select(ShareLink, func.coalesce(opened.c.n, 0))
-                                 .outerjoin(opened, opened.c.link_id == ShareLink.id)
-                                 .where(ShareLink.person_id == person_id).order_by(ShareLink.created_at.desc()))
+    rows = await session.execute(
+        select(ShareLink, func.coalesce(opened.c.n, 0)).outerjoin(opened, opened.c.link_id == ShareLink.id)
+        .where(ShareLink.person_id == person_id).order_by(ShareLink.created_at.desc()))
     return list(rows.tuples())
 
 
@@ -121,7 +123,8 @@ async def revoke_link(session: AsyncSession, person_id: uuid.UUID, link_id: uuid
 
 async def open_link(session: AsyncSession, settings: Settings, token: str, viewer: Viewer) -> dict[str, Any]:
     """What the link shares, after logging the access."""
-    link = (await session.execute(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))).scalar()
+    found = await session.execute(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
+    link = found.scalar_one_or_none()
     if link is None or link.revoked_at is not None:
         raise NotFound("This link does not exist or was withdrawn.")
     if link.expires_at <= utcnow():
@@ -151,7 +154,8 @@ async def shared_view(session: AsyncSession, settings: Settings, link: ShareLink
         if "categories" in parts:
             view["categories"] = summaries_view(category_summaries(profile, get_taxonomy()))
         if "gap" in parts and consent.target_role:
-            view["gap"] = gap_view(gap_to_role(profile, get_taxonomy().role(consent.target_role), get_taxonomy()))
+            tx = get_taxonomy()
+            view["gap"] = gap_view(gap_to_role(profile, tx.role(consent.target_role), tx))
     if link.credential_ids:
         wallet = await held_credentials(session, settings, owner)
         view["credentials"] = [credential_view(wallet[c]) for c in link.credential_ids if c in wallet]
@@ -160,8 +164,8 @@ async def shared_view(session: AsyncSession, settings: Settings, link: ShareLink
 
 def credential_view(held: Any) -> dict[str, Any]:
     """A shared wallet credential: what it is, whether it verified, and the document to check it."""
-    return {"id": str(held.id), "title": held.title, "issuer_name": held.issuer_name, "verified": held.verified,
-            "format": held.format, "document": held.jwt or held.document}
+    return {"id": str(held.id), "title": held.title, "issuer_name": held.issuer_name,
+            "verified": held.verified, "format": held.format, "document": held.jwt or held.document}
 
 
 def without_self_declared(profile: Profile) -> Profile:

@@ -50,7 +50,8 @@ def timings_ms(fn, runs: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pieces", type=int, nargs="+", default=[100, 500, 2000])
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
@@ -60,11 +61,12 @@ def main() -> None:
     for n in args.pieces:
         evidence = make_evidence(n)
         profile = compute_profile(evidence)
-        compute = timings_ms(lambda: compute_profile(evidence), args.runs)
-        view = timings_ms(lambda: profile_view(profile, None), args.runs)
+        compute = timings_ms(lambda e=evidence: compute_profile(e), args.runs)
+        view = timings_ms(lambda p=profile: profile_view(p, None), args.runs)
         medians[n] = statistics.median(compute)
         p95 = statistics.quantiles(compute, n=20)[-1]
-        print(f"  {n:>5} pieces -> {len(profile.items):>2} items: compute_profile median {medians[n]:6.2f} ms "
+        print(f"  {n:>5} pieces -> {len(profile.items):>2} items: "
+              f"compute_profile median {medians[n]:6.2f} ms "
               f"(p95 {p95:6.2f} ms); JSON view median {statistics.median(view):6.2f} ms")
     if 500 in medians:
         verdict = "within" if medians[500] < BUDGET_MS else "OVER"

@@ -57,8 +57,9 @@ async def import_badge(session: AsyncSession, person_id: uuid.UUID, email: str, 
                       check_level=badge.check_level, checks=badge.checks)
     session.add(row)
     await session.flush()
+    issued_on = badge.issued_on.date() if badge.issued_on else None
     await replace_evidence(session, person_id, SOURCE, row.id, await badge_pieces(badge),
-                           badge.name or "Open Badge 2.0", badge.issued_on.date() if badge.issued_on else None)
+                           badge.name or "Open Badge 2.0", issued_on)
     return row
 
 

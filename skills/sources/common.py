@@ -1,4 +1,4 @@
-"""Helpers every evidence source uses: skill ids of the profile's DSS version, text mapping, storing pieces."""
+"""Helpers every evidence source uses: skill ids of the profile's version, text mapping, storing pieces."""
 
 from __future__ import annotations
 

@@ -86,7 +86,8 @@ async def sync_wallet(session: AsyncSession, settings: Settings, person_id: uuid
         await replace_evidence(session, person_id, SOURCE, credential.id, pieces, credential.title,
                                issued_on(credential.document))
         if done is None:
-            done = CredentialImport(person_id=person_id, held_credential_id=credential.id, digest="", method="")
+            done = CredentialImport(person_id=person_id, held_credential_id=credential.id, digest="",
+                                    method="")
             session.add(done)
         done.digest, done.method, done.name = credential.content_hash, method, credential.title[:500]
         changed = True

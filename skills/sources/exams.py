@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import Conflict, InvalidInput, NotFound
 from core.db import utcnow
+from core.errors import Conflict, InvalidInput, NotFound
 from skills.models import ExamResult
 from skills.sources.common import drop_evidence, profile_skill_ids, replace_evidence
 from taxonomies.dss import Exam, get_taxonomy
@@ -54,8 +54,9 @@ async def add_exam_result(session: AsyncSession, person_id: uuid.UUID, exam_key:
         ExamResult.person_id == person_id, ExamResult.exam_id == exam.id, ExamResult.taken_on == taken_on))
     if found.first() is not None:
         raise Conflict(f"a result for {exam.code} on {taken_on} is already recorded", field="exam")
+    raw = {"exam": exam_key, "date": taken_on.isoformat(), "passed": passed, "score": score}
     result = ExamResult(person_id=person_id, exam_id=exam.id, taken_on=taken_on, passed=passed, score=score,
-                        raw={"exam": exam_key, "date": taken_on.isoformat(), "passed": passed, "score": score})
+                        raw=raw)
     session.add(result)
     await session.flush()
     if passed:

@@ -32,7 +32,7 @@ def baked_svg(text: str) -> bytes:
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org" '
             f'width="10" height="10">'
             f'<openbadges:assertion verify="https://badges.example.org/assertions/svg-1">'
-            f'<![CDATA[{text}]]></openbadges:assertion><rect width="10" height="10"/></svg>').encode("utf-8")
+            f'<![CDATA[{text}]]></openbadges:assertion><rect width="10" height="10"/></svg>').encode()
 
 
 def hashed_identity(email: str, salt: str = "deadsea") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, update
@@ -108,14 +108,14 @@ async def test_a_revoked_link_is_404_at_once_and_an_expired_one_410(client, db) 
     await learner(client)
     await evidence_for(client)
     revoked = await create_link(client, parts=["skills"])
-    expired = await create_link(client, parts=["skills"], expires_at=(datetime.now(timezone.utc)
+    expired = await create_link(client, parts=["skills"], expires_at=(datetime.now(UTC)
                                                                       + timedelta(days=1)).isoformat())
     assert (await client.get(revoked["path"])).status_code == 200
     response = await send(client, "DELETE", f"/api/v1/me/share-links/{revoked['id']}")
     assert response.status_code == 200 and response.json()["revoked_at"]
     assert (await client.get(revoked["path"])).status_code == 404
     await db.execute(update(ShareLink).where(ShareLink.id == uuid.UUID(expired["id"]))
-                     .values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+                     .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     await db.commit()
     gone = await client.get(expired["path"])
     assert gone.status_code == 410 and gone.json()["status"] == 410
