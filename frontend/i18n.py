@@ -6,7 +6,7 @@ every key a template uses exists in both languages and that no key is defined tw
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,11 @@ from typing import Any
 import yaml
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from zoneinfo import ZoneInfo
 
 LANGS = ("ja", "en")
 CATALOG_DIR = Path(__file__).resolve().parent / "i18n"
+DISPLAY_TZ = ZoneInfo("Asia/Tokyo")
 
 
 def catalog_files() -> list[Path]:
@@ -45,13 +47,22 @@ def localized(obj: Any, field: str, lang: str) -> str:
     return get(f"{field}_{lang}") or get(f"{field}_{other}") or ""
 
 
-def fmt_date(value: date | datetime | None, lang: str) -> str:
-    if value is None:
+def fmt_date(value: date | datetime | str | None, lang: str) -> str:
+    """A date (or datetime, or ISO 8601 text) the way the language writes it."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
     locale = "ja_JP" if lang == "ja" else "en_US"
     if isinstance(value, datetime):
-        return format_datetime(value, "medium", locale=locale)
-    return format_date(value, "medium", locale=locale)
+        # stored in UTC; people here read Japan time (naive values are taken as UTC)
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return format_datetime(aware, "yyyy/MM/dd HH:mm" if lang == "ja" else "MMM d, yyyy, HH:mm 'JST'",
+                               tzinfo=DISPLAY_TZ, locale=locale)
+    return format_date(value, "long" if lang == "ja" else "medium", locale=locale)
 
 
 def fmt_number(value: float | int | None, lang: str) -> str:

@@ -11,11 +11,12 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 
 from accounts.access import principal_of
-from frontend.i18n import fmt_date, fmt_number, localized, translate
+from frontend.i18n import fmt_date, fmt_number, localized, messages, translate
+from taxonomies.dss import DEFINITIONS, get_taxonomy
 
 
 def lang_of(request: Request) -> str:
@@ -31,6 +32,12 @@ def _lang(ctx: Any) -> str:
 @pass_context
 def _t(ctx: Any, key: str, **values: Any) -> str:
     return translate(key, _lang(ctx), **values)
+
+
+@pass_context
+def _t_or(ctx: Any, key: str, fallback: str) -> str:
+    """The message for ``key`` when the catalogue has it, else ``fallback`` (e.g. a field name from data)."""
+    return translate(key, _lang(ctx)) if key in messages() else fallback
 
 
 @pass_context
@@ -54,6 +61,23 @@ def _current_lang(ctx: Any) -> str:
 
 
 @pass_context
+def _level_text(ctx: Any, level: str, kind: str = "importance") -> str:
+    """Meaning of a DSS level letter (importance for roles, proficiency for people)."""
+    definition = DEFINITIONS.get(level)
+    if definition is None:
+        return ""
+    return getattr(definition, f"{kind}_{_lang(ctx)}")
+
+
+def dss_skill(skill_id: str):
+    """A DSS skill item by id, or None (templates link alignments to skill pages)."""
+    try:
+        return get_taxonomy().skill_item(skill_id)
+    except KeyError:
+        return None
+
+
+@pass_context
 def _principal(ctx: Any):
     request = ctx.get("request")
     return principal_of(request) if request is not None else None
@@ -62,13 +86,13 @@ def _principal(ctx: Any):
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     """Register the helpers every template may use."""
     engine.engine.globals.update(
-        t=_t, loc=_loc, fmt_date=_fmt_date, fmt_number=_fmt_number, current_lang=_current_lang,
-        current_principal=_principal,
+        t=_t, t_or=_t_or, loc=_loc, fmt_date=_fmt_date, fmt_number=_fmt_number, current_lang=_current_lang,
+        current_principal=_principal, level_text=_level_text, dss_skill=dss_skill,
     )
 
 
 def page(request: Request, template: str, context: dict[str, Any] | None = None, *,
-         block: str | None = None, status_code: int = 200) -> Template:
+         block: str | None = None, status_code: int = 200, headers: dict[str, str] | None = None) -> Template:
     """Full page, or only ``block`` when htmx targets the element with the same id."""
     partial = (block is not None and request.headers.get("hx-request") == "true"
                and request.headers.get("hx-target") == block)
@@ -77,5 +101,12 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
         context=context or {},
         block_name=block if partial else None,
         status_code=status_code,
-        headers={"Vary": "HX-Request, HX-Target"},
+        headers={"Vary": "HX-Request, HX-Target", **(headers or {})},
     )
+
+
+def not_found_page(request: Request, detail_key: str = "error.404.detail") -> Template:
+    """The 404 page for an unknown id in a page URL (HTML even under paths the API shares, like /dss/)."""
+    lang = lang_of(request)
+    problem = {"status": 404, "title": translate("error.404", lang), "detail": translate(detail_key, lang)}
+    return Template(template_name="error.html", context={"problem": problem}, status_code=404)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from core.modules import optional_import
 
-PAGE_MODULES = ("home", "auth", "dss", "wallet", "credentials", "provider", "employer", "public")
+PAGE_MODULES = (
+    "home", "auth", "dss", "public", "trends", "shared", "wallet", "credentials", "records", "shares", "provider",
+    "employer",
+)
 
 
 def _collect() -> list:

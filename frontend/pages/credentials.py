@@ -1,0 +1,164 @@
+"""The learner's credentials: list, detail with checks in plain words, downloads (JSON, VC-JWT, QR),
+import (file, paste, baked badge image), verify again, remove."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+import segno
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import DomainError
+from core.settings import Settings
+from credentials.wallet import WalletService
+from frontend.baked import BakedError, baked_kind, credential_text, is_image
+from frontend.i18n import translate
+from frontend.pages import FormData, MultipartData, redirect
+from frontend.pages.wallet import SIGNED_IN, me
+from frontend.pagination import paginate
+from frontend.rendering import lang_of, not_found_page, page
+from frontend.verification import summary_of, verdict_of
+from skills import sharing
+from skills.service import ProfileService
+
+
+async def _held(request: Request, session: AsyncSession, settings: Settings, held_id: uuid.UUID):
+    try:
+        return await WalletService(session, settings).get(me(request), held_id)
+    except DomainError:
+        return None
+
+
+@get("/wallet/credentials", **SIGNED_IN)
+async def credential_list(request: Request, db_session: NamedDependency[AsyncSession],
+                          settings: NamedDependency[Settings]) -> Template:
+    """Every credential in the wallet, newest first."""
+    held = await WalletService(db_session, settings).list_for_person(me(request))
+    listed = paginate(held, request.query_params.get("page"), per_page=10, path="/wallet/credentials")
+    return page(request, "credentials/list.html", {"credentials": listed}, block="credential_list")
+
+
+@get("/wallet/credentials/{held_id:uuid}", **SIGNED_IN)
+async def credential_detail(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                            settings: NamedDependency[Settings]) -> Template:
+    """What the credential says, whether it verified (each check in plain words), downloads."""
+    held = await _held(request, db_session, settings, held_id)
+    if held is None:
+        return not_found_page(request)
+    return page(request, "credentials/detail.html", _detail_context(request, held), block="credential_checks")
+
+
+def _detail_context(request: Request, held, **extra) -> dict:
+    lang = lang_of(request)
+    return {"held": held, "summary": summary_of(held.document, lang), "verdict": verdict_of(held.verification, lang),
+            **extra}
+
+
+@post("/wallet/credentials/{held_id:uuid}/verify", **SIGNED_IN)
+async def credential_reverify(request: Request, held_id: FromPath[uuid.UUID],
+                              db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Template:
+    """Verify again now (revocation, expiry and keys may have changed)."""
+    held = await WalletService(db_session, settings).reverify(me(request), held_id)
+    await ProfileService(db_session, settings).profile(me(request))  # the profile follows the new verdict
+    return page(request, "credentials/detail.html", _detail_context(request, held, rechecked=True),
+                block="credential_checks")
+
+
+@get("/wallet/credentials/{held_id:uuid}/credential.json", **SIGNED_IN)
+async def download_json(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                        settings: NamedDependency[Settings]) -> Response:
+    """The credential as a JSON-LD file."""
+    held = await WalletService(db_session, settings).get(me(request), held_id)
+    body = json.dumps(held.document, ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/ld+json",
+                    headers={"Content-Disposition": f'attachment; filename="credential-{held.id}.json"'})
+
+
+@get("/wallet/credentials/{held_id:uuid}/credential.jwt", **SIGNED_IN)
+async def download_jwt(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                       settings: NamedDependency[Settings]) -> Response:
+    """The credential as its VC-JWT (only credentials issued or imported in that form have one)."""
+    held = await WalletService(db_session, settings).get(me(request), held_id)
+    if not held.jwt:
+        return not_found_page(request, "credential.no_jwt")
+    return Response(held.jwt, media_type="application/vc+jwt",
+                    headers={"Content-Disposition": f'attachment; filename="credential-{held.id}.jwt"'})
+
+
+@post("/wallet/credentials/{held_id:uuid}/qr", **SIGNED_IN)
+async def make_qr(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                  settings: NamedDependency[Settings]) -> Template:
+    """A QR code of a new 30-day share link to this credential alone (whoever scans it can verify it)."""
+    held = await WalletService(db_session, settings).get(me(request), held_id)
+    label = translate("credential.qr.label", lang_of(request), title=held.title or "")
+    _, token = await sharing.create_link(db_session, settings, me(request), label=label, parts=[],
+                                         credential_ids=[held.id], expires_at=None)
+    url = f"{settings.base_url.rstrip('/')}/s/{token}"
+    return page(request, "credentials/detail.html", _detail_context(request, held, qr=qr_svg(url), qr_url=url),
+                block="credential_qr")
+
+
+def qr_svg(url: str) -> str:
+    """An SVG QR code (dark on light, with the quiet zone) as markup to inline in the page."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=6, border=4, xmldecl=False, svgns=True,
+                                    title="QR", dark="#000", light="#fff")
+    return out.getvalue().decode("utf-8")
+
+
+@post("/wallet/credentials/{held_id:uuid}/delete", **SIGNED_IN)
+async def credential_delete(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                            settings: NamedDependency[Settings]) -> Response:
+    """Remove a credential from the wallet (an issued credential stays valid at its issuer)."""
+    await WalletService(db_session, settings).delete(me(request), held_id)
+    await ProfileService(db_session, settings).profile(me(request))
+    return redirect(request, "/wallet/credentials")
+
+
+@get("/wallet/credentials/import", **SIGNED_IN)
+async def import_page(request: Request) -> Template:
+    """Import a credential: a file (JSON, VC-JWT, baked PNG/SVG badge) or pasted text."""
+    return page(request, "credentials/import.html", {"errors": {}, "document": ""})
+
+
+@post("/wallet/credentials/import", **SIGNED_IN)
+async def import_submit(request: Request, data: MultipartData, db_session: NamedDependency[AsyncSession],
+                        settings: NamedDependency[Settings]) -> Response:
+    """Verify and keep the credential; Open Badges 2.0 images go to the OB 2.0 importer."""
+    lang = lang_of(request)
+    upload, text = data.get("file"), str(data.get("document") or "").strip()
+    field = "document"
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            field = "file"
+            raw = await upload.read()
+            if is_image(raw, upload.content_type or "") and baked_kind(raw, upload.content_type or "") == "ob2":
+                await ProfileService(db_session, settings).import_badge(me(request), raw, upload.content_type or "")
+                return redirect(request, "/wallet/profile?imported=ob2")
+            text = credential_text(raw, upload.content_type or "")
+        if not text:
+            raise BakedError("empty")
+        held = await WalletService(db_session, settings).import_document(me(request), text)
+        await ProfileService(db_session, settings).profile(me(request))
+    except BakedError as exc:
+        return _import_error(request, field, translate(f"verify.error.{exc.code}", lang), text)
+    except DomainError as exc:  # unreadable, not a credential, already imported, too large
+        return _import_error(request, field, translate("import.error.unreadable", lang, detail=exc.detail), text)
+    return redirect(request, f"/wallet/credentials/{held.id}")
+
+
+def _import_error(request: Request, field: str, message: str, text: str) -> Template:
+    status = 200 if request.headers.get("hx-request") == "true" else 400
+    return page(request, "credentials/import.html", {"errors": {field: message}, "document": text},
+                block="import_form", status_code=status)
+
+
+handlers = [credential_list, import_page, import_submit, credential_detail, credential_reverify, download_json,
+            download_jwt, make_qr, credential_delete]

@@ -1,0 +1,56 @@
+"""What a share link shows to whoever opens it (no account needed): the chosen profile parts and
+credentials, each credential verified again as the page is opened."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts import access
+from core.errors import DomainError
+from core.settings import Settings
+from frontend.pages.public import check_one
+from frontend.pages.wallet import profile_chart
+from frontend.rendering import lang_of, page
+from skills import sharing
+from skills.api import viewer_of
+from skills.prefectures import PREFECTURES
+from taxonomies.dss import get_taxonomy
+
+# the token is in the address: keep it out of Referer headers, search engines and shared caches
+PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store"}
+
+
+@get("/s/{token:str}", **access.public(), include_in_schema=False)
+async def shared_page(request: Request, token: FromPath[str], db_session: NamedDependency[AsyncSession],
+                      settings: NamedDependency[Settings]) -> Template:
+    """The shared profile parts and credentials; a withdrawn or expired link says so."""
+    lang = lang_of(request)
+    try:
+        view = await sharing.open_link(db_session, settings, token, viewer_of(request))
+    except DomainError as exc:
+        gone = exc.status_code == 410
+        return page(request, "shared/gone.html", {"gone": gone}, status_code=410 if gone else 404, headers=PRIVATE)
+    credentials = []
+    for shared in view.get("credentials", []):
+        checked = await check_one(db_session, settings, shared["document"], lang)
+        credentials.append({**shared, **checked})
+    tx = get_taxonomy()
+    categories = [SimpleNamespace(**c) for c in view.get("categories", {}).get("categories", [])]
+    context = {
+        "view": view, "credentials": credentials, "token": token,
+        "chart": profile_chart(categories, lang) if categories else None,
+        "categories": categories,
+        "profile_items": [(tx.skill_item(i["skill_id"]), i) for i in view.get("profile", {}).get("items", [])],
+        "target_role": tx.role(view["target_role"]) if view.get("target_role") else None,
+        "prefecture": PREFECTURES.get(view.get("prefecture") or ""),
+    }
+    return page(request, "shared/view.html", context, headers=PRIVATE)
+
+
+handlers = [shared_page]

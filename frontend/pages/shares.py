@@ -1,0 +1,120 @@
+"""The learner's share links: choose credentials and profile parts and an expiry, see who opened a
+link, revoke it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db import utcnow
+from core.errors import DomainError
+from core.settings import Settings
+from credentials.wallet import WalletService
+from frontend.i18n import translate
+from frontend.pages import FormData, redirect
+from frontend.pages.wallet import SIGNED_IN, me
+from frontend.pagination import paginate
+from frontend.rendering import lang_of, not_found_page, page
+from skills import sharing
+
+EXPIRY_DAYS = (1, 7, 30, 90, 365)
+DEFAULT_PARTS = ("skills", "categories")
+
+
+def share_url(settings: Settings, token: str) -> str:
+    return f"{settings.base_url.rstrip('/')}/s/{token}"
+
+
+def link_state(link) -> str:
+    if link.revoked_at is not None:
+        return "revoked"
+    return "expired" if link.expires_at <= utcnow() else "active"
+
+
+async def _context(request: Request, session: AsyncSession, settings: Settings, **extra) -> dict:
+    person = me(request)
+    links = [(link, opened, link_state(link)) for link, opened in await sharing.list_links(session, person)]
+    listed = paginate(links, request.query_params.get("page"), per_page=10, path="/wallet/share")
+    held = await WalletService(session, settings).list_for_person(person)
+    context = {"links": listed, "held": held, "share_parts": sharing.SHARE_PARTS, "expiry_days": EXPIRY_DAYS,
+               "errors": {}, "values": {"parts": list(DEFAULT_PARTS), "credential_ids": [], "days": "30",
+                                        "label": ""}, "created": None}
+    context.update(extra)
+    return context
+
+
+@get("/wallet/share", **SIGNED_IN)
+async def share_page(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
+                     credential: FromQuery[str | None] = None) -> Template:
+    """My share links and the form for a new one (``?credential=`` preselects one credential)."""
+    context = await _context(request, db_session, settings)
+    if credential:
+        context["values"] = {**context["values"], "credential_ids": [credential], "parts": []}
+    return page(request, "shares/index.html", context, block="share_list")
+
+
+def _list(value) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+@post("/wallet/share", **SIGNED_IN)
+async def share_create(request: Request, data: FormData, db_session: NamedDependency[AsyncSession],
+                       settings: NamedDependency[Settings]) -> Template:
+    """Create a link; its address is shown once (only a hash of the token is kept)."""
+    lang = lang_of(request)
+    values = {"label": str(data.get("label") or "").strip(), "parts": _list(data.get("parts")),
+              "credential_ids": _list(data.get("credential_ids")), "days": str(data.get("days") or "30")}
+    days = int(values["days"]) if values["days"] in {str(d) for d in EXPIRY_DAYS} else 30
+    errors: dict[str, str] = {}
+    created = None
+    try:
+        ids = [uuid.UUID(c) for c in values["credential_ids"]]
+        link, token = await sharing.create_link(
+            db_session, settings, me(request), label=values["label"], parts=values["parts"], credential_ids=ids,
+            expires_at=utcnow() + timedelta(days=days))
+        created = {"link": link, "url": share_url(settings, token)}
+    except ValueError:
+        errors["credential_ids"] = translate("share.error.credentials", lang)
+    except DomainError as exc:
+        field = exc.field if exc.field in ("parts", "credential_ids", "expires_at") else "parts"
+        errors[field] = translate(f"share.error.{field}", lang)
+    context = await _context(request, db_session, settings, errors=errors, created=created,
+                             values=values if errors else None)
+    if context["values"] is None:
+        context["values"] = {"parts": list(DEFAULT_PARTS), "credential_ids": [], "days": "30", "label": ""}
+    status = 400 if errors and request.headers.get("hx-request") != "true" else 200
+    return page(request, "shares/index.html", context, block="share_panel", status_code=status)
+
+
+@get("/wallet/share/{link_id:uuid}", **SIGNED_IN)
+async def share_detail(request: Request, link_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                       settings: NamedDependency[Settings]) -> Template:
+    """One link: what it shares, until when, and each time it was opened (who, when)."""
+    try:
+        link, accesses = await sharing.link_with_log(db_session, me(request), link_id)
+    except DomainError:
+        return not_found_page(request)
+    held = {str(h.id): h for h in await WalletService(db_session, settings).list_for_person(me(request))}
+    log = paginate(accesses, request.query_params.get("page"), per_page=20, path=f"/wallet/share/{link_id}")
+    return page(request, "shares/detail.html", {
+        "link": link, "state": link_state(link), "log": log, "opened": len(accesses),
+        "credentials": [held[c] for c in link.credential_ids if c in held],
+    }, block="access_log")
+
+
+@post("/wallet/share/{link_id:uuid}/revoke", **SIGNED_IN)
+async def share_revoke(request: Request, link_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession]) -> Response:
+    """Stop the link now; anyone opening it sees that it was withdrawn."""
+    await sharing.revoke_link(db_session, me(request), link_id)
+    return redirect(request, f"/wallet/share/{link_id}?revoked=1")
+
+
+handlers = [share_page, share_create, share_detail, share_revoke]
