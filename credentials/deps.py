@@ -22,6 +22,7 @@ from credentials.status import StatusListService
 from credentials.wallet import WalletService
 
 RUNNER_KEY = "credentials_runner"
+LOOP_KEY = "credentials_runner_loop"
 ENGINE_KEY = "db_engine"  # advanced-alchemy's default engine_app_state_key
 _lock = asyncio.Lock()
 
@@ -29,23 +30,23 @@ _lock = asyncio.Lock()
 async def start_jobs(app: Litestar) -> BatchRunner:
     """Lifespan hook: start the batch runner and resume unfinished batches."""
     async with _lock:
-        runner = app.state.get(RUNNER_KEY)
-        if runner is None:
+        runner, loop = app.state.get(RUNNER_KEY), asyncio.get_running_loop()
+        if runner is None or app.state.get(LOOP_KEY) is not loop:  # a runner belongs to one event loop
             runner = make_runner(app.state[ENGINE_KEY], app.state["settings"])
             await runner.start()
-            app.state[RUNNER_KEY] = runner
+            app.state[RUNNER_KEY], app.state[LOOP_KEY] = runner, loop
         return runner
 
 
 async def stop_jobs(app: Litestar) -> None:
     """Lifespan hook: stop the runner; unfinished lines stay pending and resume on the next start."""
-    runner = app.state.pop(RUNNER_KEY, None)
-    if runner is not None:
+    runner, loop = app.state.pop(RUNNER_KEY, None), app.state.pop(LOOP_KEY, None)
+    if runner is not None and loop is asyncio.get_running_loop():
         await runner.stop()
 
 
 async def provide_runner(request: Request) -> BatchRunner:
-    return request.app.state.get(RUNNER_KEY) or await start_jobs(request.app)
+    return await start_jobs(request.app)
 
 
 async def provide_issuers(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> IssuerService:

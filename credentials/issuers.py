@@ -11,6 +11,7 @@ import uuid
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization
@@ -68,7 +69,12 @@ class IssuerService:
         org = await self.session.get(Organization, org_id)
         if org is None or org.kind != "provider":
             raise NotFound("No such training provider.")
-        return await self._create(org.slug, org_id)
+        try:
+            async with self.session.begin_nested():
+                return await self._create(org.slug, org_id)
+        except IntegrityError:  # created at the same moment by another request or worker
+            found = await self.session.execute(select(Issuer).where(Issuer.org_id == org_id))
+            return found.scalar_one()
 
     async def platform(self) -> Issuer:
         """The platform's own issuer (did:web of the platform host)."""

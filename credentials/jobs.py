@@ -21,10 +21,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from core.db import utcnow
@@ -38,6 +38,8 @@ log = logging.getLogger("skillpass.credentials.jobs")
 SAQ_SCHEMA = "skillpass_jobs"
 SAQ_QUEUE = "credentials"
 JOB_NAME = "run_batch"
+RETRIES = 5
+CONFLICT_RETRIES = 3
 
 
 async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID, *,
@@ -49,18 +51,26 @@ async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID
         if batch is None or batch.state == "done":
             return 0
         batch.state, batch.started_at = "running", batch.started_at or utcnow()
-    handled = 0
+    handled, conflicts = 0, {}
     while max_rows is None or handled < max_rows:
-        if not await _issue_next_line(maker, settings, batch_id):
+        if not await _issue_next_line(maker, settings, batch_id, conflicts):
             break
         handled += 1
     await _finish_if_complete(maker, batch_id)
     return handled
 
 
-async def _issue_next_line(maker: async_sessionmaker, settings: Settings, batch_id: uuid.UUID) -> bool:
-    """Claim one pending line and issue it, all in one transaction; False when none is left."""
+async def _issue_next_line(maker: async_sessionmaker, settings: Settings, batch_id: uuid.UUID,
+                           conflicts: dict[int, int]) -> bool:
+    """Claim one pending line and issue it, all in one transaction; False when none is left.
+
+    A unique-constraint conflict means another worker got there first: either it issued this very
+    line (then we record its credential) or it raced us on something shared, and the line is retried.
+    """
     async with maker() as session, session.begin():
+        if session.bind.dialect.name == "sqlite":
+            # Take SQLite's write lock before reading, so a concurrent commit cannot invalidate our snapshot.
+            await session.execute(update(IssuanceBatch).where(IssuanceBatch.id == batch_id).values(state="running"))
         row = (await session.execute(
             select(BatchRow).where(BatchRow.batch_id == batch_id, BatchRow.state == "pending")
             .order_by(BatchRow.line).limit(1).with_for_update(skip_locked=True))).scalar_one_or_none()
@@ -72,14 +82,18 @@ async def _issue_next_line(maker: async_sessionmaker, settings: Settings, batch_
                 credential = await IssuanceService(session, settings).issue(
                     batch.org_id, request_of(row.data, batch), batch_id=batch_id, batch_line=row.line)
             row.state, row.credential_id = "issued", credential.id
-        except IntegrityError:  # another worker issued this line first
+        except IntegrityError:
             existing = (await session.execute(select(IssuedCredential.id).where(
                 IssuedCredential.batch_id == batch_id, IssuedCredential.batch_line == row.line))).scalar()
-            row.state, row.credential_id = ("issued", existing) if existing else ("failed", None)
-            if existing is None:
-                row.errors = [{"field": "(row)", "message": "Could not be issued (conflict); submit it again."}]
+            conflicts[row.line] = conflicts.get(row.line, 0) + 1
+            if existing is not None:
+                row.state, row.credential_id = "issued", existing
+            elif conflicts[row.line] >= CONFLICT_RETRIES:
+                row.state, row.errors = "failed", [{"field": "(row)", "message": "Could not be issued (conflict)."}]
         except DomainError as exc:
             row.state, row.errors = "failed", _errors_of(exc)
+        except DBAPIError:  # the database itself failed: the line stays pending and is retried
+            raise
         except Exception:  # a failed line never stops the rest of the batch
             log.exception("batch %s line %s could not be issued", batch_id, row.line)
             row.state, row.errors = "failed", [{"field": "(row)", "message": "Internal error while issuing."}]
@@ -110,6 +124,7 @@ async def unfinished_batches(engine: AsyncEngine) -> list[uuid.UUID]:
         return list(rows.scalars())
 
 
+@runtime_checkable
 class BatchRunner(Protocol):
     async def start(self) -> None: ...
     async def submit(self, batch_id: uuid.UUID) -> None: ...
@@ -135,10 +150,14 @@ class InlineRunner:
         self.tasks[batch_id] = asyncio.create_task(self._run(batch_id), name=f"batch-{batch_id}")
 
     async def _run(self, batch_id: uuid.UUID) -> None:
-        try:
-            await run_batch(self.engine, self.settings, batch_id)
-        except Exception:
-            log.exception("batch %s stopped; it resumes on the next start", batch_id)
+        for attempt in range(1, RETRIES + 1):
+            try:
+                await run_batch(self.engine, self.settings, batch_id)
+                return
+            except Exception:
+                log.exception("batch %s stopped (attempt %s of %s)", batch_id, attempt, RETRIES)
+                await asyncio.sleep(attempt)
+        log.error("batch %s left unfinished; it resumes on the next start", batch_id)
 
     async def stop(self) -> None:
         tasks = [t for t in self.tasks.values() if not t.done()]
@@ -196,11 +215,14 @@ def make_worker(queue: Any, engine: AsyncEngine, settings: Settings, *, concurre
 
 async def enqueue(queue: Any, batch_id: uuid.UUID) -> None:
     # No fixed job key: a duplicate job is harmless (lines are claimed), a lost one is not.
-    await queue.enqueue(JOB_NAME, batch_id=str(batch_id), timeout=0, retries=3)
+    await queue.enqueue(JOB_NAME, batch_id=str(batch_id), timeout=0, retries=RETRIES)
 
 
 class SaqRunner:
-    """Dispatches jobs through SAQ on PostgreSQL, with an optional worker inside this process."""
+    """Dispatches jobs through SAQ on PostgreSQL, with a worker inside this process.
+
+    The queue and the in-process worker start with the first batch to run, so a process that never
+    issues batches holds no queue connections."""
 
     def __init__(self, engine: AsyncEngine, settings: Settings, *, in_process_worker: bool = True) -> None:
         self.engine = engine
@@ -211,15 +233,21 @@ class SaqRunner:
         self.worker_task: asyncio.Task | None = None
 
     async def start(self) -> None:
-        self.queue = await make_queue(self.settings)
-        await self.queue.connect()
-        if self.in_process_worker:
-            self.worker = make_worker(self.queue, self.engine, self.settings)
-            self.worker_task = asyncio.create_task(self.worker.start(), name="saq-worker")
         for batch_id in await unfinished_batches(self.engine):
             await self.submit(batch_id)
 
+    async def _connect(self) -> None:
+        if self.queue is not None:
+            return
+        queue = await make_queue(self.settings)
+        await queue.connect()
+        self.queue = queue
+        if self.in_process_worker:
+            self.worker = make_worker(queue, self.engine, self.settings)
+            self.worker_task = asyncio.create_task(self.worker.start(), name="saq-worker")
+
     async def submit(self, batch_id: uuid.UUID) -> None:
+        await self._connect()
         await enqueue(self.queue, batch_id)
 
     async def stop(self) -> None:
@@ -229,6 +257,7 @@ class SaqRunner:
             await asyncio.gather(self.worker_task, return_exceptions=True)
         if self.queue is not None:
             await self.queue.disconnect()
+        self.queue = self.worker = self.worker_task = None
 
 
 def make_runner(engine: AsyncEngine, settings: Settings) -> BatchRunner:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.service import AccountService
-from credentials.deps import stop_jobs
+from credentials.deps import start_jobs, stop_jobs
 from tests.conftest import create_api_key, create_org, csrf_headers, sign_up
 
 SKILL = "v2-data-engineering"
@@ -24,10 +24,13 @@ ACHIEVEMENT = {
 
 
 @pytest.fixture(scope="session", autouse=True)
-async def _stop_batch_runner(app):
-    """The batch runner starts with the first batch request; stop it when the session ends."""
+def _batch_runner_with_the_app(app):
+    """Run the batch runner with the app's lifespan, as the composition root is asked to wire it
+    (the test client runs each test's app on its own event loop)."""
+    if start_jobs not in app.on_startup:
+        app.on_startup.append(start_jobs)
+        app.on_shutdown.insert(0, stop_jobs)
     yield
-    await stop_jobs(app)
 
 
 async def new_provider(client, slug: str = "tda") -> dict[str, Any]:
@@ -35,13 +38,18 @@ async def new_provider(client, slug: str = "tda") -> dict[str, Any]:
     await sign_up(client, f"admin@{slug}.example.jp")
     org = await create_org(client, "provider", slug)
     key = await create_api_key(client, org["id"])
-    headers = {"x-api-key": key, **await csrf_headers(client)}  # the admin's cookies stay in this client
-    return {"id": org["id"], "slug": slug, "key": key, "headers": headers,
+    return {"id": org["id"], "slug": slug, "key": key, "headers": {"x-api-key": key},
             "base": f"/api/v1/orgs/{org['id']}"}
 
 
+async def api_headers(client, provider: dict[str, Any], **extra: str) -> dict[str, str]:
+    """The provider's API key, plus the CSRF token whenever the client holds cookies (a signed-in admin)."""
+    csrf = await csrf_headers(client) if client.cookies else {}
+    return {**provider["headers"], **csrf, **extra}
+
+
 async def new_achievement(client, provider: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    response = await client.post(f"{provider['base']}/achievements", headers=provider["headers"],
+    response = await client.post(f"{provider['base']}/achievements", headers=await api_headers(client, provider),
                                  json={**ACHIEVEMENT, **changes})
     assert response.status_code == 201, response.text
     return response.json()
@@ -49,7 +57,7 @@ async def new_achievement(client, provider: dict[str, Any], **changes: Any) -> d
 
 async def issue(client, provider: dict[str, Any], achievement_id: str, email: str = "learner@example.jp",
                 key: str | None = None, **changes: Any):
-    headers = {**provider["headers"], "Idempotency-Key": key or str(uuid.uuid4())}
+    headers = await api_headers(client, provider, **{"Idempotency-Key": key or str(uuid.uuid4())})
     return await client.post(f"{provider['base']}/credentials", headers=headers,
                              json={"achievement_id": achievement_id, "recipient_email": email, **changes})
 
@@ -60,4 +68,4 @@ async def provider_in_db(db: AsyncSession, slug: str = "db-provider"):
     return org
 
 
-__all__ = ["csrf_headers", "new_provider", "new_achievement", "issue", "provider_in_db", "ACHIEVEMENT", "SKILL"]
+__all__ = ["api_headers", "csrf_headers", "new_provider", "new_achievement", "issue", "provider_in_db", "ACHIEVEMENT", "SKILL"]

@@ -12,7 +12,7 @@ from credentials.alignments import dss_alignments
 from credentials.vc import Resolver, verify
 from credentials.vc.schema import validate_ob
 from credentials.vc.status import MIN_ENTRIES, decode_list
-from tests.credentials.conftest import SKILL, issue, new_achievement, new_provider
+from tests.credentials.conftest import SKILL, api_headers, issue, new_achievement, new_provider
 
 
 async def verify_api(client, document, **params):
@@ -129,13 +129,13 @@ async def test_revocation_flips_the_status_bit_and_the_next_verification_sees_it
     body = (await issue(client, provider, achievement["id"])).json()
     credential = body["credential"]
     assert (await verify_api(client, credential))["verified"]
-    revoked = await client.post(f"{provider['base']}/credentials/{body['id']}/revoke", headers=provider["headers"],
+    revoked = await client.post(f"{provider['base']}/credentials/{body['id']}/revoke", headers=await api_headers(client, provider),
                                 json={"reason": "issued by mistake"})
     assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
     result = await verify_api(client, credential)
     assert not result["verified"]
     assert [c["code"] for c in result["checks"] if c["check"] == "status"] == ["revoked"]
-    again = await client.post(f"{provider['base']}/credentials/{body['id']}/unsuspend", headers=provider["headers"])
+    again = await client.post(f"{provider['base']}/credentials/{body['id']}/unsuspend", headers=await api_headers(client, provider))
     assert again.status_code == 409
 
 
@@ -147,10 +147,10 @@ async def test_suspension_is_reversible(client) -> None:
     assert [e["statusPurpose"] for e in credential["credentialStatus"]] == ["revocation", "suspension"]
     assert (await verify_api(client, credential))["verified"]
     base = f"{provider['base']}/credentials/{body['id']}"
-    assert (await client.post(f"{base}/suspend", headers=provider["headers"])).json()["state"] == "suspended"
+    assert (await client.post(f"{base}/suspend", headers=await api_headers(client, provider))).json()["state"] == "suspended"
     result = await verify_api(client, credential)
     assert [c["code"] for c in result["checks"] if c["check"] == "status"] == ["suspended"]
-    assert (await client.post(f"{base}/unsuspend", headers=provider["headers"])).json()["state"] == "active"
+    assert (await client.post(f"{base}/unsuspend", headers=await api_headers(client, provider))).json()["state"] == "active"
     assert (await verify_api(client, credential))["verified"]
 
 
@@ -158,7 +158,7 @@ async def test_credentials_without_a_suspension_entry_cannot_be_suspended(client
     provider = await new_provider(client)
     achievement = await new_achievement(client, provider)
     body = (await issue(client, provider, achievement["id"])).json()
-    response = await client.post(f"{provider['base']}/credentials/{body['id']}/suspend", headers=provider["headers"])
+    response = await client.post(f"{provider['base']}/credentials/{body['id']}/suspend", headers=await api_headers(client, provider))
     assert response.status_code == 409
 
 
@@ -174,9 +174,9 @@ async def test_key_rotation_keeps_old_credentials_verifiable(client) -> None:
     assert (await verify_api(client, old))["verified"]
     assert (await verify_api(client, new))["verified"]
     # revoking the old credential re-signs its list with the new key; verification still works
-    listed = (await client.get(f"{provider['base']}/credentials", headers=provider["headers"])).json()
+    listed = (await client.get(f"{provider['base']}/credentials", headers=await api_headers(client, provider))).json()
     oldest = listed["items"][-1]
-    await client.post(f"{provider['base']}/credentials/{oldest['id']}/revoke", headers=provider["headers"])
+    await client.post(f"{provider['base']}/credentials/{oldest['id']}/revoke", headers=await api_headers(client, provider))
     assert [c["code"] for c in (await verify_api(client, old))["checks"] if c["check"] == "status"] == ["revoked"]
 
 

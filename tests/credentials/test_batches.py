@@ -1,0 +1,212 @@
+"""Batch issuance: JSON and CSV input with bad lines, per-line results, durable resume without
+duplicates, idempotent submission and the 10,000-recipient limit."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from credentials import jobs
+from credentials.batches import MAX_ROWS, BatchOptions, BatchService, rows_from_csv, rows_from_json
+from credentials.jobs import make_runner, run_batch, unfinished_batches
+from credentials.models import BatchRow, IssuedCredential
+from tests.credentials.conftest import api_headers, new_achievement, new_provider
+
+GOOD = "ok{}@example.jp"
+
+
+class Crash(BaseException):
+    """Stands for the process dying: not an error the job could catch."""
+
+
+async def wait_done(client, provider, batch_id: str, timeout: float = 30) -> dict:
+    url = f"{provider['base']}/batches/{batch_id}"
+    for _ in range(int(timeout / 0.05)):
+        body = (await client.get(url, headers=await api_headers(client, provider))).json()
+        if body["state"] == "done":
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"batch not done: {body}")
+
+
+async def submit_json(client, provider, body: dict, key: str | None = None):
+    return await client.post(f"{provider['base']}/batches", json=body,
+                             headers=await api_headers(client, provider, **{"Idempotency-Key": key or str(uuid.uuid4())}))
+
+
+async def test_json_batch_issues_good_lines_and_reports_bad_ones(client) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    recipients = [{"recipient_email": GOOD.format(1), "recipient_name": "一郎"},
+                  {"recipient_email": "not-an-email"},
+                  {"recipient_email": GOOD.format(3), "valid_until": "yesterday"},
+                  {"recipient_email": GOOD.format(4), "achievement_id": str(uuid.uuid4())},
+                  "just a string",
+                  {"recipient_email": GOOD.format(6), "evidence": [{"url": "https://example.jp/p/6"}]}]
+    response = await submit_json(client, provider, {"achievement_id": achievement["id"], "recipients": recipients})
+    assert response.status_code == 202, response.text
+    assert response.headers["location"].endswith(response.json()["id"])
+    done = await wait_done(client, provider, response.json()["id"])
+    assert (done["total"], done["issued"], done["failed"], done["pending"]) == (6, 2, 4, 0)
+    by_line = {r["line"]: r for r in done["rows"]}
+    assert by_line[1]["state"] == "issued" and by_line[1]["credential_id"]
+    assert by_line[2]["errors"][0]["field"] == "recipient_email"
+    assert by_line[3]["errors"][0]["field"] == "valid_until"
+    assert by_line[4]["errors"][0]["field"] == "achievement_id"
+    assert by_line[5]["errors"][0]["field"] == "(row)"
+    assert by_line[6]["state"] == "issued"
+    listed = await client.get(f"{provider['base']}/credentials", params={"batch_id": done["id"]},
+                              headers=await api_headers(client, provider))
+    assert listed.json()["total"] == 2
+
+
+async def test_csv_batch_with_bom_and_bad_lines(client) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    csv_text = ("recipient_email,recipient_name,valid_from,evidence_url\n"
+                f"{GOOD.format(1)},山田 花子,2026-04-01,https://example.jp/e/1\n"
+                "broken-email,佐藤 太郎,,\n"
+                f"{GOOD.format(3)},Emily,not-a-date,\n"
+                "\n"
+                f"{GOOD.format(5)},鈴木 健二,,ftp://bad\n"
+                f"{GOOD.format(6)},,,\n")
+    files = {"file": ("recipients.csv", io.BytesIO("\ufeff".encode() + csv_text.encode()), "text/csv")}
+    response = await client.post(f"{provider['base']}/batches/csv", files=files,
+                                 data={"achievement_id": achievement["id"], "format": "jwt"},
+                                 headers=await api_headers(client, provider, **{"Idempotency-Key": "csv-1"}))
+    assert response.status_code == 202, response.text
+    done = await wait_done(client, provider, response.json()["id"])
+    failed = {r["line"]: r["errors"][0]["field"] for r in done["rows"] if r["state"] == "failed"}
+    assert failed == {3: "recipient_email", 4: "valid_from", 6: "evidence[0].url"}
+    issued = [r["line"] for r in done["rows"] if r["state"] == "issued"]
+    assert issued == [2, 7]
+    one = await client.get(f"{provider['base']}/credentials/{done['rows'][0]['credential_id']}",
+                           headers=await api_headers(client, provider))
+    assert one.json()["format"] == "jwt" and one.json()["valid_from"].startswith("2026-04-01")
+
+
+def test_cp932_csv_is_read() -> None:
+    rows = rows_from_csv("recipient_email,recipient_name\nhanako@example.jp,山田 花子\n".encode("cp932"))
+    assert rows[0].data["recipient_name"] == "山田 花子" and rows[0].errors == []
+
+
+@pytest.mark.parametrize("content, field", [
+    (b"", "file"),
+    (b"name,email_address\nx,y\n", "file"),
+    (b"\xff\xfe\x00garbage\x81", "file"),
+])
+def test_unreadable_csv_is_invalid_input(content, field) -> None:
+    from core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as raised:
+        rows_from_csv(content)
+    assert raised.value.field == field
+
+
+async def test_more_than_10000_recipients_is_refused(client) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    recipients = [{"recipient_email": f"r{i}@example.jp"} for i in range(MAX_ROWS + 1)]
+    response = await submit_json(client, provider, {"achievement_id": achievement["id"], "recipients": recipients})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("application/problem+json")
+    csv_body = "recipient_email\n" + "".join(f"r{i}@example.jp\n" for i in range(MAX_ROWS + 1))
+    response = await client.post(f"{provider['base']}/batches/csv",
+                                 files={"file": ("r.csv", io.BytesIO(csv_body.encode()), "text/csv")},
+                                 data={"achievement_id": achievement["id"]},
+                                 headers=await api_headers(client, provider, **{"Idempotency-Key": "big"}))
+    assert response.status_code == 413
+
+
+async def test_exactly_10000_recipients_are_accepted(client, db) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    rows = rows_from_json([{"recipient_email": f"r{i}@example.jp"} for i in range(MAX_ROWS)])
+    batch, created = await BatchService(db).submit(uuid.UUID(provider["id"]), rows,
+                                                   BatchOptions(uuid.UUID(achievement["id"])),
+                                                   idempotency_key="ten-thousand", request_hash="h")
+    await db.commit()
+    stored = (await db.execute(select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch.id)))
+    assert created and stored.scalar_one() == MAX_ROWS
+
+
+async def test_same_idempotency_key_returns_the_same_batch(client) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    body = {"achievement_id": achievement["id"], "recipients": [{"recipient_email": GOOD.format(1)}]}
+    first = await submit_json(client, provider, body, key="batch-key")
+    second = await submit_json(client, provider, body, key="batch-key")
+    assert first.json()["id"] == second.json()["id"]
+    await wait_done(client, provider, first.json()["id"])
+    listed = await client.get(f"{provider['base']}/credentials", headers=await api_headers(client, provider))
+    assert listed.json()["total"] == 1
+    other = await submit_json(client, provider, {**body, "format": "jwt"}, key="batch-key")
+    assert other.status_code == 422
+
+
+async def _stored_batch(db, provider, achievement, n: int):
+    rows = rows_from_json([{"recipient_email": GOOD.format(i)} for i in range(n)] + [{"recipient_email": "bad"}])
+    batch, _ = await BatchService(db).submit(uuid.UUID(provider["id"]), rows,
+                                             BatchOptions(uuid.UUID(achievement["id"])),
+                                             idempotency_key=str(uuid.uuid4()), request_hash="h")
+    await db.commit()
+    return batch
+
+
+async def _issued_lines(db, batch_id) -> list[int]:
+    rows = await db.execute(select(IssuedCredential.batch_line).where(IssuedCredential.batch_id == batch_id))
+    return sorted(rows.scalars())
+
+
+async def test_interrupted_job_resumes_without_duplicates(client, db, engine, settings, monkeypatch) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    batch = await _stored_batch(db, provider, achievement, 8)
+    assert await run_batch(engine, settings, batch.id, max_rows=3) == 3  # part of the job, then a stop
+
+    real_issue, calls = jobs.IssuanceService.issue, []
+
+    async def crash_on_third(self, *args, **kwargs):  # the process dies after issuing line 6, before commit
+        credential = await real_issue(self, *args, **kwargs)
+        calls.append(credential.id)
+        if len(calls) == 3:
+            raise Crash()
+        return credential
+
+    monkeypatch.setattr(jobs.IssuanceService, "issue", crash_on_third)
+    with pytest.raises(Crash):
+        await run_batch(engine, settings, batch.id)
+    monkeypatch.setattr(jobs.IssuanceService, "issue", real_issue)
+    assert await _issued_lines(db, batch.id) == [1, 2, 3, 4, 5]  # nothing half-issued for line 6
+    assert batch.id in await unfinished_batches(engine)
+
+    runner = make_runner(engine, settings)  # what the app (or a worker) does when it starts again
+    await runner.start()
+    try:
+        await _wait_unfinished_gone(engine, batch.id)
+    finally:
+        await runner.stop()
+    assert await _issued_lines(db, batch.id) == [1, 2, 3, 4, 5, 6, 7, 8]
+    counts = await BatchService(db).counts(batch.id)
+    assert counts == {"pending": 0, "issued": 8, "failed": 1}
+
+
+async def test_two_runners_on_one_batch_issue_each_line_once(client, db, engine, settings) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    batch = await _stored_batch(db, provider, achievement, 6)
+    await asyncio.gather(run_batch(engine, settings, batch.id), run_batch(engine, settings, batch.id))
+    assert await _issued_lines(db, batch.id) == [1, 2, 3, 4, 5, 6]
+    assert await run_batch(engine, settings, batch.id) == 0
+
+
+async def _wait_unfinished_gone(engine, batch_id, timeout: float = 30) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if batch_id not in await unfinished_batches(engine):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("batch was not resumed")
