@@ -1,0 +1,121 @@
+"""Candidate search for employers: the process-wide index holder and the explained result page.
+
+The holder builds the index from the skills domain's consented view on first use, then keeps it
+current from change events: an event only marks the person dirty (cheap, inside the commit hook);
+the next search or trends request re-reads the dirty people and updates their rows. Searches never
+read profiles from the database. Each server process has its own index; events are in-process, so
+with several workers a change reaches other workers' indexes only when they rebuild (restart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import anyio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from matching.index import EPOCH, CandidateIndex
+from matching.present import explanation
+from matching.profiles import ProfileSource, SkillsProfileSource
+from matching.query import CandidateQuery, SearchPage, ranking_target, search
+from matching.roles import DEFAULT_VERSION, role_targets, score_target
+from taxonomies.dss import get_taxonomy
+
+STATE_KEY = "matching_index"
+
+
+class IndexHolder:
+    """One candidate index per process, built lazily, refreshed from change events."""
+
+    def __init__(self, source: ProfileSource | None = None, version: str = DEFAULT_VERSION) -> None:
+        self.source = source or SkillsProfileSource()
+        self.version = version
+        self.index: CandidateIndex | None = None
+        self.dirty: set[uuid.UUID] = set()
+        self._lock = asyncio.Lock()
+        self.source.subscribe(self.mark_dirty)
+
+    def close(self) -> None:
+        """Stop listening to change events (the holder is being replaced)."""
+        self.source.unsubscribe(self.mark_dirty)
+
+    def mark_dirty(self, person_id: uuid.UUID) -> None:
+        """Change-event callback: remember the person, re-read them before the next search."""
+        self.dirty.add(person_id)
+
+    def empty_index(self) -> CandidateIndex:
+        tx = get_taxonomy()
+        items = [s.id for v in tx.versions for s in tx.skill_items(v)]
+        return CandidateIndex(items, role_targets(self.version))
+
+    async def ready(self, session: AsyncSession) -> CandidateIndex:
+        """The index, built or brought up to date."""
+        async with self._lock:
+            if self.index is None:
+                self.dirty.clear()  # whatever changes from now on is re-read next time
+                index = self.empty_index()
+                index.load(await self.source.load_all(session))
+                self.index = index
+            elif self.dirty:
+                await self.apply_changes(session)
+            return self.index
+
+    async def apply_changes(self, session: AsyncSession) -> None:
+        changed, self.dirty = self.dirty, set()
+        current = {p.person_id: p for p in await self.source.load_some(session, changed)}
+        for person_id in changed:
+            if person_id in current:
+                self.index.upsert(current[person_id])
+            else:
+                self.index.remove(person_id)  # no longer discoverable, or gone
+
+
+def holder_of(state: Any) -> IndexHolder:
+    """The app's holder (created on first use; tests may put their own in ``app.state``)."""
+    holder = state.get(STATE_KEY)
+    if holder is None:
+        holder = IndexHolder()
+        state[STATE_KEY] = holder
+    return holder
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    person_id: uuid.UUID
+    display_name: str | None
+    prefecture: str | None
+    coverage: float
+    updated_at: str
+    explanation: dict[str, list[dict[str, Any]]]
+
+
+def describe_hits(index: CandidateIndex, query: CandidateQuery, page: SearchPage) -> list[CandidateResult]:
+    """Each hit with its exact coverage and its explanation (only data the person consented to)."""
+    target = ranking_target(query)
+    floor = "c" if target.kind == "role" else None
+    results = []
+    for hit in page.hits:
+        match = score_target(index.profile_of(hit.row), target)
+        updated = EPOCH + timedelta(seconds=int(index.updated[hit.row]))
+        prefecture = index.prefectures[index.prefecture[hit.row]] or None
+        results.append(CandidateResult(index.person_id(hit.row), index.names[hit.row], prefecture,
+                                       round(match.coverage, 3), updated.isoformat(),
+                                       explanation(match, floor)))
+    return results
+
+
+async def find_candidates(holder: IndexHolder, session: AsyncSession,
+                          query: CandidateQuery) -> tuple[int, list[CandidateResult]]:
+    """Total matches and one explained page; the vectorised search runs in a worker thread."""
+    index = await holder.ready(session)
+
+    def work() -> tuple[int, list[CandidateResult]]:
+        with index.lock:
+            page = search(index, query)
+            return page.total, describe_hits(index, query, page)
+
+    return await anyio.to_thread.run_sync(work)
