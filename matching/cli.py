@@ -1,0 +1,108 @@
+"""``skillpass match``: roles, learning paths and job-text analysis from files; one JSON object each.
+
+    skillpass match roles PROFILE.json
+    skillpass match path PROFILE.json --role se-backend [--catalog FILE] [--language ja] [--mode online]
+    skillpass match job POSTING.txt
+
+PROFILE.json: ``{"skills": [{"id": "v2-backend", "level": "b", "status": "verified"}, ...]}`` (``name_ja``
+or ``name_en`` instead of ``id``; status defaults to self_declared). No database is used: ``path``
+reads the bundled demo catalog unless ``--catalog`` names a YAML/JSON catalog file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from core.errors import InvalidInput
+from matching.catalog import DEMO_CATALOG, catalog_from_file
+from matching.inputs import parse_profile
+from matching.jobs import analyze_job
+from matching.paths import OBJECTIVES, PathFilters, plan_path
+from matching.present import job_view, path_view, target_match_view
+from matching.roles import Held, recommend_roles, role_targets
+
+
+def emit(value: dict[str, Any]) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def fail(error: InvalidInput, source: str) -> click.ClickException:
+    return click.ClickException(f"{source}: {error.field or 'input'}: {error.detail}")
+
+
+def read_profile(path: Path) -> tuple[dict[str, Held], str]:
+    """Held skills from PROFILE.json; errors name the file and the field."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno})",
+                                   ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: cannot read ({exc})") from None
+    try:
+        return parse_profile(data)
+    except InvalidInput as exc:
+        raise fail(exc, str(path)) from None
+
+
+@click.group("match", help="Match profiles to DSS roles, plan learning paths, read job descriptions.")
+def match_group() -> None:
+    pass
+
+
+@match_group.command("roles")
+@click.argument("profile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--top-k", default=17, show_default=True, type=click.IntRange(1, 100))
+def roles_command(profile: Path, top_k: int) -> None:
+    """Rank every DSS role for PROFILE.json: {"version", "roles": [...]}, best first."""
+    held, version = read_profile(profile)
+    ranked = recommend_roles(held, version, top_k=top_k)
+    emit({"version": version, "roles": [target_match_view(m) for m in ranked]})
+
+
+@match_group.command("path")
+@click.argument("profile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--role", "role_id", required=True, help="DSS role id, e.g. se-backend.")
+@click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEMO_CATALOG,
+              show_default="the bundled demo catalog")
+@click.option("--language", multiple=True, type=click.Choice(["ja", "en"]))
+@click.option("--mode", multiple=True, type=click.Choice(["online", "offline", "hybrid"]))
+@click.option("--max-course-hours", type=float)
+@click.option("--max-course-price", type=int)
+@click.option("--budget-hours", type=float)
+@click.option("--budget-price", type=int)
+@click.option("--objective", type=click.Choice(OBJECTIVES), default="balanced", show_default=True)
+def path_command(profile: Path, role_id: str, catalog: Path, language: tuple[str, ...], mode: tuple[str, ...],
+                 max_course_hours: float | None, max_course_price: int | None, budget_hours: float | None,
+                 budget_price: int | None, objective: str) -> None:
+    """Courses that close PROFILE.json's gap to a role, lower levels first."""
+    held, version = read_profile(profile)
+    target = next((t for t in role_targets(version) if t.id == role_id), None)
+    if target is None:
+        raise click.ClickException(f"--role: unknown DSS role {role_id!r}")
+    try:
+        courses = catalog_from_file(catalog)
+    except InvalidInput as exc:
+        raise fail(exc, str(catalog)) from None
+    filters = PathFilters(frozenset(language) or None, frozenset(mode) or None, max_course_hours,
+                          max_course_price, budget_hours, budget_price)
+    emit(path_view(plan_path(held, target, courses, filters, objective=objective)))
+
+
+@match_group.command("job")
+@click.argument("posting", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--version", default="2.0", show_default=True, type=click.Choice(["2.0", "1.2"]))
+@click.option("--top-k", default=8, show_default=True, type=click.IntRange(1, 30), help="Skills to propose.")
+def job_command(posting: Path, version: str, top_k: int) -> None:
+    """Roles (best first) and DSS skills with levels for a job description (ja or en)."""
+    try:
+        text = posting.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{posting}: cannot read as UTF-8 text ({exc})") from None
+    if not text.strip():
+        raise click.ClickException(f"{posting}: the job description is empty")
+    emit(job_view(analyze_job(text, version, top_k)))
