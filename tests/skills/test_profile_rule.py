@@ -91,3 +91,17 @@ def test_combine_weights_caps_each_weight() -> None:
     assert combine_weights([]) == 0.0
     assert combine_weights([1.5]) == 1.0
     assert combine_weights([0.5, 0.5]) == 0.75
+
+
+def test_500_pieces_take_well_under_50_ms() -> None:
+    import statistics
+    import time
+
+    pieces = [piece(f"p{i}", ["record", "exam", "credential", "ob2_badge", "self"][i % 5], f"v2-skill-{i % 67}",
+                    "abcd"[i % 4], 0.1 + (i % 9) / 10, source_id=f"s{i % 150}") for i in range(500)]
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        compute_profile(pieces)
+        timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) < 0.05
