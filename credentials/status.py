@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import utcnow
@@ -129,7 +129,3 @@ class StatusListService:
             return {}
         rows = await self.session.execute(select(StatusList).where(StatusList.id.in_(ids)))
         return {list_url(self.settings, s.id): s.document for s in rows.scalars() if s.document}
-
-    async def count_entries(self, list_id: uuid.UUID) -> int:
-        return (await self.session.execute(
-            select(func.count()).select_from(StatusEntry).where(StatusEntry.list_id == list_id))).scalar_one()

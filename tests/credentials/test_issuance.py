@@ -89,7 +89,7 @@ async def test_tampering_with_any_top_level_field_fails(client, field: str) -> N
     tampered = copy.deepcopy(credential)
     value = tampered[field]
     if isinstance(value, str):
-        tampered[field] = value[:-2] + ("1Z" if value.endswith("Z") else "xx")
+        tampered[field] = "1999" + value[4:] if value.endswith("Z") else value + "x"
     elif isinstance(value, list):
         tampered[field] = [value[0], "EndorsementCredential"]
     else:
