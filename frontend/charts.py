@@ -97,13 +97,14 @@ def stacked_bars(rows: Sequence[BarRow], segments: Sequence[Segment], *, title: 
 
 
 def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, desc: str, y_label: str = "",
-               width: int = 360, height: int = 220) -> Markup:
-    """Lines over ordered x labels (e.g. months); missing points leave a gap, values start at 0."""
+               width: int = 360, height: int = 220, integers: bool = True) -> Markup:
+    """Lines over ordered x labels (e.g. months); missing points leave a gap, values start at 0
+    (``integers``: counts, so the axis never shows fractions)."""
     left, right, top, bottom = 36, 8, 12, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.points if v is not None]
     peak = max(values) if values else 1.0
-    step = _nice_step(peak)
+    step = max(1.0, _nice_step(peak)) if integers else _nice_step(peak)
     ymax = step * max(1, -(-peak // step))
     svg = _Svg(width, height, title, desc)
 
@@ -120,9 +121,9 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, d
                          f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{MUTED}">'
                          f'{_fmt(tick)}</text>')
         tick += step
-    every = max(1, len(labels) // 6)
+    every = max(1, -(-len(labels) // 5))
     for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
+        if (len(labels) - 1 - i) % every == 0:  # counted from the end, so the latest month is labelled
             svg.parts.append(f'<text x="{sx(i):.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
                              f'fill="{MUTED}">{escape(label)}</text>')
     if y_label:

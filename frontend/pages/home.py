@@ -16,9 +16,9 @@ from frontend.rendering import page
 
 
 @get("/", **access.public(), include_in_schema=False)
-async def home(request: Request) -> Template:
-    """The home page."""
-    return page(request, "home.html")
+async def home(request: Request, db_session: NamedDependency[AsyncSession]) -> Template:
+    """The home page, with the training providers that issue credentials here."""
+    return page(request, "home.html", {"issuers": await AccountService(db_session).list_orgs("provider")})
 
 
 @post("/lang", **access.public(), include_in_schema=False)
