@@ -18,7 +18,6 @@ from core.db import utcnow
 from core.errors import NotFound
 from core.settings import Settings
 from credentials.achievements import base_url
-from credentials.documents import iso
 from credentials.issuers import IssuerService
 from credentials.models import Issuer, IssuedCredential, StatusEntry, StatusList
 from credentials.vc import Bitstring, build_status_list_credential, sign_credential, status_entry
@@ -101,8 +100,9 @@ class StatusListService:
         for index in flagged.scalars():
             bits.set(index)
         key, method = await self.issuers.signing_key(issuer)
+        # No validFrom: a verifier judging a credential at an earlier instant must still accept the list.
         unsigned = build_status_list_credential(list_id=list_url(self.settings, status_list.id), issuer=issuer.did,
-                                                purpose=status_list.purpose, bits=bits, valid_from=iso(utcnow()))
+                                                purpose=status_list.purpose, bits=bits)
         status_list.document = sign_credential(unsigned, key, verification_method=method)
         status_list.version += 1
         status_list.updated_at = utcnow()

@@ -118,6 +118,7 @@ async def test_expiry_is_judged_at_the_given_time(client) -> None:
     credential = (await issue(client, provider, achievement["id"], valid_until=until.isoformat())).json()["credential"]
     assert credential["validUntil"].endswith("Z")
     assert (await verify_api(client, credential))["verified"]
+    assert (await verify_api(client, credential, at=credential["validFrom"]))["verified"]  # the list too
     later = (until + timedelta(days=1)).isoformat().replace("+00:00", "Z")
     result = await verify_api(client, credential, at=later)
     assert not result["verified"] and failed_checks(result) == {"dates"}
