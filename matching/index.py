@@ -11,6 +11,9 @@ Layout (column store, one array per attribute, row = person):
 * ``prefecture`` (uint8 category), ``month`` (int32, year * 12 + month - 1 of the last update),
   ``updated`` (uint32 seconds since 2020, tie-breaker), ``alive`` (bool), person ids as two uint64.
 * display names (only when consented) in a Python list.
+* per-item posting lists: the rows holding each item (a superset after updates: a row appended when a
+  person gains the item stays listed until the list is rebuilt; its code then reads 0), so scoring
+  ten items touches only their holders, not every row.
 
 Lookup person id -> row: a sorted array of the ids' high 64 bits plus a dict for rows added since the
 last compaction. Removed people leave a dead row that the next insert reuses. Every method is
@@ -36,6 +39,7 @@ CODE_STATUS = {code: status for status, code in STATUS_CODE.items()}
 SCALE = 60_000  # coverage 1.0 as an integer; a sum over items stays within uint16
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 COMPACT_AFTER = 50_000
+POSTING_REBUILD_AFTER = 4096  # rows appended to one item's posting list before it is rebuilt
 _LOW64 = (1 << 64) - 1
 
 
@@ -109,6 +113,7 @@ class CandidateIndex:
         self.role_positions = {t.id: i for i, t in enumerate(roles)}
         self._role_luts = [target_luts(t, self.positions) for t in roles]
         self._fit_luts = [self._fit_terms(t) for t in roles]
+        self._role_table, self._fit_table = self._tables()
         self.prefectures: list[str] = [""]  # code 0: not given
         self._prefecture_codes: dict[str, int] = {}
         self.lock = threading.RLock()
@@ -116,6 +121,8 @@ class CandidateIndex:
         self.size = 0
         self._free: list[int] = []
         self._allocate(capacity)
+        self._postings: list[np.ndarray] = [np.zeros(0, dtype=np.int32) for _ in self.item_ids]
+        self._posting_extra: list[list[int]] = [[] for _ in self.item_ids]
         self._sorted_hi = np.zeros(0, dtype=np.uint64)
         self._sorted_rows = np.zeros(0, dtype=np.int64)
         self._recent: dict[uuid.UUID, int] = {}
@@ -124,6 +131,17 @@ class CandidateIndex:
         norm = float(np.sqrt(sum(IMPORTANCE_WEIGHT[r] ** 2 for r in role.requirements.values())))
         return [(self.positions[s], fit_lut(r, norm))
                 for s, r in role.requirements.items() if s in self.positions]
+
+    def _tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """The lookup tables as (roles, items, 256) arrays, for scoring a few rows in one gather."""
+        coverage = np.zeros((len(self.roles), len(self.item_ids), 256), dtype=np.uint16)
+        fit = np.zeros((len(self.roles), len(self.item_ids), 256), dtype=np.float32)
+        for r, (luts, fits) in enumerate(zip(self._role_luts, self._fit_luts, strict=True)):
+            for position, lut in luts:
+                coverage[r, position] = lut
+            for position, lut in fits:
+                fit[r, position] = lut
+        return coverage, fit
 
     def _allocate(self, capacity: int) -> None:
         self.capacity = capacity
@@ -155,7 +173,7 @@ class CandidateIndex:
         prefecture codes (n,) into :attr:`prefectures`, months, update seconds, optional names."""
         n = codes.shape[1]
         with self.lock:
-            self._allocate(max(n, 1024))
+            self._allocate(n + max(1024, n // 20))  # headroom: new people should not force a copy soon
             self.codes[:, :n] = codes
             self.id_hi[:n], self.id_lo[:n] = ids[:, 0], ids[:, 1]
             self.prefecture[:n], self.month[:n], self.updated[:n] = prefecture, month, updated
@@ -165,6 +183,8 @@ class CandidateIndex:
             self.size, self._free = n, []
             self._score_roles(slice(0, n))
             self._compact()
+            for position in range(len(self.item_ids)):
+                self._rebuild_posting(position)
             self.version += 1
 
     def load(self, profiles: Iterable[IndexedProfile]) -> None:
@@ -205,8 +225,16 @@ class CandidateIndex:
         """The category code of a prefecture, None if no one in the index gave it."""
         return self._prefecture_codes.get(prefecture)
 
+    def _score_rows(self, rows: np.ndarray) -> None:
+        """Role coverage and best role for a few rows: one gather from the (roles, items, 256) tables."""
+        codes = self.codes[:, rows]  # (items, k)
+        items = np.arange(len(self.item_ids))[:, None]
+        self.role_score[:, rows] = self._role_table[:, items, codes].sum(axis=1)
+        fit = self._fit_table[:, items, codes].sum(axis=1)  # (roles, k)
+        self.best_role[rows] = np.where(fit.max(axis=0) > 0, fit.argmax(axis=0), -1)
+
     def _score_roles(self, rows: slice | np.ndarray) -> None:
-        """Coverage of every role and the best-fitting role, for the given rows."""
+        """Coverage of every role and the best-fitting role, for the given rows (item by item)."""
         codes = self.codes[:, rows]
         count = codes.shape[1]
         best, best_fit = np.full(count, -1, dtype=np.int8), np.zeros(count, dtype=np.float32)
@@ -261,16 +289,41 @@ class CandidateIndex:
                 self._recent[profile.person_id] = row
             column = np.zeros(len(self.item_ids), dtype=np.uint8)
             self._encode_into(column, profile.skills)
+            gained = np.flatnonzero((column > 0) & (self.codes[:, row] == 0))
             self.codes[:, row] = column
+            for position in gained:
+                self._add_posting(int(position), row)
             self.prefecture[row] = self.prefecture_code(profile.prefecture)
             self.month[row], self.updated[row] = month_of(profile.updated_at), seconds_of(profile.updated_at)
             self.names[row] = profile.display_name
             self.alive[row] = True
-            self._score_roles(np.array([row]))
+            self._score_rows(np.array([row]))
             if len(self._recent) > COMPACT_AFTER:
                 self._compact()
             self.version += 1
             return row
+
+    # -- posting lists ---------------------------------------------------------------------------
+    def _rebuild_posting(self, position: int) -> None:
+        self._postings[position] = np.flatnonzero(self.codes[position, :self.size]).astype(np.int32)
+        self._posting_extra[position] = []
+
+    def _add_posting(self, position: int, row: int) -> None:
+        extra = self._posting_extra[position]
+        extra.append(row)
+        if len(extra) > POSTING_REBUILD_AFTER:
+            self._rebuild_posting(position)
+
+    def holders(self, position: int) -> np.ndarray:
+        """Rows that may hold the item (every row that does, plus maybe a few that no longer do)."""
+        extra = self._posting_extra[position]
+        if not extra:
+            return self._postings[position]
+        return np.concatenate([self._postings[position], np.asarray(extra, dtype=np.int32)])
+
+    def has_extra(self, position: int) -> bool:
+        """Whether the item's posting list may hold duplicates (rows appended since its rebuild)."""
+        return bool(self._posting_extra[position])
 
     def _new_row(self) -> int:
         if self._free:
@@ -306,6 +359,6 @@ class CandidateIndex:
     def memory_bytes(self) -> int:
         """Bytes held by the arrays and the names (strings counted by their payload)."""
         arrays = (self.codes, self.role_score, self.best_role, self.prefecture, self.month, self.updated,
-                  self.alive, self.id_hi, self.id_lo, self._sorted_hi, self._sorted_rows)
+                  self.alive, self.id_hi, self.id_lo, self._sorted_hi, self._sorted_rows, *self._postings)
         names = 8 * len(self.names) + sum(sys.getsizeof(n) for n in self.names if n)
         return sum(a.nbytes for a in arrays) + names + 200 * len(self._recent)

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from matching.jobs import JobAnalysis
 from matching.paths import Closure, Gap, LearningPath
-from matching.roles import Need, TargetMatch
+from matching.roles import RANK, Need, TargetMatch
 from taxonomies.dss import get_taxonomy, level_rank
 
 OUTCOMES = ("met", "partly_met", "missing")
 
 
+@cache
+def _names() -> dict[str, tuple[str, str]]:
+    """Item labels, read once (``get_taxonomy()`` checks the overlay file on every call)."""
+    tx = get_taxonomy()
+    return {item.id: (item.name_ja, item.name_en) for v in tx.versions for item in tx.skill_items(v)}
+
+
 def item_names(skill_id: str) -> dict[str, str]:
-    item = get_taxonomy().skill_item(skill_id)
-    return {"name_ja": item.name_ja, "name_en": item.name_en}
+    name_ja, name_en = _names()[skill_id]
+    return {"name_ja": name_ja, "name_en": name_en}
 
 
 def need_view(need: Need) -> dict[str, Any]:
@@ -27,7 +35,7 @@ def explanation(match: TargetMatch, min_required: str | None = None) -> dict[str
     floor = level_rank(min_required) if min_required else 0
     groups: dict[str, list[dict[str, Any]]] = {o: [] for o in OUTCOMES}
     for need in match.needs:
-        if level_rank(need.required) >= floor or need.outcome != "missing":
+        if RANK[need.required] >= floor or need.outcome != "missing":
             groups[need.outcome].append(need_view(need))
     return groups
 

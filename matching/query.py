@@ -1,11 +1,12 @@
 """Candidate search over the in-memory index: vectorised filters, coverage scores, top-k.
 
-1. Filter: each skill filter is one comparison over one contiguous item array
-   (``code > 4 * rank(min level)``, plus ``code & 3 == 3`` for verified only); filters are AND-ed
-   (``match="all"``) or OR-ed (``"any"``), then the prefecture and the live-row masks.
+1. Filter: each skill filter reads its item's posting list (the rows holding it) and compares the
+   codes (``code > 4 * rank(min level)``, plus ``code & 3 == 3`` for verified only). ``match="all"``
+   starts from the shortest list and narrows it item by item; ``"any"`` marks the union. Then the
+   prefecture and the live-row masks. No filters: every live row is a candidate.
 2. Score: coverage of the ranking target (a role, a posting, or else the filters themselves) as a
-   uint16 sum of per-item lookup tables; a role's coverage is precomputed in the index. Few survivors:
-   gather them first; many: score every row and mask.
+   uint16 sum of per-item lookup tables; a role's coverage is precomputed in the index. Few
+   candidates: gather their codes; many: add each need's table over the item's holders only.
 3. Top-k: a histogram of the uint16 keys gives the threshold of the best ``offset + limit``; only
    rows at or above it are sorted (by coverage, then most recently updated).
 """
@@ -65,42 +66,71 @@ def ranking_target(query: CandidateQuery) -> Target:
     return Target("query", "query", "検索条件", "search filters", needs)
 
 
-def filter_mask(index: CandidateIndex, query: CandidateQuery) -> np.ndarray:
-    """Rows that pass the filters, the prefecture and are alive."""
-    n = index.size
-    mask = index.alive[:n].copy()
+def _passes(index: CandidateIndex, f: SkillFilter, rows: np.ndarray, verified_only: bool) -> np.ndarray:
+    """Which of ``rows`` hold the filter's item at its level (verified, if asked)."""
+    position = index.positions.get(f.skill_id)
+    if position is None:
+        return np.zeros(len(rows), dtype=bool)
+    codes = index.codes[position][rows]
+    passes = codes > 4 * level_rank(f.min_level)
+    if verified_only:
+        passes &= (codes & 3) == 3
+    return passes
+
+
+def _holders(index: CandidateIndex, f: SkillFilter) -> tuple[np.ndarray, bool]:
+    position = index.positions.get(f.skill_id)
+    if position is None:
+        return np.zeros(0, dtype=np.int32), False
+    return index.holders(position), index.has_extra(position)
+
+
+def candidate_rows(index: CandidateIndex, query: CandidateQuery) -> np.ndarray | None:
+    """Sorted rows that pass the filters, the prefecture and are alive; None when nothing filters
+    (every live row is a candidate). Filters read only their items' posting lists."""
+    if not query.filters:
+        return None
+    if query.match == "all":
+        lists = sorted((_holders(index, f) + (f,) for f in query.filters), key=lambda t: len(t[0]))
+        rows, duplicates, _ = lists[0]
+        for f in [t[2] for t in lists]:
+            rows = rows[_passes(index, f, rows, query.verified_only)]
+        if duplicates:
+            rows = np.unique(rows)
+    else:
+        seen = np.zeros(index.size, dtype=bool)
+        for f in query.filters:
+            rows, _ = _holders(index, f)
+            seen[rows[_passes(index, f, rows, query.verified_only)]] = True
+        rows = np.flatnonzero(seen)
+    keep = index.alive[rows]
     if query.prefecture is not None:
         code = index.prefecture_lookup(query.prefecture)
-        mask &= (index.prefecture[:n] == code) if code is not None else False
-    if query.filters:
-        combined = None
-        for f in query.filters:
-            position = index.positions.get(f.skill_id)
-            column = index.codes[position, :n] if position is not None else np.zeros(n, dtype=np.uint8)
-            passes = column > 4 * level_rank(f.min_level)
-            if query.verified_only:
-                passes &= (column & 3) == 3
-            if combined is None:
-                combined = passes
-            elif query.match == "all":
-                combined &= passes
-            else:
-                combined |= passes
-        mask &= combined
-    return mask
+        keep &= (index.prefecture[rows] == code) if code is not None else False
+    return rows[keep]
 
 
 def coverage_scores(index: CandidateIndex, target: Target, rows: np.ndarray | None) -> np.ndarray:
-    """uint16 coverage (0..SCALE) of the target for ``rows`` (None: every row up to size)."""
+    """uint16 coverage (0..SCALE) of the target for ``rows`` (None: every row up to size).
+
+    A role's coverage is read from the index. Otherwise few rows are scored by gathering their codes;
+    many rows by adding each need's lookup table over the item's holders into a full-length array.
+    """
     n = index.size
     if target.kind == "role" and target.id in index.role_positions:
         column = index.role_score[index.role_positions[target.id], :n]
         return column[rows] if rows is not None else column
-    score = np.zeros(n if rows is None else len(rows), dtype=np.uint16)
-    for position, lut in target_luts(target, index.positions):
-        codes = index.codes[position, :n]
-        score += lut[codes[rows] if rows is not None else codes]
-    return score
+    luts = target_luts(target, index.positions)
+    if rows is not None and len(rows) * SPARSE_SHARE < n:
+        score = np.zeros(len(rows), dtype=np.uint16)
+        for position, lut in luts:
+            score += lut[index.codes[position][rows]]
+        return score
+    full = np.zeros(n, dtype=np.uint16)
+    for position, lut in luts:
+        holders = index.holders(position)  # duplicates are harmless: a[i] += v adds once per index
+        full[holders] += lut[index.codes[position][holders]]
+    return full[rows] if rows is not None else full
 
 
 def top_positions(key: np.ndarray, updated: np.ndarray, window: int) -> np.ndarray:
@@ -125,22 +155,23 @@ def search(index: CandidateIndex, query: CandidateQuery) -> SearchPage:
     floor = int(round(query.min_coverage * SCALE)) + 1  # key = coverage + 1, so 0 means "filtered out"
     with index.lock:
         n = index.size
-        mask = filter_mask(index, query)
-        passing = int(np.count_nonzero(mask))
-        if passing == 0:
-            return SearchPage(0, [])
-        if passing * SPARSE_SHARE < n:
-            rows = np.flatnonzero(mask)
+        rows = candidate_rows(index, query)
+        if rows is None:
+            live = index.alive[:n]
+            if query.prefecture is not None:
+                code = index.prefecture_lookup(query.prefecture)
+                live = live & ((index.prefecture[:n] == code) if code is not None else False)
+            key = np.where(live, coverage_scores(index, target, None) + np.uint16(1), 0).astype(np.uint16)
+            updated = index.updated[:n]
+        else:
             key = coverage_scores(index, target, rows).astype(np.uint16) + np.uint16(1)
             updated = index.updated[rows]
-        else:
-            rows = None
-            key = np.where(mask, coverage_scores(index, target, None) + np.uint16(1), 0).astype(np.uint16)
-            updated = index.updated[:n]
         if floor > 1:
             key[key < floor] = 0
-        total = passing if floor <= 1 else int(np.count_nonzero(key))
-        chosen = top_positions(key, updated, window)[query.offset:window] if window > query.offset else []
+        total = int(np.count_nonzero(key))
+        if total == 0 or window <= query.offset:
+            return SearchPage(total, [])
+        chosen = top_positions(key, updated, window)[query.offset:window]
         found = rows[chosen] if rows is not None else chosen
         hits = [Hit(int(r), (int(k) - 1) / SCALE) for r, k in zip(found, key[chosen], strict=True)]
     return SearchPage(total, hits)

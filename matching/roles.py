@@ -29,6 +29,7 @@ IMPORTANCE_WEIGHT: dict[str, float] = {"a": 8.0, "b": 4.0, "c": 2.0, "d": 1.0}
 EVIDENCE_FACTOR: dict[str, float] = {"verified": 1.0, "evidenced": 0.8, "self_declared": 0.6}
 STATUSES: tuple[str, ...] = ("verified", "evidenced", "self_declared")
 DEFAULT_VERSION = "2.0"
+RANK: dict[str, int] = {level: level_rank(level) for level in LEVELS}  # a=4 ... d=1 (scoring hot path)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Need:
         """met, partly_met or missing."""
         if self.held is None:
             return "missing"
-        return "met" if level_rank(self.held) >= level_rank(self.required) else "partly_met"
+        return "met" if RANK[self.held] >= RANK[self.required] else "partly_met"
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,13 @@ def credit(held: Held | None, required: str) -> float:
     """How much of one need a held skill covers, discounted by its evidence."""
     if held is None:
         return 0.0
-    covered = min(level_rank(held.level) / level_rank(required), 1.0)
+    covered = min(RANK[held.level] / RANK[required], 1.0)
     return EVIDENCE_FACTOR[held.status] * covered
 
 
 def strength(held: Held) -> float:
     """A held skill's weight in the fit: its rank discounted by its evidence."""
-    return EVIDENCE_FACTOR[held.status] * level_rank(held.level)
+    return EVIDENCE_FACTOR[held.status] * RANK[held.level]
 
 
 def fit(profile: Profile, target: Target) -> float:
@@ -123,7 +124,7 @@ def score_target(profile: Profile, target: Target) -> TargetMatch:
         gained += weight * c
         total += weight
         needs.append(Need(skill_id, required, held.level if held else None, held.status if held else None, c))
-    needs.sort(key=lambda n: -level_rank(n.required))  # stable: item order within a level
+    needs.sort(key=lambda n: -RANK[n.required])  # stable: item order within a level
     coverage = round(gained / total, 4) if total else 0.0
     return TargetMatch(target, round(fit(profile, target), 4), coverage, tuple(needs))
 

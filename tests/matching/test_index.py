@@ -114,3 +114,18 @@ def test_incremental_insert_update_and_remove():
 def test_an_empty_index_answers():
     page = search(new_index(), CandidateQuery(filters=(SkillFilter("v2-backend"),)))
     assert page.total == 0 and page.hits == []
+
+
+def test_posting_lists_stay_correct_when_people_gain_lose_and_regain_items():
+    index = new_index([person(n, backend=Held("c")) for n in range(5)])
+    for skills in ({"frontend": Held("b")}, {}, {"frontend": Held("a", "verified")}, {"frontend": Held("c")}):
+        index.upsert(person(1, **skills))
+        index.upsert(person(2, **skills))
+    posting = Target("posting", "x", "x", "x", {"v2-frontend": "b"})
+    for query in (CandidateQuery(filters=(SkillFilter("v2-frontend"),)),
+                  CandidateQuery(filters=(SkillFilter("v2-frontend"), SkillFilter("v2-backend")), match="any"),
+                  CandidateQuery(target=posting)):
+        found = ids(index, search(index, query))
+        assert {1, 2} <= set(found) and len(set(found)) == len(found)
+    (hit, *_) = search(index, CandidateQuery(target=posting)).hits
+    assert hit.coverage == pytest.approx(0.6 * 2 / 3, abs=1e-3)  # c of b, self-declared: counted once
