@@ -24,6 +24,7 @@ from credentials.deps import (
     provide_batches,
     provide_issuance,
     provide_issuers,
+    ensure_runner,
     provide_runner,
     provide_status_lists,
     provide_wallet,
@@ -154,6 +155,7 @@ class BatchController(Controller):
     path = f"{ORG}/batches"
     tags = ["credentials: provider"]
     dependencies = {"batches": Provide(provide_batches), "runner": Provide(provide_runner)}
+    before_request = ensure_runner  # resumes unfinished batches if the app did not start the runner
 
     @post("/", status_code=HTTP_202_ACCEPTED, **PROVIDER)
     async def submit_json(self, org_id: FromPath[uuid.UUID], data: JSONBody[BatchIn], batches: NamedDependency[BatchService],

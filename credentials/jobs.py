@@ -52,10 +52,12 @@ async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID
             return 0
         batch.state, batch.started_at = "running", batch.started_at or utcnow()
     handled, conflicts = 0, {}
-    while max_rows is None or handled < max_rows:
-        if not await _issue_next_line(maker, settings, batch_id, conflicts):
-            break
-        handled += 1
+    async with engine.connect() as connection:  # one connection for the job, one transaction per line
+        lines = async_sessionmaker(bind=connection, expire_on_commit=False)
+        while max_rows is None or handled < max_rows:
+            if not await _issue_next_line(lines, settings, batch_id, conflicts):
+                break
+            handled += 1
     await _finish_if_complete(maker, batch_id)
     return handled
 
