@@ -124,7 +124,8 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, d
     every = max(1, -(-len(labels) // 5))
     for i, label in enumerate(labels):
         if (len(labels) - 1 - i) % every == 0:  # counted from the end, so the latest month is labelled
-            svg.parts.append(f'<text x="{sx(i):.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
+            anchor = "end" if i == len(labels) - 1 else ("start" if i == 0 else "middle")
+            svg.parts.append(f'<text x="{sx(i):.1f}" y="{height - 12}" font-size="11" text-anchor="{anchor}" '
                              f'fill="{MUTED}">{escape(label)}</text>')
     if y_label:
         svg.parts.append(f'<text x="4" y="{top + 10}" font-size="11" fill="{MUTED}">{escape(y_label)}</text>')

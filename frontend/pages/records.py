@@ -74,7 +74,8 @@ async def records_upload(request: Request, data: MultipartData, db_session: Name
         return await _upload_error(request, db_session, translate("records.error.file", lang, detail=exc.detail))
     context = await _context(request, db_session, report=report_view(report.as_dict(), lang),
                              filename=upload.filename)
-    return page(request, "records/index.html", context, block="records_panel")
+    # the list below the form reloads itself on this event (ASCII only: headers are latin-1)
+    return page(request, "records/index.html", context, block="records_panel", headers={"HX-Trigger": "records-changed"})
 
 
 async def _upload_error(request: Request, session: AsyncSession, message: str, report: dict | None = None) -> Template:

@@ -17,6 +17,7 @@ async def test_upload_reports_each_row(client) -> None:
                                  headers=htmx("records_panel"))
     assert_fragment(response)
     assert "Import report" in response.text
+    assert response.headers["hx-trigger"] == "records-changed"  # the list below reloads itself
     assert "1 rows imported, 1 with errors, 1 duplicates" in response.text
     page = await client.get("/wallet/records", headers=HTML)
     assert "Pythonによる機械学習入門" in page.text and "/api/v1/me/records/template.csv" in page.text
