@@ -10,8 +10,8 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
 from core.errors import InvalidInput
@@ -20,11 +20,11 @@ from credentials import views
 from credentials.achievements import AchievementService, achievement_json
 from credentials.batches import BatchOptions, BatchService, rows_from_csv, rows_from_json
 from credentials.deps import (
+    ensure_runner,
     provide_achievements,
     provide_batches,
     provide_issuance,
     provide_issuers,
-    ensure_runner,
     provide_runner,
     provide_status_lists,
     provide_wallet,

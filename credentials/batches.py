@@ -12,7 +12,7 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -46,7 +46,7 @@ def parse_datetime(value: Any, name: str, errors: list[dict[str, str]]) -> str |
     except ValueError:
         errors.append({"field": name, "message": f"{value!r} is not an ISO 8601 date or date-time."})
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def _check_row(line: int, raw: dict[str, Any]) -> ParsedRow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 VCDM2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -15,8 +15,8 @@ CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 def iso(moment: datetime) -> str:
     """XML Schema dateTime in UTC with a 'Z', seconds precision (the form credentials use)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def email_identity(email: str, salt: str | None = None) -> dict[str, Any]:

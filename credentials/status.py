@@ -19,7 +19,7 @@ from core.errors import NotFound
 from core.settings import Settings
 from credentials.achievements import base_url
 from credentials.issuers import IssuerService
-from credentials.models import Issuer, IssuedCredential, StatusEntry, StatusList
+from credentials.models import IssuedCredential, Issuer, StatusEntry, StatusList
 from credentials.vc import Bitstring, build_status_list_credential, sign_credential, status_entry
 from credentials.vc.status import MIN_ENTRIES
 

@@ -68,4 +68,4 @@ async def provider_in_db(db: AsyncSession, slug: str = "db-provider"):
     return org
 
 
-__all__ = ["api_headers", "csrf_headers", "new_provider", "new_achievement", "issue", "provider_in_db", "ACHIEVEMENT", "SKILL"]
+__all__ = ["ACHIEVEMENT", "SKILL", "api_headers", "csrf_headers", "issue", "new_achievement", "new_provider", "provider_in_db"]

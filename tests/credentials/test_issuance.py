@@ -4,7 +4,7 @@ expiry, revocation and suspension through the status list, key rotation."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -114,7 +114,7 @@ async def test_tampering_with_the_achievement_fails(client) -> None:
 async def test_expiry_is_judged_at_the_given_time(client) -> None:
     provider = await new_provider(client)
     achievement = await new_achievement(client, provider)
-    until = datetime.now(timezone.utc) + timedelta(days=30)
+    until = datetime.now(UTC) + timedelta(days=30)
     credential = (await issue(client, provider, achievement["id"], valid_until=until.isoformat())).json()["credential"]
     assert credential["validUntil"].endswith("Z")
     assert (await verify_api(client, credential))["verified"]
