@@ -16,7 +16,8 @@ display name. Queries take ten skill items from a random role's highest needs, a
 Latency is one in-process search including the explained result page (no HTTP), p50/p95 over
 ``--queries`` runs. The SQL side loads the same people into ``profile_skill(person, skill, level,
 status)`` with an index on (skill, level) and runs the equivalent GROUP BY query (same weights, same
-top 20 and total), timed from the client; results are checked to agree. ``--quick`` runs 100,000 only.
+top 20 and total; work_mem 256MB, caches warmed), timed from the client; results are checked to
+agree. ``--quick`` runs 100,000 only.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from taxonomies.dss import get_taxonomy, level_rank  # noqa: E402
 SEED = 20260401
 STATUS_CODE = (3, 2, 1)  # synthetic status index (verified, evidenced, self-declared) -> index code
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/skillpass_bench"
+SQL_WORK_MEM = "256MB"
 
 
 def rss_mb() -> float:
@@ -76,8 +78,8 @@ def make_index(people: dict, targets: list[Target], items: list[str]) -> tuple[C
     index = CandidateIndex(items, targets)
     for code in range(1, 48):
         index.prefecture_code(f"JP-{code:02d}")
-    index.load_arrays(people["ids"], people["codes"], people["prefecture"], people["month"], people["updated"],
-                      people["names"])
+    index.load_arrays(people["ids"], people["codes"], people["prefecture"], people["month"],
+                      people["updated"], people["names"])
     return index, time.perf_counter() - started, rss_mb() - before
 
 
@@ -93,7 +95,8 @@ def make_queries(targets: list[Target], count: int) -> list[tuple[str, Candidate
         if kind == "rank10":
             query = CandidateQuery(tuple(SkillFilter(s, "d") for s, _ in top), "any", target=posting)
         elif kind == "filter2+rank10":
-            query = CandidateQuery(tuple(SkillFilter(s, level) for s, level in top[:2]), "all", target=posting)
+            hard = tuple(SkillFilter(s, level) for s, level in top[:2])
+            query = CandidateQuery(hard, "all", target=posting)
         else:
             query = CandidateQuery(target=role)
         queries.append((kind, query))
@@ -170,8 +173,10 @@ async def load_sql(pg: str, people: dict) -> float:
     await admin.close()
     conn = await asyncpg.connect(pg)
     started = time.perf_counter()
-    await conn.execute("CREATE TABLE person_row (person int PRIMARY KEY, prefecture smallint, updated bigint)")
-    await conn.execute("CREATE TABLE profile_skill (person int, skill smallint, level smallint, status smallint)")
+    await conn.execute("CREATE TABLE person_row (person int PRIMARY KEY, prefecture smallint, "
+                       "updated bigint)")
+    await conn.execute("CREATE TABLE profile_skill (person int, skill smallint, level smallint, "
+                       "status smallint)")
     n = len(people["updated"])
     await conn.copy_records_to_table("person_row", records=zip(range(n), people["prefecture"].tolist(),
                                                                  people["updated"].tolist(), strict=True))
@@ -191,11 +196,12 @@ async def time_sql(pg: str, queries: list[tuple[str, CandidateQuery]], positions
     import asyncpg
 
     conn = await asyncpg.connect(pg)
+    await conn.execute(f"SET work_mem = '{SQL_WORK_MEM}'")  # let the aggregation stay in memory
+    for _, query in queries[:3]:  # warm the caches, as the index is warm
+        await conn.fetch(SQL_QUERY, *sql_arguments(query, positions))
     timings: dict[str, list[float]] = {}
     answers = []
     for kind, query in queries:
-        if query.target.kind == "role":
-            query = CandidateQuery(target=query.target)
         started = time.perf_counter()
         rows = await conn.fetch(SQL_QUERY, *sql_arguments(query, positions))
         timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
@@ -212,12 +218,15 @@ def agreement(index: CandidateIndex, queries: list[tuple[str, CandidateQuery]],
         page = search(index, query)
         mine = sorted(round(h.coverage, 3) for h in page.hits)
         theirs = sorted(round(c, 3) for _, c in answer)
-        same += all(abs(a - b) <= 2e-3 for a, b in zip(mine, theirs, strict=False)) and len(mine) == len(theirs)
+        close = len(mine) == len(theirs) and all(abs(a - b) <= 2e-3
+                                                 for a, b in zip(mine, theirs, strict=True))
+        same += close
     return same / len(queries)
 
 
 # -- report ---------------------------------------------------------------------------------------------
-def report_size(n: int, args: argparse.Namespace, targets: list[Target], items: list[str], v2: list[str]) -> dict:
+def report_size(n: int, args: argparse.Namespace, targets: list[Target], items: list[str],
+                v2: list[str]) -> dict:
     started = time.perf_counter()
     people = build_people(n, targets, items, v2)
     generated = time.perf_counter() - started
@@ -226,14 +235,14 @@ def report_size(n: int, args: argparse.Namespace, targets: list[Target], items: 
     time_index(index, queries[:6])  # warm-up
     timings = time_index(index, queries)
     everything = [t for values in timings.values() for t in values]
-    result = {"n": n, "generate_s": generated, "build_s": build_seconds, "memory_mb": index.memory_bytes() / 1e6,
-              "rss_growth_mb": rss_growth, "p50": percentile(everything, 50), "p95": percentile(everything, 95),
+    result = {"n": n, "generate_s": generated, "build_s": build_seconds,
+              "memory_mb": index.memory_bytes() / 1e6, "rss_growth_mb": rss_growth,
+              "p50": percentile(everything, 50), "p95": percentile(everything, 95),
               "by_kind": {k: (percentile(v, 50), percentile(v, 95)) for k, v in timings.items()}}
     if not args.skip_sql:
         sql_queries = queries[:args.sql_queries]
         result["sql_load_s"] = asyncio.run(load_sql(args.pg, people))
         sql_timings, answers = asyncio.run(time_sql(args.pg, sql_queries, index.positions))
-        all_sql = [t for values in sql_timings.values() for t in values]
         index_timings = time_index(index, sql_queries)
         mean_ratio = (sum(map(sum, sql_timings.values())) / sum(map(sum, index_timings.values())))
         result.update(sql_by_kind={k: (percentile(v, 50), percentile(index_timings[k], 50))
@@ -248,7 +257,8 @@ def report_size(n: int, args: argparse.Namespace, targets: list[Target], items: 
 def print_result(r: dict) -> None:
     print(f"\n== {r['n']:,} profiles ==")
     print(f"  synthetic data {r['generate_s']:.1f} s; index build {r['build_s']:.1f} s")
-    print(f"  index memory {r['memory_mb']:.0f} MB (arrays + names; process RSS grew {r['rss_growth_mb']:.0f} MB)")
+    print(f"  index memory {r['memory_mb']:.0f} MB (arrays, posting lists, names; "
+          f"process RSS grew {r['rss_growth_mb']:.0f} MB)")
     print(f"  search + explained page: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms")
     for kind, (p50, p95) in r["by_kind"].items():
         print(f"    {kind:16s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
@@ -287,7 +297,8 @@ def main() -> int:
     print(f"  index < 500 MB: {big['memory_mb']:.0f} MB -> {'met' if big['memory_mb'] < 500 else 'NOT met'}")
     if "ratio" in big:
         ratio = big["min_kind_ratio"]
-        print(f"  >= 20x faster than SQL (worst query kind): {ratio:,.0f}x -> {'met' if ratio >= 20 else 'NOT met'}")
+        verdict = "met" if ratio >= 20 else "NOT met"
+        print(f"  >= 20x faster than SQL (worst query kind): {ratio:,.0f}x -> {verdict}")
     return 0
 
 
