@@ -16,6 +16,7 @@ from frontend.i18n import messages, translate
 from taxonomies.dss import get_taxonomy
 
 CHECK_ORDER = ("format", "proof", "issuer", "holder", "dates", "status", "schema")
+AUTHENTICITY = ("format", "proof", "issuer", "holder")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class Verdict:
     @property
     def failed(self) -> list[CheckLine]:
         return [line for line in self.lines if line.outcome == "fail"]
+
+    @property
+    def authentic(self) -> bool:
+        """Readable, signed by the named issuer and unchanged (it may still be revoked or expired)."""
+        return not any(line.name in AUTHENTICITY for line in self.failed)
 
 
 def plain_text(check: dict[str, Any], lang: str) -> str:

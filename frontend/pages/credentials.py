@@ -48,10 +48,15 @@ async def credential_list(request: Request, db_session: NamedDependency[AsyncSes
 @get("/wallet/credentials/{held_id:uuid}", **SIGNED_IN)
 async def credential_detail(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
                             settings: NamedDependency[Settings]) -> Template:
-    """What the credential says, whether it verified (each check in plain words), downloads."""
+    """What the credential says, whether it verifies now (each check in plain words), downloads.
+
+    Verified again on every visit: revocation or expiry since the last check must show here.
+    """
     held = await _held(request, db_session, settings, held_id)
     if held is None:
         return not_found_page(request)
+    held = await WalletService(db_session, settings).reverify(me(request), held.id)
+    await ProfileService(db_session, settings).profile(me(request))  # the profile follows the verdict
     return page(request, "credentials/detail.html", _detail_context(request, held), block="credential_checks")
 
 

@@ -65,6 +65,7 @@ def test_checks_are_worded_for_people_in_both_languages() -> None:
     en, ja = verdict_of(result, "en"), verdict_of(result, "ja")
     assert [line.name for line in en.lines] == ["proof", "status"]
     assert en.failed[0].text == "The issuer has revoked it." and ja.failed[0].text == "発行者によって失効されています。"
+    assert en.authentic  # revoked, but genuine: what it says is still shown as the issuer's
 
 
 def test_templates_import_macros_with_context_and_inside_each_block() -> None:

@@ -147,3 +147,18 @@ async def test_account_deletion_needs_the_email_and_then_signs_out(client, db, s
     signin = await client.post("/api/v1/auth/signin", json={"email": "hanako@example.jp", "password": "x" * 12},
                                headers={"x-csrftoken": await csrf_token(client)})
     assert signin.status_code in (401, 400, 422)
+
+
+async def test_credential_page_verifies_again_so_a_revocation_shows(client, db, settings) -> None:
+    from credentials.issuance import IssuanceService
+
+    await learner(client, lang="en")
+    issued = (await issue_badges(db, settings, "hanako@example.jp"))[0]
+    held = (await held_ids(client))[0]
+    await IssuanceService(db, settings).change_state(issued.org_id, issued.id, "revoke", "test")
+    await db.commit()
+    response = await client.get(f"/wallet/credentials/{held}", headers=HTML)
+    assert "could not be confirmed" in response.text and "The issuer has revoked it." in response.text
+    assert "do not rely on it" not in response.text  # genuine, only revoked
+    listed = await client.get("/wallet/credentials", headers=HTML)
+    assert "not verified" in listed.text
