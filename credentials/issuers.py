@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization
 from core.db import utcnow
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.settings import Settings
 from credentials.keystore import open_key, seal_key
 from credentials.models import DID_METHODS, Issuer, IssuerKey
@@ -69,23 +69,28 @@ class IssuerService:
         org = await self.session.get(Organization, org_id)
         if org is None or org.kind != "provider":
             raise NotFound("No such training provider.")
-        try:
-            async with self.session.begin_nested():
-                return await self._create(org.slug, org_id)
-        except IntegrityError:  # created at the same moment by another request or worker
-            found = await self.session.execute(select(Issuer).where(Issuer.org_id == org_id))
-            return found.scalar_one()
+        return await self._create_once(org.slug, org_id, "key")
 
     async def platform(self) -> Issuer:
         """The platform's own issuer (did:web of the platform host)."""
-        issuer = await self.by_slug(PLATFORM_SLUG)
-        return issuer or await self._create(PLATFORM_SLUG, None, method="web")
+        return await self.by_slug(PLATFORM_SLUG) or await self._create_once(PLATFORM_SLUG, None, "web")
 
     async def by_slug(self, slug: str) -> Issuer | None:
         found = await self.session.execute(select(Issuer).where(Issuer.slug == slug))
         return found.scalar_one_or_none()
 
-    async def _create(self, slug: str, org_id: uuid.UUID | None, method: str = "key") -> Issuer:
+    async def _create_once(self, slug: str, org_id: uuid.UUID | None, method: str) -> Issuer:
+        try:
+            async with self.session.begin_nested():
+                return await self._create(slug, org_id, method)
+        except IntegrityError:  # created at the same moment by another request or worker
+            owner = Issuer.org_id == org_id if org_id is not None else Issuer.org_id.is_(None)
+            issuer = (await self.session.execute(select(Issuer).where(owner))).scalar_one_or_none()
+            if issuer is None:  # the slug belongs to another issuer (e.g. an organization called "platform")
+                raise Conflict(f"The issuer name {slug!r} is taken.", field="slug") from None
+            return issuer
+
+    async def _create(self, slug: str, org_id: uuid.UUID | None, method: str) -> Issuer:
         issuer = Issuer(org_id=org_id, slug=slug, did_method=method, did="")
         self.session.add(issuer)
         await self.session.flush()

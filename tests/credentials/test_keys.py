@@ -68,3 +68,10 @@ async def test_private_keys_never_appear_in_responses_or_logs(client, db, settin
             assert all(form not in body for body in texts)
             assert form not in logged
     assert "secret" not in texts[2].lower()
+
+
+async def test_an_organization_called_platform_cannot_take_the_platform_issuer(client) -> None:
+    assert (await client.get("/.well-known/did.json")).status_code == 200  # creates the platform issuer
+    provider = await new_provider(client, "platform")
+    response = await client.get(f"{provider['base']}/issuer", headers={"x-api-key": provider["key"]})
+    assert response.status_code == 409
