@@ -96,7 +96,8 @@ async def test_skill_picker_answers_a_fragment_for_htmx_and_a_page_otherwise(cli
     fragment = await client.get(f"{base}/achievements/skills?q=データ", headers=htmx("skill_picker_results"))
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert "v2-data-engineering" in fragment.text  # the add button names the item
-    english = await client.get(f"{base}/achievements/skills?q=engineering", headers=htmx("skill_picker_results"))
+    english = await client.get(f"{base}/achievements/skills?q=engineering",
+                               headers=htmx("skill_picker_results"))
     assert "v2-data-engineering" in english.text
     full = await client.get(f"{base}/achievements/skills?q=データ")
     assert "<html" in full.text and 'id="skill_picker_results"' in full.text
@@ -117,8 +118,10 @@ async def test_alignment_rows_add_and_remove_items_and_keep_levels(client) -> No
 
 async def test_achievement_form_shows_errors_next_to_fields(client) -> None:
     base = await provider(client, "ach-errors")
-    response = await client.post(f"{base}/achievements", data={**await form(client), "name_en": "Only English"})
+    response = await client.post(f"{base}/achievements", data={**await form(client),
+                                                               "name_en": "Only English"})
     assert response.status_code == 422 and "<html" in response.text
+    assert response.headers["content-type"].startswith("text/html")
     assert 'id="e-name_ja"' in response.text and 'id="e-alignments"' in response.text
     assert 'aria-invalid="true"' in response.text and 'value="Only English"' in response.text
     fragment = await client.post(f"{base}/achievements", data={**await form(client), "name_en": "x"},
@@ -158,7 +161,8 @@ async def test_issue_form_errors_then_issue_and_revoke_with_a_reason(client) -> 
     revoke_url = issued.headers["location"].split("?")[0] + "/revoke"
     missing = await client.post(revoke_url, data=await form(client), headers=htmx("revoke_form"))
     assert missing.status_code == 200 and "<html" not in missing.text and 'id="e-reason"' in missing.text
-    done = await client.post(revoke_url, data={**await form(client), "reason": "issued by mistake", "confirm": "on"},
+    done = await client.post(revoke_url, data={**await form(client), "reason": "issued by mistake",
+                                               "confirm": "on"},
                              follow_redirects=False)
     assert done.status_code == 303
     after = await client.get(done.headers["location"])
@@ -188,7 +192,7 @@ async def test_issued_list_filters_and_paginates_with_fragments(client) -> None:
 async def test_csv_dry_run_shows_good_and_bad_rows_and_issues_nothing(client) -> None:
     base = await provider(client, "dry")
     achievement_id = await achievement(client, base)
-    csv = f"recipient_email,recipient_name\na@example.jp,A\nnot-an-email,B\nc@example.jp,C\n"
+    csv = "recipient_email,recipient_name\na@example.jp,A\nnot-an-email,B\nc@example.jp,C\n"
     response = await client.post(f"{base}/batches/preview", headers=htmx("batch_work"),
                                  files={"file": ("r.csv", csv.encode(), "text/csv")},
                                  data={**await form(client), "achievement_id": achievement_id})
@@ -231,6 +235,7 @@ async def test_a_batch_runs_as_a_job_with_progress_and_per_row_results(client) -
     rows = await client.get(url + "?state=failed", headers=htmx("batch_rows"))
     assert "<html" not in rows.text and "bad" in rows.text and "r1@example.jp" not in rows.text
     page = await client.get(url)
+    assert page.headers["content-type"].startswith("text/html")
     assert "<html" in page.text and "<progress" in page.text and "r3@example.jp" in page.text
     again = await client.post(f"{base}/batches", data=data, follow_redirects=False)
     assert again.headers["location"] == url  # a double submit starts no second batch
@@ -247,7 +252,8 @@ async def test_api_keys_are_shown_once_listed_and_revoked(client) -> None:
     listing = await client.get(f"{base}/api-keys")
     assert "LMS" in listing.text and secret not in listing.text
     key_id = re.search(r'/api-keys/([0-9a-f-]{36})/revoke', listing.text).group(1)
-    revoked = await client.post(f"{base}/api-keys/{key_id}/revoke", data=await form(client), follow_redirects=False)
+    revoked = await client.post(f"{base}/api-keys/{key_id}/revoke", data=await form(client),
+                                follow_redirects=False)
     assert revoked.status_code == 303
     assert "revoked" in (await client.get(f"{base}/api-keys")).text
     missing = await client.post(f"{base}/api-keys", data=await form(client))
