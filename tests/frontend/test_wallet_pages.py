@@ -162,3 +162,10 @@ async def test_credential_page_verifies_again_so_a_revocation_shows(client, db, 
     assert "do not rely on it" not in response.text  # genuine, only revoked
     listed = await client.get("/wallet/credentials", headers=HTML)
     assert "not verified" in listed.text
+
+
+async def test_sign_in_page_for_a_japanese_reader_is_all_japanese(client) -> None:
+    client.cookies.set("lang", "ja")
+    response = await client.get("/wallet/share", headers=HTML)
+    assert response.status_code == 401
+    assert "このページを見るにはログインしてください。" in response.text and "Sign in to continue" not in response.text
