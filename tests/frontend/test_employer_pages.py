@@ -92,6 +92,8 @@ async def test_employer_pages_render_in_both_languages(client, path, lang, word)
     response = await client.get(base + path)
     assert response.status_code == 200, response.text
     assert f'<html lang="{lang}">' in response.text and word in response.text
+    section = (path.split("/") + ["candidates"])[1] or "candidates"
+    assert f'<a href="{base}/{section}" aria-current="page">' in response.text  # its section tab
     assert not re.search(r">\s*employer\.[a-z_.]+\s*<", response.text), "an untranslated key shows"
 
 

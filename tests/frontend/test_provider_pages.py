@@ -86,6 +86,7 @@ async def test_every_console_page_renders_in_both_languages(client, path, lang) 
     response = await client.get(base + path)
     assert response.status_code == 200, response.text
     assert f'<html lang="{lang}">' in response.text
+    assert f'<a href="{base}/{path.split("/")[1]}" aria-current="page">' in response.text  # its section tab
     assert not re.search(r">\s*provider\.[a-z_.]+\s*<", response.text), "an untranslated key shows"
 
 
