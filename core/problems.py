@@ -46,11 +46,11 @@ def problem_from_exception(request: Request, exc: Exception) -> dict[str, Any]:
 
 
 def wants_json(request: Request) -> bool:
+    """API paths always answer JSON; elsewhere (DSS concept URIs too) browsers asking for HTML get a page."""
     path = request.url.path
-    if path.startswith("/api/") or path.startswith("/dss/") or path.startswith("/.well-known/"):
+    if path.startswith("/api/") or path.startswith("/.well-known/"):
         return True
-    accept = request.headers.get("accept", "")
-    return "text/html" not in accept
+    return "text/html" not in request.headers.get("accept", "")
 
 
 def exception_to_response(request: Request, exc: Exception) -> Response:
