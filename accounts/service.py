@@ -71,6 +71,39 @@ class AccountService:
             raise NotAuthenticated("Email or password is not correct.")
         return person
 
+    async def export_person(self, person_id: uuid.UUID) -> dict:
+        """The account part of "export all my data" (never the password hash)."""
+        person = await self.get_person(person_id)
+        memberships = [{"org_id": str(m.org_id), "role": m.role} for m, _ in await self._memberships(person_id)]
+        return {"id": str(person.id), "email": person.email, "display_name": person.display_name,
+                "lang": person.lang, "created_at": person.created_at.isoformat(), "memberships": memberships}
+
+    async def delete_person(self, person_id: uuid.UUID) -> None:
+        """Delete the account; memberships go with it. Refused while the person is an organization's only admin."""
+        await self.check_deletable(person_id)
+        await self.session.delete(await self.get_person(person_id))
+        await self.session.flush()
+
+    async def check_deletable(self, person_id: uuid.UUID) -> None:
+        """Raise Conflict while the person is the only admin of an organization."""
+        await self.get_person(person_id)
+        for membership, org in await self._memberships(person_id):
+            if membership.role != "admin":
+                continue
+            admins = await self.session.execute(
+                select(Membership.id).where(Membership.org_id == org.id, Membership.role == "admin")
+            )
+            if len(admins.all()) == 1:
+                raise Conflict(f"You are the only administrator of {org.name_en}; make someone else an "
+                               "administrator first.", field="account")
+
+    async def _memberships(self, person_id: uuid.UUID) -> list[tuple[Membership, Organization]]:
+        rows = await self.session.execute(
+            select(Membership, Organization).join(Organization, Organization.id == Membership.org_id)
+            .where(Membership.person_id == person_id)
+        )
+        return [tuple(r) for r in rows.all()]
+
     async def set_lang(self, person_id: uuid.UUID, lang: str) -> None:
         person = await self.get_person(person_id)
         person.lang = lang

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     session_max_age: int = 14 * 24 * 3600
     log_level: str = "INFO"
+    warm_models: bool = Field(True, description="Fit the text-to-DSS mapper in the background at start-up.")
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":

@@ -1,8 +1,4 @@
-"""Export everything skillpass holds on a person, and delete it all, by calling each domain's service.
-
-TODO(accounts): ``AccountService`` has no ``export_person``/``delete_person`` yet; the account row is
-read and deleted here until it does (the database cascades to memberships, wallet, skills rows).
-"""
+"""Export everything skillpass holds on a person, and delete it all, by calling each domain's service."""
 
 from __future__ import annotations
 
@@ -22,13 +18,11 @@ EXPORT_FORMAT = "skillpass-export/1"
 
 async def export_everything(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> dict[str, Any]:
     """One JSON-ready document: the account, the wallet's credentials and every skills row."""
-    person = await AccountService(session).get_person(person_id)
     held = await WalletService(session, settings).list_for_person(person_id)
     return {
         "format": EXPORT_FORMAT,
         "exported_at": utcnow().isoformat(),
-        "account": {"id": str(person.id), "email": person.email, "display_name": person.display_name,
-                    "lang": person.lang, "created_at": person.created_at.isoformat()},
+        "account": await AccountService(session).export_person(person_id),
         "wallet": [{"id": str(h.id), "source": h.source, "format": h.format, "title": h.title,
                     "issuer_name": h.issuer_name, "credential": h.jwt or h.document, "verified": h.verified,
                     "verification": h.verification, "added_at": h.created_at.isoformat()} for h in held],
@@ -37,10 +31,13 @@ async def export_everything(session: AsyncSession, settings: Settings, person_id
 
 
 async def delete_everything(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> None:
-    """Delete the person's skills data, wallet and account (credentials issued to them stay with issuers)."""
+    """Delete the person's skills data, wallet and account (credentials issued to them stay with issuers).
+
+    The account check comes first so that a refused deletion (only admin of an organization) removes nothing.
+    """
+    await AccountService(session).check_deletable(person_id)
     await skills_export.delete_all(session, person_id)
     wallet = WalletService(session, settings)
     for held in await wallet.list_for_person(person_id):
         await wallet.delete(person_id, held.id)
-    await session.delete(await AccountService(session).get_person(person_id))
-    await session.flush()
+    await AccountService(session).delete_person(person_id)

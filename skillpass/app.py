@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
@@ -52,6 +53,14 @@ def collect_handlers() -> list:
     return handlers
 
 
+def _warm_models(app: Litestar) -> None:
+    """Fit the text-to-DSS mapper in a background thread so the first job description is not slow."""
+    from skills.mapping import get_model
+
+    loop = asyncio.get_running_loop()
+    app.state.model_warmup = loop.run_in_executor(None, get_model, "2.0")
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """The web application for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
@@ -87,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin()],
         ),
         request_max_body_size=settings.max_body_bytes,
+        on_startup=[_warm_models] if settings.warm_models else [],
         state=State({"settings": settings}),
         debug=settings.debug,
     )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
 from accounts.access import principal_of
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from core.settings import Settings
 from credentials.wallet import WalletService
 from frontend.account import delete_everything, export_everything
@@ -194,7 +194,12 @@ async def delete_submit(request: Request, data: FormData, db_session: NamedDepen
         errors = {"confirm_email": translate("delete.error.confirm", lang_of(request))}
         status = 200 if request.headers.get("hx-request") == "true" else 400
         return page(request, "wallet/delete.html", {"errors": errors}, block="delete_form", status_code=status)
-    await delete_everything(db_session, settings, me(request))
+    try:
+        await delete_everything(db_session, settings, me(request))
+    except Conflict:
+        errors = {"confirm_email": translate("delete.error.sole_admin", lang_of(request))}
+        status = 200 if request.headers.get("hx-request") == "true" else 409
+        return page(request, "wallet/delete.html", {"errors": errors}, block="delete_form", status_code=status)
     request.clear_session()
     return redirect(request, "/?deleted=1")
 

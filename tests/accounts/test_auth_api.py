@@ -77,3 +77,27 @@ async def test_password_is_stored_hashed_with_argon2(client, db) -> None:
     person = (await db.execute(select(Person).where(Person.email == "hash@example.jp"))).scalar_one()
     assert person.password_hash.startswith("$argon2")
     assert TEST_PASSWORD not in person.password_hash
+
+
+async def test_only_admin_of_an_organization_cannot_delete_the_account(client, db) -> None:
+    from accounts.service import AccountService
+    from core.errors import Conflict
+    from tests.conftest import create_org
+
+    person = await sign_up(client, "solo-admin@example.jp")
+    await create_org(client, "employer", "solo-org")
+    accounts = AccountService(db)
+    import uuid
+
+    person_id = uuid.UUID(person["id"])
+    try:
+        await accounts.delete_person(person_id)
+        raised = False
+    except Conflict as exc:
+        raised = "only administrator" in exc.detail
+    assert raised
+    assert (await accounts.export_person(person_id))["memberships"][0]["role"] == "admin"
+    learner = await sign_up(client, "plain-learner@example.jp")
+    await accounts.delete_person(uuid.UUID(learner["id"]))
+    await db.commit()
+    assert await accounts.person_by_email("plain-learner@example.jp") is None
