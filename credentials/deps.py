@@ -7,6 +7,7 @@ otherwise it starts on the first batch request (and resumes unfinished batches t
 from __future__ import annotations
 
 import asyncio
+import weakref
 
 from litestar import Litestar, Request
 from litestar.di import NamedDependency
@@ -24,13 +25,14 @@ from credentials.wallet import WalletService
 RUNNER_KEY = "credentials_runner"
 LOOP_KEY = "credentials_runner_loop"
 ENGINE_KEY = "db_engine"  # advanced-alchemy's default engine_app_state_key
-_lock = asyncio.Lock()
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 async def start_jobs(app: Litestar) -> BatchRunner:
     """Lifespan hook: start the batch runner and resume unfinished batches."""
-    async with _lock:
-        runner, loop = app.state.get(RUNNER_KEY), asyncio.get_running_loop()
+    loop = asyncio.get_running_loop()
+    async with _locks.setdefault(loop, asyncio.Lock()):
+        runner = app.state.get(RUNNER_KEY)
         if runner is None or app.state.get(LOOP_KEY) is not loop:  # a runner belongs to one event loop
             runner = make_runner(app.state[ENGINE_KEY], app.state["settings"])
             await runner.start()
