@@ -116,6 +116,7 @@ class CandidateSearchRequest(BaseModel):
     verified_only: bool = False
     role_id: str | None = None
     posting_id: uuid.UUID | None = None
+    must_meet: bool = Field(default=False, description="with posting_id: every requirement is a filter")
     prefecture: str | None = Field(default=None, max_length=20)
     min_coverage: float = Field(default=0.0, ge=0.0, le=1.0)
     page: int = Field(default=1, ge=1, le=500)
@@ -127,6 +128,8 @@ class CandidateSearchRequest(BaseModel):
             raise ValueError("give at most one of role_id and posting_id")
         if not self.skills and self.role_id is None and self.posting_id is None:
             raise ValueError("give skills, a role_id or a posting_id")
+        if self.must_meet and self.posting_id is None:
+            raise ValueError("must_meet needs a posting_id")
         return self
 
 

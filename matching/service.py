@@ -91,12 +91,16 @@ def candidate_query(request: CandidateSearchRequest, target: Target | None) -> C
         if skill_id is None:
             raise InvalidInput(f"unknown DSS skill item {f.skill_id!r}", field=f"skills[{i}].skill_id")
         filters.append(SkillFilter(skill_id, f.min_level))
+    match = request.match
+    if request.must_meet and target is not None:
+        filters += [SkillFilter(s, level) for s, level in target.requirements.items()]
+        match = "all"
     prefecture = None
     if request.prefecture:
         prefecture = prefecture_code(request.prefecture)
         if prefecture is None:
             raise InvalidInput(f"unknown prefecture {request.prefecture!r}", field="prefecture")
-    return CandidateQuery(tuple(filters), request.match, request.verified_only, target, prefecture,
+    return CandidateQuery(tuple(filters), match, request.verified_only, target, prefecture,
                           request.min_coverage, (request.page - 1) * request.per_page, request.per_page)
 
 

@@ -14,11 +14,13 @@ async def send(client: AsyncTestClient, method: str, path: str, **kwargs):
 
 
 async def learner(client: AsyncTestClient, email: str, name: str, skills: dict[str, str], *,
-                  discoverable: bool = True, parts: list[str] | None = None, prefecture: str | None = "東京都") -> str:
+                  discoverable: bool = True, parts: list[str] | None = None,
+                  prefecture: str | None = "東京都") -> str:
     """Sign up a learner with self-declared levels and consent settings; returns their person id."""
     person = await sign_up(client, email, name, lang="ja")
     for skill_id, level in skills.items():
-        response = await send(client, "PUT", "/api/v1/me/self-assessment", json={"skill_id": skill_id, "level": level})
+        response = await send(client, "PUT", "/api/v1/me/self-assessment",
+                              json={"skill_id": skill_id, "level": level})
         assert response.status_code == 200, response.text
     await settings(client, discoverable=discoverable, prefecture=prefecture,
                    employer_parts=parts if parts is not None else ["skills", "self_declared", "prefecture",

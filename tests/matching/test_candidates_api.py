@@ -29,14 +29,16 @@ async def test_search_finds_only_opted_in_people_with_consented_data(client) -> 
 
 
 async def test_unconsented_fields_are_left_out(client) -> None:
-    person = await learner(client, "d@example.jp", "Dさん", {"v2-frontend": "b"}, parts=["skills", "self_declared"])
+    person = await learner(client, "d@example.jp", "Dさん", {"v2-frontend": "b"},
+                           parts=["skills", "self_declared"])
     org = await employer(client)
     (result,) = (await search(client, org, skills=[{"skill_id": "frontend"}]))["results"]
     assert result["person_id"] == person and result["display_name"] is None and result["prefecture"] is None
 
 
 async def test_filters_levels_verified_only_and_role_ranking(client) -> None:
-    await learner(client, "e@example.jp", "E", {"v2-backend": "a", "v2-web-app-basics": "a", "v2-software-design": "b"})
+    await learner(client, "e@example.jp", "E",
+                  {"v2-backend": "a", "v2-web-app-basics": "a", "v2-software-design": "b"})
     await learner(client, "f@example.jp", "F", {"v2-backend": "c", "v2-frontend": "a"})
     org = await employer(client)
     strict = await search(client, org, skills=[{"skill_id": "v2-backend", "min_level": "b"}])
@@ -52,7 +54,8 @@ async def test_pages(client) -> None:
     for n in range(3):
         await learner(client, f"p{n}@example.jp", f"P{n}", {"v2-sre": "b"})
     org = await employer(client)
-    pages = [await search(client, org, skills=[{"skill_id": "v2-sre"}], page=p, per_page=2) for p in (1, 2, 3)]
+    query = {"skills": [{"skill_id": "v2-sre"}], "per_page": 2}
+    pages = [await search(client, org, page=p, **query) for p in (1, 2, 3)]
     assert [p["total"] for p in pages] == [3, 3, 3]
     assert [len(p["results"]) for p in pages] == [2, 1, 0]
     names = [r["display_name"] for p in pages for r in p["results"]]
@@ -75,7 +78,8 @@ async def test_the_index_follows_consent_and_profile_changes(client, app) -> Non
     assert [r["display_name"] for r in (await search(client, org, **query))["results"]] == ["H"]
 
     await sign_in(client, "h@example.jp")
-    response = await send(client, "PUT", "/api/v1/me/self-assessment", json={"skill_id": "v2-backend", "level": None})
+    response = await send(client, "PUT", "/api/v1/me/self-assessment",
+                          json={"skill_id": "v2-backend", "level": None})
     assert response.status_code == 200
     await sign_in(client, "hr@sakura.example")
     assert (await search(client, org, **query))["total"] == 0
@@ -97,3 +101,17 @@ async def test_bad_queries_name_the_field(client) -> None:
     assert response.status_code == 422 and response.json()["field"] == "skills[0].skill_id"
     response = await send(client, "POST", f"/api/v1/orgs/{org}/candidates/search", json={})
     assert response.status_code == 400
+
+
+async def test_a_posting_ranks_and_with_must_meet_filters(client) -> None:
+    await learner(client, "j@example.jp", "J", {"v2-machine-learning": "b", "v2-math-stats-visualization": "c"})
+    await learner(client, "k@example.jp", "K", {"v2-machine-learning": "c"})
+    org = await employer(client)
+    posting = (await send(client, "POST", f"/api/v1/orgs/{org}/postings", json={
+        "title": "ML", "requirements": [{"skill_id": "v2-machine-learning", "level": "b"},
+                                        {"skill_id": "v2-math-stats-visualization", "level": "c"}]})).json()
+    ranked = await search(client, org, posting_id=posting["id"])
+    assert [r["display_name"] for r in ranked["results"]] == ["J", "K"]
+    assert ranked["results"][1]["partly_met"][0]["skill_id"] == "v2-machine-learning"
+    strict = await search(client, org, posting_id=posting["id"], must_meet=True)
+    assert [r["display_name"] for r in strict["results"]] == ["J"]

@@ -27,7 +27,8 @@ def test_roles_prints_ranked_roles(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["roles"][0]["id"] == "se-frontend"
-    assert {"id", "name_ja", "name_en", "score", "coverage", "met", "partly_met", "missing"} <= set(data["roles"][0])
+    expected = {"id", "name_ja", "name_en", "score", "coverage", "met", "partly_met", "missing"}
+    assert expected <= set(data["roles"][0])
 
 
 def test_path_prints_ordered_courses_from_the_demo_catalog(tmp_path):

@@ -1,7 +1,7 @@
 """The in-memory candidate index: encoding, filters, ranking, pagination, incremental changes."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,13 +10,14 @@ from matching.query import CandidateQuery, SkillFilter, search
 from matching.roles import Held, Target, role_targets, score_target
 from taxonomies.dss import get_taxonomy
 
-NOW = datetime(2026, 5, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 
 def person(n: int, prefecture: str | None = "JP-13", days_ago: int = 0, name: str | None = None,
            **skills: Held) -> IndexedProfile:
     return IndexedProfile(uuid.UUID(int=n + 1), name or f"P{n}", prefecture,
-                          {f"v2-{k.replace('_', '-')}": v for k, v in skills.items()}, NOW - timedelta(days=days_ago))
+                          {f"v2-{k.replace('_', '-')}": v for k, v in skills.items()},
+                          NOW - timedelta(days=days_ago))
 
 
 def new_index(people=()) -> CandidateIndex:
@@ -39,8 +40,8 @@ def test_codes_round_trip_and_order_by_level():
 
 
 def test_filters_require_every_item_at_its_level():
-    index = new_index([person(0, backend=Held("b"), sre=Held("c")), person(1, backend=Held("c"), sre=Held("a")),
-                       person(2, backend=Held("a"))])
+    index = new_index([person(0, backend=Held("b"), sre=Held("c")),
+                       person(1, backend=Held("c"), sre=Held("a")), person(2, backend=Held("a"))])
     query = CandidateQuery(filters=(SkillFilter("v2-backend", "b"), SkillFilter("v2-sre", "c")))
     page = search(index, query)
     assert page.total == 1 and ids(index, page) == [0]
@@ -56,9 +57,11 @@ def test_verified_only_ignores_weaker_evidence():
 
 
 def test_ranking_by_coverage_matches_the_pure_scoring():
-    posting = Target("posting", "x", "x", "x", {"v2-backend": "a", "v2-cloud-infrastructure": "b", "v2-sre": "c"})
+    posting = Target("posting", "x", "x", "x",
+                     {"v2-backend": "a", "v2-cloud-infrastructure": "b", "v2-sre": "c"})
     people = [person(0, backend=Held("b")), person(1, backend=Held("a", "verified"), sre=Held("c")),
-              person(2, backend=Held("a", "verified"), cloud_infrastructure=Held("b", "verified"), sre=Held("c")),
+              person(2, backend=Held("a", "verified"), cloud_infrastructure=Held("b", "verified"),
+                     sre=Held("c")),
               person(3, marketing=Held("a"))]
     index = new_index(people)
     page = search(index, CandidateQuery(target=posting, limit=10))
@@ -74,8 +77,8 @@ def test_role_templates_use_the_precomputed_role_scores():
     backend = next(t for t in role_targets() if t.id == "se-backend")
     page = search(index, CandidateQuery(target=backend))
     assert ids(index, page) == [0, 1]
-    assert page.hits[0].coverage == pytest.approx(score_target(index.profile_of(page.hits[0].row), backend).coverage,
-                                                  abs=1e-3)
+    exact = score_target(index.profile_of(page.hits[0].row), backend).coverage
+    assert page.hits[0].coverage == pytest.approx(exact, abs=1e-3)
 
 
 def test_pagination_is_stable_and_ties_go_to_the_most_recently_updated():
@@ -87,8 +90,8 @@ def test_pagination_is_stable_and_ties_go_to_the_most_recently_updated():
 
 
 def test_prefecture_and_min_coverage_filter():
-    index = new_index([person(0, "JP-13", backend=Held("a", "verified")), person(1, "JP-27", backend=Held("a")),
-                       person(2, None, backend=Held("d"))])
+    index = new_index([person(0, "JP-13", backend=Held("a", "verified")),
+                       person(1, "JP-27", backend=Held("a")), person(2, None, backend=Held("d"))])
     flt = (SkillFilter("v2-backend", "d"),)
     assert ids(index, search(index, CandidateQuery(filters=flt, prefecture="JP-27"))) == [1]
     assert search(index, CandidateQuery(filters=flt, prefecture="JP-01")).total == 0
@@ -123,7 +126,8 @@ def test_posting_lists_stay_correct_when_people_gain_lose_and_regain_items():
         index.upsert(person(2, **skills))
     posting = Target("posting", "x", "x", "x", {"v2-frontend": "b"})
     for query in (CandidateQuery(filters=(SkillFilter("v2-frontend"),)),
-                  CandidateQuery(filters=(SkillFilter("v2-frontend"), SkillFilter("v2-backend")), match="any"),
+                  CandidateQuery(filters=(SkillFilter("v2-frontend"), SkillFilter("v2-backend")),
+                                 match="any"),
                   CandidateQuery(target=posting)):
         found = ids(index, search(index, query))
         assert {1, 2} <= set(found) and len(set(found)) == len(found)

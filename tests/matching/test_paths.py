@@ -27,7 +27,8 @@ def test_each_step_says_which_gaps_it_closes_from_and_to_which_level():
     path = plan_path({"v2-backend": Held("c")}, POSTING, [course("backend", 10, backend="b")])
     (step,) = path.steps
     (closure,) = step.closures
-    assert (closure.skill_id, closure.from_level, closure.to_level, closure.closes) == ("v2-backend", "c", "b", True)
+    moved = (closure.skill_id, closure.from_level, closure.to_level, closure.closes)
+    assert moved == ("v2-backend", "c", "b", True)
     assert {g.skill_id for g in path.remaining} == {"v2-cloud-infrastructure", "v2-sre"}
 
 
@@ -51,7 +52,8 @@ def test_filters_exclude_languages_modes_and_expensive_courses():
                course("offline", 1, mode="offline", backend="b", cloud_infrastructure="c", sre="c"),
                course("pricey", 1, price=500_000, backend="b", cloud_infrastructure="c", sre="c"),
                course("ok", 30, backend="b", cloud_infrastructure="c", sre="c")]
-    filters = PathFilters(languages=frozenset({"ja"}), modes=frozenset({"online", "hybrid"}), max_course_price=100_000)
+    filters = PathFilters(languages=frozenset({"ja"}), modes=frozenset({"online", "hybrid"}),
+                          max_course_price=100_000)
     assert [s.course.id for s in plan_path({}, POSTING, catalog, filters).steps] == ["ok"]
 
 

@@ -8,7 +8,8 @@ from tests.matching.helpers import employer, send
 TEXT = ("バックエンドエンジニア募集\n自社ECサービスのAPI開発をお任せします。"
         "Goでのサーバーサイド開発経験3年以上、PostgreSQLの設計経験、AWSでの運用経験。")
 POSTING = {"title": "Backend Engineer", "lang": "en", "prefecture": "大阪府", "role_id": "se-backend",
-           "requirements": [{"skill_id": "v2-backend", "level": "b"}, {"skill_id": "cloud-infrastructure", "level": "c"}]}
+           "requirements": [{"skill_id": "v2-backend", "level": "b"},
+                            {"skill_id": "cloud-infrastructure", "level": "c"}]}
 
 
 async def test_analyze_proposes_the_role_and_skills_with_levels(client) -> None:
@@ -31,7 +32,8 @@ async def test_create_publish_list_and_delete(client) -> None:
     assert posting["requirements"] == [{"skill_id": "v2-backend", "level": "b"},
                                        {"skill_id": "v2-cloud-infrastructure", "level": "c"}]
     assert (await client.get("/api/v1/postings")).json() == []
-    response = await send(client, "PATCH", f"/api/v1/orgs/{org}/postings/{posting['id']}", json={"status": "published"})
+    response = await send(client, "PATCH", f"/api/v1/orgs/{org}/postings/{posting['id']}",
+                          json={"status": "published"})
     assert response.status_code == 200 and response.json()["published_at"]
     assert [p["id"] for p in (await client.get("/api/v1/postings")).json()] == [posting["id"]]
     assert len((await client.get(f"/api/v1/orgs/{org}/postings")).json()) == 1
@@ -42,7 +44,8 @@ async def test_create_publish_list_and_delete(client) -> None:
 
 async def test_bad_requirements_name_the_field(client) -> None:
     org = await employer(client)
-    bad = {**POSTING, "requirements": [{"skill_id": "v2-backend", "level": "b"}, {"skill_id": "nope", "level": "c"}]}
+    bad = {**POSTING, "requirements": [{"skill_id": "v2-backend", "level": "b"},
+                                       {"skill_id": "nope", "level": "c"}]}
     response = await send(client, "POST", f"/api/v1/orgs/{org}/postings", json=bad)
     assert response.status_code == 422 and response.json()["field"] == "requirements[1].skill_id"
     response = await send(client, "POST", f"/api/v1/orgs/{org}/postings", json={**POSTING, "role_id": "chef"})

@@ -38,14 +38,16 @@ async def test_roles_for_a_posted_profile(client) -> None:
 
 async def test_bad_profile_names_the_field(client) -> None:
     response = await send(client, "POST", "/api/v1/match/roles",
-                          json={"skills": [{"id": "v2-backend", "level": "a"}, {"id": "v2-cooking", "level": "b"}]})
+                          json={"skills": [{"id": "v2-backend", "level": "a"},
+                                           {"id": "v2-cooking", "level": "b"}]})
     assert response.status_code == 422 and response.json()["field"] == "skills[1].id"
 
 
 async def test_demo_catalog_learning_path_and_published_postings(client, db) -> None:
     await demo_orgs(db)
     courses = (await client.get("/api/v1/courses")).json()
-    assert len(courses) >= 30 and len((await client.get("/api/v1/courses?skill=v2-machine-learning")).json()) >= 3
+    assert len(courses) >= 30
+    assert len((await client.get("/api/v1/courses?skill=v2-machine-learning")).json()) >= 3
     postings = (await client.get("/api/v1/postings")).json()
     assert len(postings) == 3
     response = await send(client, "POST", "/api/v1/match/path",
@@ -56,18 +58,20 @@ async def test_demo_catalog_learning_path_and_published_postings(client, db) -> 
     assert all(s["course"]["language"] == "ja" and s["closes"] for s in path["steps"])
     ranked = (await send(client, "POST", "/api/v1/match/roles", json=PROFILE)).json()
     assert {"posting"} <= {r["kind"] for r in ranked}
-    posting_path = await send(client, "POST", "/api/v1/match/path", json={**PROFILE, "posting_id": postings[0]["id"]})
+    posting_path = await send(client, "POST", "/api/v1/match/path",
+                              json={**PROFILE, "posting_id": postings[0]["id"]})
     assert posting_path.status_code == 200
 
 
 async def test_the_learner_gets_recommendations_and_a_path_from_their_own_profile(client, db) -> None:
     await demo_orgs(db)
-    await learner(client, "me@example.jp", "私", {"v2-machine-learning": "b", "v2-math-stats-visualization": "b"},
-                  discoverable=False)
+    await learner(client, "me@example.jp", "私",
+                  {"v2-machine-learning": "b", "v2-math-stats-visualization": "b"}, discoverable=False)
     ranked = (await client.get("/api/v1/me/recommendations")).json()
     assert next(r for r in ranked if r["kind"] == "role")["id"] == "ds-data-science-professional"
     assert any(r["kind"] == "posting" and r["name_en"].startswith("Data Scientist") for r in ranked)
-    path = (await client.get("/api/v1/me/learning-path?role_id=ds-data-science-professional&mode=online")).json()
+    query = "role_id=ds-data-science-professional&mode=online"
+    path = (await client.get(f"/api/v1/me/learning-path?{query}")).json()
     assert all(s["course"]["mode"] == "online" for s in path["steps"])
 
 
@@ -89,8 +93,9 @@ async def test_providers_manage_their_courses(client) -> None:
 
 async def test_trends_suppress_small_cells(client, db) -> None:
     for n in range(12):
-        await learner(client, f"t{n}@example.jp", f"T{n}", {"v2-backend": "b", **({"v2-sre": "c"} if n < 3 else {})},
-                      prefecture="東京都" if n < 11 else "大阪府")
+        skills = {"v2-backend": "b", **({"v2-sre": "c"} if n < 3 else {})}
+        prefecture = "東京都" if n < 11 else "大阪府"
+        await learner(client, f"t{n}@example.jp", f"T{n}", skills, prefecture=prefecture)
     org = await employer(client)
     await send(client, "POST", f"/api/v1/orgs/{org}/postings",
                json={"title": "SRE", "prefecture": "東京都", "status": "published", "role_id": "se-cloud-sre",
@@ -101,7 +106,8 @@ async def test_trends_suppress_small_cells(client, db) -> None:
     # Tokyo has 11, Osaka 1: Osaka is suppressed, and so is Tokyo (else 12 - 11 would reveal Osaka).
     assert cells[("supply", "v2-backend", "JP-27")]["count"] is None
     assert cells[("supply", "v2-backend", "JP-13")]["count"] is None
-    assert cells[("supply", "v2-sre", "ALL")]["suppressed"] and cells[("supply", "v2-sre", "ALL")]["count"] is None
+    sre = cells[("supply", "v2-sre", "ALL")]
+    assert sre["suppressed"] and sre["count"] is None
     assert cells[("demand", "v2-sre", "JP-13")]["count"] == 1
     text = (await client.get("/api/v1/trends?kind=role&format=csv")).text
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -2,7 +2,16 @@
 
 import pytest
 
-from matching.roles import Held, Target, credit, fit, rank_targets, recommend_roles, role_targets, score_target
+from matching.roles import (
+    Held,
+    Target,
+    credit,
+    fit,
+    rank_targets,
+    recommend_roles,
+    role_targets,
+    score_target,
+)
 
 
 def target(**needs: str) -> Target:
@@ -50,8 +59,8 @@ def test_fit_is_one_for_a_profile_shaped_like_the_target_and_drops_with_other_sk
 
 
 def test_every_role_is_ranked_and_a_backend_profile_gets_the_backend_role():
-    profile = {"v2-backend": Held("a", "verified"), "v2-web-app-basics": Held("b"), "v2-software-design": Held("b"),
-               "v2-computer-science": Held("b")}
+    profile = {"v2-backend": Held("a", "verified"), "v2-web-app-basics": Held("b"),
+               "v2-software-design": Held("b"), "v2-computer-science": Held("b")}
     ranked = recommend_roles(profile)
     assert len(ranked) == len(role_targets()) == 17
     assert ranked[0].target.id == "se-backend"
@@ -66,8 +75,9 @@ def test_a_small_profile_does_not_fall_to_the_role_with_fewest_needs():
 
 
 def test_postings_are_ranked_with_the_roles():
-    posting = Target("posting", "p1", "求人", "Job", {"v2-machine-learning": "b", "v2-math-stats-visualization": "b"})
-    profile = {"v2-machine-learning": Held("b", "verified"), "v2-math-stats-visualization": Held("b", "verified")}
+    needs = {"v2-machine-learning": "b", "v2-math-stats-visualization": "b"}
+    posting = Target("posting", "p1", "求人", "Job", needs)
+    profile = {skill_id: Held("b", "verified") for skill_id in needs}
     ranked = rank_targets(profile, [*role_targets(), posting])
     assert ranked[0].target.id == "p1" and ranked[0].coverage == 1.0
 

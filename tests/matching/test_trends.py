@@ -1,6 +1,6 @@
 """Trend cells: small supply cells suppressed, with complementary suppression against subtraction."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from matching.models import JobPosting
 from matching.trends import THRESHOLD, cells_of, demand_counts, suppressed_group
@@ -33,9 +33,10 @@ def test_no_published_supply_cell_is_between_one_and_nine():
 
 
 def test_demand_counts_published_postings_by_month_and_prefecture():
-    when = datetime(2026, 3, 15, tzinfo=timezone.utc)
-    postings = [JobPosting(title="a", status="published", published_at=when, prefecture="JP-13", role_id="se-sre",
-                           requirements=[{"skill_id": "v2-sre", "level": "b"}, {"skill_id": "v2-backend", "level": "d"}]),
+    when = datetime(2026, 3, 15, tzinfo=UTC)
+    needs = [{"skill_id": "v2-sre", "level": "b"}, {"skill_id": "v2-backend", "level": "d"}]
+    postings = [JobPosting(title="a", status="published", published_at=when, prefecture="JP-13",
+                           role_id="se-sre", requirements=needs),
                 JobPosting(title="b", status="draft", requirements=[{"skill_id": "v2-sre", "level": "a"}])]
     month = 2026 * 12 + 2
     assert demand_counts(postings, "skill", "c", (month, month)) == {("v2-sre", "JP-13", month): 1}
