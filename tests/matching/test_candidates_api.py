@@ -104,7 +104,8 @@ async def test_bad_queries_name_the_field(client) -> None:
 
 
 async def test_a_posting_ranks_and_with_must_meet_filters(client) -> None:
-    await learner(client, "j@example.jp", "J", {"v2-machine-learning": "b", "v2-math-stats-visualization": "c"})
+    await learner(client, "j@example.jp", "J",
+                  {"v2-machine-learning": "b", "v2-math-stats-visualization": "c"})
     await learner(client, "k@example.jp", "K", {"v2-machine-learning": "c"})
     org = await employer(client)
     posting = (await send(client, "POST", f"/api/v1/orgs/{org}/postings", json={
