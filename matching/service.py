@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import InvalidInput
@@ -146,9 +147,13 @@ async def trends(session: AsyncSession, holder: IndexHolder, *, kind: str = "ski
         code = prefecture_code(prefecture) or (prefecture if prefecture == "unknown" else None)
         if code is None:
             raise InvalidInput(f"unknown prefecture {prefecture!r}", field="prefecture")
+    months = trend_window(month_from, month_to)
     index = await holder.ready(session)
     postings = await PostingService(session).published_or_closed()
-    with index.lock:
-        return trend_cells(index, postings, kind=kind, version=version, min_level=min_level,
-                           months=trend_window(month_from, month_to),
-                           ids={skill_or_role} if skill_or_role else None, prefecture=code)
+
+    def work() -> list:
+        with index.lock:  # about 0.1 s at 1,000,000 profiles: off the event loop
+            return trend_cells(index, postings, kind=kind, version=version, min_level=min_level,
+                               months=months, ids={skill_or_role} if skill_or_role else None, prefecture=code)
+
+    return await anyio.to_thread.run_sync(work)
