@@ -17,9 +17,11 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
+from core.errors import InvalidInput
 from core.settings import Settings
 from matching import service
 from matching.catalog import CatalogService
@@ -91,10 +93,15 @@ class LearnerController(Controller):
                             budget_hours: FromQuery[float | None] = None,
                             budget_price: FromQuery[int | None] = None) -> dict[str, Any]:
         """Courses that close the learner's gap to a role or published posting."""
-        options = PathOptions.model_validate({
-            "role_id": role_id, "posting_id": posting_id, "budget_hours": budget_hours,
-            "budget_price": budget_price, "languages": [language] if language else None,
-            "modes": [mode] if mode else None})
+        try:
+            options = PathOptions.model_validate({
+                "role_id": role_id, "posting_id": posting_id, "budget_hours": budget_hours,
+                "budget_price": budget_price, "languages": [language] if language else None,
+                "modes": [mode] if mode else None})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(part) for part in error["loc"]) or "role_id"
+            raise InvalidInput(error["msg"], field=field) from None
         profile = await service.own_profile(db_session, settings, person_of(request))
         return await service.learning_path(db_session, profile, options)
 

@@ -73,6 +73,8 @@ async def test_the_learner_gets_recommendations_and_a_path_from_their_own_profil
     query = "role_id=ds-data-science-professional&mode=online"
     path = (await client.get(f"/api/v1/me/learning-path?{query}")).json()
     assert all(s["course"]["mode"] == "online" for s in path["steps"])
+    response = await client.get("/api/v1/me/learning-path?language=fr")
+    assert response.status_code == 422 and response.json()["field"]
 
 
 async def test_providers_manage_their_courses(client) -> None:
