@@ -78,7 +78,7 @@ def skill_confidences(text: str, version: str = DEFAULT_VERSION) -> dict[str, fl
     for ranked in rank_texts(segments(text), version, top_k=len(ids)):
         for index, confidence in ranked:
             best[index] = max(best[index], confidence)
-    return dict(zip(ids, best.tolist()))
+    return dict(zip(ids, best.tolist(), strict=True))
 
 
 @cache
