@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import security
+from accounts.hooks import run_sign_up_hooks
 from accounts.models import ApiKey, Membership, Organization, Person
 from accounts.principal import Membership as PrincipalMembership
 from accounts.principal import Principal
@@ -52,6 +53,7 @@ class AccountService:
                         password_hash=security.hash_password(password), is_admin=is_admin)
         self.session.add(person)
         await self.session.flush()
+        await run_sign_up_hooks(self.session, person)
         return person
 
     async def person_by_email(self, email: str) -> Person | None:

@@ -245,7 +245,9 @@ class WalletController(Controller):
         return {"deleted": True}
 
 
-@post("/api/v1/verify", status_code=HTTP_200_OK, tags=["credentials: verification"], **access.public())
+# Stateless and public: it reads no session, so cookies give a forged request nothing (no CSRF token needed).
+@post("/api/v1/verify", status_code=HTTP_200_OK, tags=["credentials: verification"],
+      **access.public(exclude_from_csrf=True))
 async def verify_api(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
                      at: FromQuery[str | None] = None, challenge: FromQuery[str | None] = None,
                      domain: FromQuery[str | None] = None) -> dict[str, Any]:

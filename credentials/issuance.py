@@ -27,7 +27,7 @@ from credentials.issuers import IssuerService
 from credentials.models import FORMATS, IssuedCredential
 from credentials.status import StatusListService
 from credentials.vc import sign_credential
-from credentials.wallet import deliver_issued
+from credentials.wallet import deliver_issued, reverify_copies
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EVIDENCE = 20
@@ -192,6 +192,7 @@ class IssuanceService:
         credential.state_changed_at = utcnow()
         await self.session.flush()
         await self.status.refresh_for(credential)
+        await reverify_copies(self.session, self.settings, credential)
         return credential
 
 

@@ -19,6 +19,7 @@ from accounts.models import Person
 from core.db import utcnow
 from core.errors import InvalidInput, NotFound
 from core.settings import Settings
+from credentials import events
 from credentials.models import HeldCredential, IssuedCredential
 from credentials.vc import VerificationResult
 from credentials.vc.errors import VcError
@@ -133,7 +134,17 @@ async def _hold_issued(session: AsyncSession, settings: Settings | None, person_
     if settings is not None:
         await _verified(session, settings, held)
         await session.flush()
+    await events.wallet_changed(session, settings, person_id)
     return held
+
+
+async def reverify_copies(session: AsyncSession, settings: Settings, credential: IssuedCredential) -> None:
+    """After a revocation or suspension: verify the wallet copies again so their owners' profiles follow."""
+    rows = await session.execute(select(HeldCredential).where(HeldCredential.credential_id == credential.id))
+    for held in rows.scalars():
+        await _verified(session, settings, held)
+        await session.flush()
+        await events.wallet_changed(session, settings, held.person_id)
 
 
 async def claim_for_person(session: AsyncSession, person: Person,
@@ -190,6 +201,7 @@ class WalletService:
         if existing is None:
             self.session.add(held)
         await self.session.flush()
+        await events.wallet_changed(self.session, self.settings, person_id)
         return held
 
     async def reverify(self, person_id: uuid.UUID, held_id: uuid.UUID, *, at: datetime | None = None,
@@ -198,8 +210,10 @@ class WalletService:
         held = await _verified(self.session, self.settings, await self.get(person_id, held_id), at=at,
                                documents=documents)
         await self.session.flush()
+        await events.wallet_changed(self.session, self.settings, person_id)
         return held
 
     async def delete(self, person_id: uuid.UUID, held_id: uuid.UUID) -> None:
         await self.session.delete(await self.get(person_id, held_id))
         await self.session.flush()
+        await events.wallet_changed(self.session, self.settings, person_id)

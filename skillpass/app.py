@@ -14,6 +14,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
@@ -21,12 +22,15 @@ from litestar.template.config import TemplateConfig
 
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
 from core.db import alchemy_config
+from credentials.deps import start_jobs, stop_jobs
 from core.kvstore import make_store
 from core.modules import optional_import
 from core.problems import exception_handlers
 from core.requestlog import RequestLogMiddleware, configure_logging
 from core.settings import Settings, get_settings
 from frontend.rendering import configure_templates
+from skillpass.migrate import pending_revisions
+from skillpass.wiring import connect_domains
 from taxonomies.dss import data_dir_of, get_taxonomy
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
@@ -53,6 +57,14 @@ def collect_handlers() -> list:
     return handlers
 
 
+async def _check_schema(app: Litestar) -> None:
+    """Refuse to start on a database that is not migrated, with the command that fixes it."""
+    settings = app.state["settings"]
+    engine = app.plugins.get(SQLAlchemyPlugin).config[0].get_engine()
+    if await pending_revisions(engine, settings.async_database_url):
+        raise RuntimeError("The database is not migrated to the current schema: run `skillpass db upgrade`.")
+
+
 def _warm_models(app: Litestar) -> None:
     """Fit the text-to-DSS mapper in a background thread so the first job description is not slow."""
     from skills.mapping import get_model
@@ -67,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings.log_level)
     # Load and check the DSS taxonomy now: a corrupted data file stops start-up with the entry named.
     get_taxonomy(data_dir_of(settings))
+    connect_domains(settings)
     alchemy = alchemy_config(settings)
     sessions = ServerSideSessionConfig(
         store="sessions", max_age=settings.session_max_age, secure=settings.secure_cookies,
@@ -94,9 +107,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="skillpass API", version="0.1.0", path="/schema",
             description="Digital Skill Standard taxonomy, Open Badges 3.0 credentials, skill profiles and matching.",
             render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin()],
+            components=Components(security_schemes={
+                "apiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header",
+                                         description="Provider API key (or `Authorization: Bearer <key>`)."),
+                "session": SecurityScheme(type="apiKey", name="skillpass_session", security_scheme_in="cookie",
+                                          description="Browser session; unsafe requests also need `x-csrftoken`."),
+            }),
+            security=[{"apiKey": []}, {"session": []}],
         ),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[_warm_models] if settings.warm_models else [],
+        on_startup=[_check_schema, start_jobs, *([_warm_models] if settings.warm_models else [])],
+        on_shutdown=[stop_jobs],
         state=State({"settings": settings}),
         debug=settings.debug,
     )

@@ -21,9 +21,17 @@ DOMAIN_GROUPS = (
 )
 
 
+# Commands that write domain data run with the domains connected (see skillpass.wiring).
+CONNECTED_COMMANDS = {"demo", "users", "credentials"}
+
+
 @click.group(help="skillpass: Digital Skill Standard credentials and matching.")
-def main() -> None:
-    pass
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand in CONNECTED_COMMANDS:
+        from skillpass.wiring import connect_domains
+
+        connect_domains(get_settings())
 
 
 @main.command()

@@ -23,3 +23,15 @@ def upgrade(database_url: str, revision: str = "heads") -> None:
 
 def autogenerate(database_url: str, message: str) -> None:
     command.revision(alembic_config(database_url), message=message, autogenerate=True)
+
+
+
+async def pending_revisions(engine, database_url: str) -> set[str]:
+    """Migration heads the database behind ``engine`` has not reached (empty when up to date)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+    async with engine.connect() as connection:
+        current = await connection.run_sync(lambda sync: set(MigrationContext.configure(sync).get_current_heads()))
+    return heads - current

@@ -5,11 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.service import AccountService
-from credentials.deps import start_jobs, stop_jobs
 from tests.conftest import create_api_key, create_org, csrf_headers, sign_up
 
 SKILL = "v2-data-engineering"
@@ -21,16 +19,6 @@ ACHIEVEMENT = {
     "image": "https://example.jp/badges/data-eng.png",
     "alignments": [{"skill_id": SKILL, "level": "b"}, {"skill_id": "v2-machine-learning", "level": "c"}],
 }
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _batch_runner_with_the_app(app):
-    """Run the batch runner with the app's lifespan, as the composition root is asked to wire it
-    (the test client runs each test's app on its own event loop)."""
-    if start_jobs not in app.on_startup:
-        app.on_startup.append(start_jobs)
-        app.on_shutdown.insert(0, stop_jobs)
-    yield
 
 
 async def new_provider(client, slug: str = "tda") -> dict[str, Any]:
