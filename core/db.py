@@ -63,6 +63,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(settings: Settings):
     url = settings.async_database_url
+    if not url.startswith("sqlite") and not settings.database_pool:
+        return create_async_engine(url, poolclass=NullPool)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, poolclass=NullPool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

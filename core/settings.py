@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL used in issued credentials.")
     did_web_host: str = Field("", description="Host for did:web issuer ids (default: host of base_url).")
     debug: bool = False
+    database_pool: bool = Field(True, description="Pool PostgreSQL connections (tests turn it off: each test "
+                                                  "client runs the app on its own event loop).")
     max_body_bytes: int = Field(8 * 1024 * 1024, description="Largest request body accepted (413 above).")
     login_attempts: int = Field(5, description="Failed sign-ins allowed per email and address per window.")
     login_window_seconds: int = 300

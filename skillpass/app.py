@@ -65,6 +65,11 @@ async def _check_schema(app: Litestar) -> None:
         raise RuntimeError("The database is not migrated to the current schema: run `skillpass db upgrade`.")
 
 
+async def _close_database(app: Litestar) -> None:
+    """Close pooled connections on shutdown: they belong to this event loop and must not outlive it."""
+    await app.plugins.get(SQLAlchemyPlugin).config[0].get_engine().dispose()
+
+
 def _warm_models(app: Litestar) -> None:
     """Fit the text-to-DSS mapper in a background thread so the first job description is not slow."""
     from skills.mapping import get_model
@@ -117,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         request_max_body_size=settings.max_body_bytes,
         on_startup=[_check_schema, start_jobs, *([_warm_models] if settings.warm_models else [])],
-        on_shutdown=[stop_jobs],
+        on_shutdown=[stop_jobs, _close_database],
         state=State({"settings": settings}),
         debug=settings.debug,
     )

@@ -53,7 +53,7 @@ def settings(database_url: str, tmp_path_factory) -> Settings:
     return Settings(
         environment="test", database_url=database_url, secret_key="test-secret-key-0123456789",
         master_key="test-master-key-0123456789", base_url="http://testserver.local",
-        log_level="WARNING", warm_models=False, data_dir=tmp_path_factory.mktemp("data"),
+        log_level="WARNING", warm_models=False, database_pool=False, data_dir=tmp_path_factory.mktemp("data"),
     )
 
 
