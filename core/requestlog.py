@@ -37,6 +37,7 @@ def configure_logging(level: str = "INFO") -> None:
         root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the start-up schema check is not news
 
 
 class RequestLogMiddleware:

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     session_max_age: int = 14 * 24 * 3600
     log_level: str = "INFO"
-    warm_models: bool = Field(True, description="Fit the text-to-DSS mapper in the background at start-up.")
+    warm_models: bool = Field(True, description="At start-up, fit the text-to-DSS mapper and build the "
+                                                "candidate index in the background.")
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":

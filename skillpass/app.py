@@ -21,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
-from core.db import alchemy_config
+from core.db import alchemy_config, session_scope
 from credentials.deps import start_jobs, stop_jobs
 from core.kvstore import make_store
 from core.modules import optional_import
@@ -70,12 +70,20 @@ async def _close_database(app: Litestar) -> None:
     await app.plugins.get(SQLAlchemyPlugin).config[0].get_engine().dispose()
 
 
-def _warm_models(app: Litestar) -> None:
-    """Fit the text-to-DSS mapper in a background thread so the first job description is not slow."""
+def _warm_up(app: Litestar) -> None:
+    """In the background: fit the text-to-DSS mapper and build the candidate index, so that neither the
+    first job description nor the first candidate search pays for it."""
+    from matching.search import holder_of
     from skills.mapping import get_model
 
     loop = asyncio.get_running_loop()
-    app.state.model_warmup = loop.run_in_executor(None, get_model, "2.0")
+    engine = app.plugins.get(SQLAlchemyPlugin).config[0].get_engine()
+
+    async def build_index() -> None:
+        async with session_scope(engine) as session:
+            await holder_of(app.state).ready(session)
+
+    app.state.warmup = (loop.run_in_executor(None, get_model, "2.0"), loop.create_task(build_index()))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -121,7 +129,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             security=[{"apiKey": []}, {"session": []}],
         ),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[_check_schema, start_jobs, *([_warm_models] if settings.warm_models else [])],
+        on_startup=[_check_schema, start_jobs, *([_warm_up] if settings.warm_models else [])],
         on_shutdown=[stop_jobs, _close_database],
         state=State({"settings": settings}),
         debug=settings.debug,
