@@ -8,9 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
 
 from accounts import access
 from core.errors import InvalidInput, NotFound
@@ -177,10 +178,19 @@ async def resolve_scheme(settings: NamedDependency[Settings], version: FromPath[
             "categories": [category_dict(c, base) for c in tx.categories(version)]}
 
 
+# The page a person reading a concept URI in a browser is sent to (machines get JSON at the URI itself).
+HTML_PAGES = {"skills": "/dss/skills/{id}", "roles": "/dss/roles/{id}", "literacy": "/dss/literacy"}
+
+
+def wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept and "application/ld+json" not in accept
+
+
 @get("/dss/{version:str}/{kind:str}/{concept_id:str}", **access.public())
-async def resolve_concept(settings: NamedDependency[Settings], version: FromPath[str], kind: FromPath[str],
-                          concept_id: FromPath[str]) -> dict[str, Any]:
-    """Any concept by its URI path, as JSON."""
+async def resolve_concept(request: Request, settings: NamedDependency[Settings], version: FromPath[str],
+                          kind: FromPath[str], concept_id: FromPath[str]) -> Response:
+    """Any concept by its URI path: JSON for machines, a redirect to its page for browsers."""
     tx = taxonomy_for(settings)
     if kind not in KINDS:
         raise NotFound(f"unknown concept kind {kind!r}; kinds: {', '.join(KINDS)}")
@@ -188,7 +198,9 @@ async def resolve_concept(settings: NamedDependency[Settings], version: FromPath
         concept = tx.resolve(version, kind, concept_id)
     except KeyError:
         raise NotFound(f"no DSS concept /dss/{version}/{kind}/{concept_id}") from None
-    return concept_dict(kind, concept, base_url_of(settings), tx)
+    if wants_html(request):
+        return Redirect(HTML_PAGES.get(kind, "/dss").format(id=concept_id), status_code=303)
+    return Response(concept_dict(kind, concept, base_url_of(settings), tx))
 
 
 @lru_cache(maxsize=8)

@@ -108,3 +108,21 @@ async def test_search_in_both_languages(app: Litestar) -> None:
     assert ja[0]["id"] == "v2-data-platform"
     assert en["results"][0]["id"] == "v2-data-platform" and en["lang"] == "en"
     assert bad.status_code == 422 and wrong_version.status_code == 422
+
+
+async def test_a_concept_uri_sends_browsers_to_its_page_and_machines_get_json() -> None:
+    from litestar import Litestar
+    from litestar.di import Provide
+    from litestar.testing import AsyncTestClient
+
+    from core.settings import Settings
+    from taxonomies.dss.api import handlers
+
+    app = Litestar(route_handlers=handlers,
+                   dependencies={"settings": Provide(lambda: Settings(environment="test"), sync_to_thread=False)})
+    async with AsyncTestClient(app=app) as client:
+        page = await client.get("/dss/2.0/skills/v2-backend", headers={"accept": "text/html,*/*;q=0.8"},
+                                follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"] == "/dss/skills/v2-backend"
+        data = await client.get("/dss/2.0/skills/v2-backend", headers={"accept": "application/json"})
+        assert data.status_code == 200 and data.json()["id"].endswith("v2-backend")
