@@ -6,6 +6,7 @@ Interfaces other packages use:
     from credentials.wallet import WalletService, claim_for_person
     from credentials.alignments import dss_alignments, skill_of
     from credentials.verification import verify_document
+    from credentials.baked import credential_text, png_text_chunks, svg_root   # baked badge images
     from credentials.issuance import IssuanceService, IssueRequest
     from credentials.achievements import AchievementService
     from credentials.batches import BatchService, BatchOptions, rows_from_csv, rows_from_json

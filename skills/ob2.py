@@ -12,16 +12,12 @@ import base64
 import hashlib
 import json
 import re
-import struct
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
 from typing import Any
-from xml.etree import ElementTree
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-OB_NAMESPACE = "http://openbadges.org"
-MAX_TEXT_BYTES = 1024 * 1024  # a baked assertion is a few KB; refuse zip bombs
+from credentials.baked import OB2_KEYWORD, OB2_NAMESPACE, PNG_SIGNATURE, BakedError, png_text_chunks, svg_root
+
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 CHECK_WEIGHTS = {"recipient_confirmed": 0.6, "recipient_unconfirmed": 0.4, "not_checked": 0.0}
@@ -57,56 +53,19 @@ def png_baked_text(data: bytes) -> str | None:
     """The text of the PNG ``iTXt`` (or legacy ``tEXt``) chunk with keyword "openbadges", if any."""
     if not data.startswith(PNG_SIGNATURE):
         raise BadgeError("not a PNG image")
-    pos = len(PNG_SIGNATURE)
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if len(body) < length:
-            raise BadgeError("the PNG image is truncated")
-        if kind == b"iTXt" and body.startswith(b"openbadges\x00"):
-            return _itxt_text(body)
-        if kind == b"tEXt" and body.startswith(b"openbadges\x00"):
-            return body[len(b"openbadges\x00"):].decode("latin-1")
-        if kind == b"IEND":
-            break
-        pos += 12 + length
-    return None
-
-
-def _itxt_text(body: bytes) -> str:
-    # keyword \0 compression-flag compression-method language \0 translated-keyword \0 text
-    rest = body[len(b"openbadges\x00"):]
-    if len(rest) < 2:
-        raise BadgeError("the PNG openbadges chunk is malformed")
-    compressed, rest = rest[0], rest[2:]
-    parts = rest.split(b"\x00", 2)
-    if len(parts) != 3:
-        raise BadgeError("the PNG openbadges chunk is malformed")
-    text = parts[2]
-    if compressed:
-        inflater = zlib.decompressobj()
-        try:
-            text = inflater.decompress(text, MAX_TEXT_BYTES)
-        except zlib.error as exc:
-            raise BadgeError("the PNG openbadges chunk does not decompress") from exc
-        if inflater.unconsumed_tail:
-            raise BadgeError("the baked assertion is too large")
     try:
-        return text.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadgeError("the PNG openbadges chunk is not UTF-8") from exc
+        return next((text for _, text in png_text_chunks(data, (OB2_KEYWORD,))), None)
+    except BakedError as exc:
+        raise BadgeError(str(exc)) from exc
 
 
 def svg_baked_text(data: bytes) -> str | None:
     """The content (or ``verify`` URL) of the SVG ``<openbadges:assertion>`` element, if any."""
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise BadgeError("SVG files with a DOCTYPE or entities are not accepted")
     try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        raise BadgeError(f"not a readable SVG image: {exc}") from exc
-    element = root.find(f".//{{{OB_NAMESPACE}}}assertion")
+        root = svg_root(data)
+    except BakedError as exc:
+        raise BadgeError(str(exc)) from exc
+    element = root.find(f".//{{{OB2_NAMESPACE}}}assertion")
     if element is None:
         return None
     text = (element.text or "").strip()

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import DomainError
 from core.settings import Settings
+from credentials.baked import BakedError, baked_kind, credential_text, is_image
 from credentials.wallet import WalletService
-from frontend.baked import BakedError, baked_kind, credential_text, is_image
 from frontend.i18n import translate
 from frontend.pages import FormData, MultipartData, redirect
 from frontend.pages.wallet import SIGNED_IN, me

@@ -25,7 +25,7 @@ from accounts.access import principal_of
 from accounts.service import AccountService
 from core.errors import DomainError, InvalidInput
 from core.settings import Settings
-from frontend.baked import BakedError, credential_text
+from credentials.baked import BakedError, credential_text
 from frontend.i18n import messages, translate
 from frontend.pages import FormData, MultipartData, redirect
 from frontend.pages.provider import alignment_rows, as_list, skill_choices, text_of

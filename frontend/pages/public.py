@@ -18,9 +18,9 @@ from accounts.service import AccountService
 from core.errors import DomainError
 from core.settings import Settings
 from credentials.achievements import AchievementService
+from credentials.baked import BakedError, credential_text
 from credentials.issuers import IssuerService
 from credentials.verification import verify_document
-from frontend.baked import BakedError, credential_text
 from frontend.i18n import translate
 from frontend.pages import MultipartData
 from frontend.pagination import paginate

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from frontend.baked import BakedError, baked_kind, credential_text
+from credentials.baked import BakedError, baked_kind, credential_text
 from frontend.charts import BarRow, Segment, Series, line_chart, stacked_bars
 from frontend.i18n import fmt_date, fmt_number, messages
 from frontend.pagination import paginate
