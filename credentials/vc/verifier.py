@@ -379,6 +379,13 @@ def verify_presentation_checks(presentation: dict, resolver: Resolver, at: datet
     else:
         checks, controllers = _proof_checks(unsecured, presentation["proof"], resolver, "authentication",
                                             challenge, domain, "presentation")
+    return checks + _holder_and_credential_checks(presentation, controllers, resolver, at)
+
+
+def _holder_and_credential_checks(presentation: dict, controllers: list[str | None], resolver: Resolver,
+                                  at: datetime) -> list[Check]:
+    """Whether the presentation keys' ``controllers`` are its holder, then checks of each embedded credential."""
+    checks: list[Check] = []
     holder = presentation.get("holder")
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if holder is not None:
@@ -447,18 +454,4 @@ def _jwt_presentation_checks(token: str, resolver: Resolver, at: datetime, chall
     if domain is not None and not (aud == domain or (isinstance(aud, list) and domain in aud)):
         checks.append(_check("proof", False, "domain_mismatch", "VP-JWT aud does not match the domain", "presentation"))
     _, vp = vcjwt.jwt_document(payload)
-    holder = vp.get("holder")
-    holder = holder.get("id") if isinstance(holder, dict) else holder
-    if holder is not None:
-        ok = holder == controller
-        checks.append(_check("holder", ok, "ok" if ok else "holder_mismatch",
-                             f"holder {holder} {'controls' if ok else 'does not control'} the presentation key",
-                             "presentation"))
-    credentials = vp.get("verifiableCredential", [])
-    for i, credential in enumerate(credentials if isinstance(credentials, list) else [credentials]):
-        path = f"verifiableCredential[{i}]"
-        if isinstance(credential, str):
-            checks.extend(_jwt_credential_checks(credential, resolver, at, path))
-        else:
-            checks.extend(credential_checks(credential, resolver, at, path=path))
-    return checks
+    return checks + _holder_and_credential_checks(vp, [controller], resolver, at)
