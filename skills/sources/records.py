@@ -9,9 +9,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import InvalidInput, NotFound, TooLarge
+from core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from skills.models import LearningRecordRow, RecordUpload
 from skills.records import LearningRecord, ParseResult, RecordsFileError, duplicate_key, parse_records
 from skills.sources.common import drop_evidence, match_records, replace_evidence
@@ -84,12 +85,16 @@ async def import_records(session: AsyncSession, person_id: uuid.UUID, data: byte
         else:
             fresh.append(record)
     await session.flush()
-    for record, matches in zip(fresh, await match_records(fresh)):
-        row = await _add_record(session, person_id, upload.id, record, matches)
-        report.imported.append({"line": record.line, "record_id": str(row.id), "title": record.title,
-                                "skills": [{"skill_id": m.id, "level": m.level, "confidence": m.confidence}
-                                           for m in matches]})
-    upload.report = report.as_dict()
+    try:
+        for record, matches in zip(fresh, await match_records(fresh)):
+            row = await _add_record(session, person_id, upload.id, record, matches)
+            report.imported.append({"line": record.line, "record_id": str(row.id), "title": record.title,
+                                    "skills": [{"skill_id": m.id, "level": m.level, "confidence": m.confidence}
+                                               for m in matches]})
+        upload.report = report.as_dict()
+        await session.flush()
+    except IntegrityError:  # the same records imported by a concurrent upload since existing_keys read them
+        raise Conflict("These records are being imported by another upload; try again.", field="file") from None
     return report
 
 

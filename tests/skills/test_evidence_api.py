@@ -91,6 +91,20 @@ async def test_records_import_is_one_transaction(client, db, monkeypatch) -> Non
     assert (await count(db, RecordUpload), await count(db, LearningRecordRow), await count(db, SkillEvidence)) == (0, 0, 0)
 
 
+async def test_records_imported_meanwhile_by_a_concurrent_upload_give_409(client, db, monkeypatch) -> None:
+    await learner(client)
+    assert (await upload(client, courses_csv(COURSES[:2]).encode())).status_code == 201
+
+    async def nothing_known_yet(session, person_id):  # as if the other upload had not committed when read
+        return {}
+
+    monkeypatch.setattr("skills.sources.records.existing_keys", nothing_known_yet)
+    response = await upload(client, courses_csv(COURSES[:2]).encode(), "again.csv")
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert (await count(db, RecordUpload), await count(db, LearningRecordRow)) == (1, 2)
+
+
 @pytest.mark.parametrize("body, status", [
     (b"", 422), (b"\x00\x01\x02binary", 422), (b"PK\x03\x04zip", 422), (b"foo,bar\n1,2\n", 422),
 ])
