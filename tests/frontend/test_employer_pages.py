@@ -257,6 +257,12 @@ async def test_verify_a_pasted_credential_and_a_share_link(app, client) -> None:
     assert "This credential is valid" in via_link.text
     by_query = await client.get(f"{base}/verify?url=/s/{token}")
     assert "<html" in by_query.text and "This credential is valid" in by_query.text
+    tampered = json.loads(document)
+    tampered["credentialSubject"]["name"] = "Someone Else"
+    forged = await client.post(f"{base}/verify", headers=htmx("verify_panel"),
+                               files={"file": ("", b"", "application/octet-stream")},
+                               data={**await form(client), "document": json.dumps(tampered)})
+    assert "could not be confirmed" in forged.text and "do not rely on it" in forged.text
     empty = await client.post(f"{base}/verify", files={"file": ("", b"", "application/octet-stream")},
                               data=await form(client))
     assert empty.status_code == 422 and 'id="e-document"' in empty.text
