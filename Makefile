@@ -30,8 +30,10 @@ test: install
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Browser tests run in their own process: Playwright's sync API and the asyncio tests do not share one.
 test-sqlite: install
-	SKILLPASS_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider
+	SKILLPASS_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+	SKILLPASS_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider -m browser
 
 test-postgres: install
 	@if $(BIN)/python tests/setup_env.py --postgres "$(PG_TEST_URL)"; then \
