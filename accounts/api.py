@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from accounts import access
 from accounts.deps import provide_accounts, provide_principal, provide_throttle
 from accounts.middleware import SESSION_PERSON_KEY
+from accounts.sessions import rotate_session
 from accounts.principal import Principal
 from accounts.schemas import (
     ApiKeyCreate,
@@ -46,6 +47,7 @@ async def sign_in_person(request: Request, accounts: AccountService, throttle: L
         await throttle.failed(email, client)
         raise
     await throttle.succeeded(email, client)
+    rotate_session(request)
     request.set_session({SESSION_PERSON_KEY: str(person.id)})
     return PersonRead.model_validate(person)
 
@@ -68,6 +70,7 @@ class AuthController(Controller):
     async def sign_up(self, request: Request, data: JSONBody[SignUp], accounts: NamedDependency[AccountService]) -> PersonRead:
         """Create a learner account and sign it in."""
         person = await accounts.sign_up(data.email, data.password, data.display_name, data.lang)
+        rotate_session(request)
         request.set_session({SESSION_PERSON_KEY: str(person.id)})
         return PersonRead.model_validate(person)
 

@@ -12,7 +12,6 @@ from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
@@ -20,6 +19,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from accounts.sessions import RotatingSessionConfig
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
 from core.db import alchemy_config, session_scope
 from credentials.deps import start_jobs, stop_jobs
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     get_taxonomy(data_dir_of(settings))
     connect_domains(settings)
     alchemy = alchemy_config(settings)
-    sessions = ServerSideSessionConfig(
+    sessions = RotatingSessionConfig(
         store="sessions", max_age=settings.session_max_age, secure=settings.secure_cookies,
         httponly=True, samesite="lax", key="skillpass_session",
     )

@@ -12,6 +12,7 @@ from accounts import access
 from accounts.api import sign_in_person
 from accounts.deps import provide_throttle
 from accounts.middleware import SESSION_PERSON_KEY
+from accounts.sessions import rotate_session
 from accounts.service import AccountService, check_new_credentials
 from accounts.throttle import LoginThrottle
 from core.errors import Conflict, DomainError, RateLimited
@@ -69,6 +70,7 @@ async def signup_submit(request: Request, data: FormData, db_session: NamedDepen
         status = 200 if request.headers.get("hx-request") == "true" else 400
         return page(request, "auth/signup.html", {"errors": errors, "values": values},
                     block="signup_form", status_code=status)
+    rotate_session(request)
     request.set_session({SESSION_PERSON_KEY: str(person.id)})
     return redirect(request, "/wallet")
 

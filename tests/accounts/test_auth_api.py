@@ -101,3 +101,21 @@ async def test_only_admin_of_an_organization_cannot_delete_the_account(client, d
     await accounts.delete_person(uuid.UUID(learner["id"]))
     await db.commit()
     assert await accounts.person_by_email("plain-learner@example.jp") is None
+
+
+async def test_signing_in_gives_a_new_session_id_and_the_old_one_is_dead(client) -> None:
+    await sign_up(client, "fixation@example.jp")
+    planted = client.cookies.get("skillpass_session")  # an id someone else could know
+    client.cookies.clear()
+    client.cookies.set("skillpass_session", planted)
+    response = await client.post("/api/v1/auth/signin", headers=await csrf_headers(client),
+                                 json={"email": "fixation@example.jp", "password": TEST_PASSWORD})
+    assert response.status_code == 200
+    fresh = response.cookies.get("skillpass_session")
+    assert fresh and fresh != planted
+    client.cookies.clear()
+    client.cookies.set("skillpass_session", fresh)
+    assert (await client.get("/api/v1/me")).status_code == 200
+    client.cookies.clear()
+    client.cookies.set("skillpass_session", planted)
+    assert (await client.get("/api/v1/me")).status_code == 401  # the old id no longer signs anyone in
