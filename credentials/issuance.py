@@ -184,7 +184,7 @@ class IssuanceService:
             raise InvalidInput("Action must be revoke, suspend or unsuspend.", field="action")
         if credential.state == "revoked":
             raise Conflict("This credential is revoked; that cannot be undone.")
-        if action != "revoke" and not _has_suspension(credential):
+        if action != "revoke" and not has_suspension(credential):
             raise Conflict("This credential was issued without a suspension entry; it can only be revoked.")
         if action == "unsuspend" and credential.state != "suspended":
             raise Conflict("This credential is not suspended.")
@@ -201,7 +201,8 @@ def _raise_errors(errors: list[dict[str, str]]) -> None:
         raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
 
 
-def _has_suspension(credential: IssuedCredential) -> bool:
+def has_suspension(credential: IssuedCredential) -> bool:
+    """True when the credential was issued with a suspension status entry (it can be suspended)."""
     status = credential.document.get("credentialStatus")
     entries = status if isinstance(status, list) else [status]
     return any(isinstance(e, dict) and e.get("statusPurpose") == "suspension" for e in entries)

@@ -31,7 +31,7 @@ from credentials.achievements import ACHIEVEMENT_TYPES, DSS_VERSION, Achievement
 from credentials.batches import BatchOptions, BatchService, decode_csv, parse_datetime, rows_from_csv
 from credentials.deps import provide_runner
 from credentials.idempotency import fingerprint
-from credentials.issuance import IssuanceService, IssueRequest
+from credentials.issuance import IssuanceService, IssueRequest, has_suspension
 from credentials.models import CREDENTIAL_STATES, ROW_STATES
 from credentials.schemas import AchievementCreate
 from frontend.i18n import messages, translate
@@ -363,7 +363,7 @@ async def credential_context(request: Request, db: AsyncSession, settings: Setti
     achievement = await AchievementService(db, settings).get(org_id, credential.achievement_id)
     document = json.dumps(credential.document, ensure_ascii=False, indent=2)
     return await console(request, db, org_id, "credentials", credential=credential, achievement=achievement,
-                         document=document, **extra)
+                         document=document, suspendable=has_suspension(credential), **extra)
 
 
 @get(f"{BASE}/credentials/{{credential_id:uuid}}", **MEMBER, include_in_schema=False)
@@ -401,6 +401,23 @@ async def credential_revoke(request: Request, org_id: OrgId, credential_id: From
                                        errors=errors, reason=reason)
     status = 200 if request.headers.get("hx-request") == "true" else 422
     return page(request, "provider/credential.html", context, block="revoke_form", status_code=status)
+
+
+@post(f"{BASE}/credentials/{{credential_id:uuid}}/suspension", **MEMBER, include_in_schema=False)
+async def credential_suspension(request: Request, org_id: OrgId, credential_id: FromPath[uuid.UUID],
+                                data: FormData, db_session: DbSession, settings: AppSettings) -> Response:
+    """Suspend, or lift a suspension (only credentials issued with a suspension entry)."""
+    action = text_of(data, "action")
+    reason = text_of(data, "reason")[:500] or None
+    try:
+        await IssuanceService(db_session, settings).change_state(org_id, credential_id, action, reason)
+    except (Conflict, InvalidInput) as exc:
+        context = await credential_context(request, db_session, settings, org_id, credential_id, issued=False,
+                                           errors={"suspension": error_text("suspension", exc.detail,
+                                                                             lang_of(request))}, reason="")
+        status = 200 if request.headers.get("hx-request") == "true" else 409
+        return page(request, "provider/credential.html", context, block="revoke_form", status_code=status)
+    return redirect(request, f"{base_of(org_id)}/credentials/{credential_id}")
 
 
 # -- batch issuance --------------------------------------------------------------------------------
@@ -609,6 +626,6 @@ async def api_key_revoke(request: Request, org_id: OrgId, key_id: FromPath[uuid.
 handlers = [
     dashboard, achievement_list, achievement_new, skill_picker, alignment_list, achievement_create,
     achievement_page,
-    issue_form, issue_submit, credential_list, credential_page, credential_revoke, batch_list, batch_new,
+    issue_form, issue_submit, credential_list, credential_page, credential_revoke, credential_suspension, batch_list, batch_new,
     batch_preview, batch_submit, batch_page, api_keys, api_key_create, api_key_revoke,
 ]

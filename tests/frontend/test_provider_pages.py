@@ -290,3 +290,29 @@ async def test_a_plain_member_cannot_manage_api_keys_and_a_learner_is_refused(ap
         assert (await learner.get(base)).status_code == 403
     async with another_client(app) as anonymous:
         assert (await anonymous.get(base, headers={"accept": "text/html"})).status_code == 401
+
+
+async def test_a_suspendable_credential_is_suspended_and_the_suspension_lifted(client) -> None:
+    base = await provider(client, "suspend")
+    achievement_id = await achievement(client, base)
+    issued = await client.post(f"{base}/issue", follow_redirects=False, data={
+        **await form(client), "achievement_id": achievement_id, "recipient_email": "pause@example.jp",
+        "idempotency_key": "s1", "format": "ldp", "suspendable": "on"})
+    url = issued.headers["location"].split("?")[0]
+    assert 'value="suspend"' in (await client.get(url)).text
+    suspended = await client.post(f"{url}/suspension", data={**await form(client), "action": "suspend",
+                                                             "reason": "under review"}, follow_redirects=False)
+    assert suspended.status_code == 303
+    page = await client.get(url)
+    assert "This credential is suspended" in page.text and 'value="unsuspend"' in page.text
+    lifted = await client.post(f"{url}/suspension", data={**await form(client), "action": "unsuspend"},
+                               follow_redirects=False)
+    assert lifted.status_code == 303 and 'value="suspend"' in (await client.get(url)).text
+    plain = await client.post(f"{base}/issue", follow_redirects=False, data={
+        **await form(client), "achievement_id": achievement_id, "recipient_email": "plain@example.jp",
+        "idempotency_key": "s2", "format": "ldp"})
+    plain_url = plain.headers["location"].split("?")[0]
+    assert 'value="suspend"' not in (await client.get(plain_url)).text
+    refused = await client.post(f"{plain_url}/suspension", data={**await form(client), "action": "suspend"},
+                                headers=htmx("revoke_form"))
+    assert refused.status_code == 200 and 'role="alert"' in refused.text and "<html" not in refused.text
