@@ -27,8 +27,9 @@ def id_field() -> Any:
     return Field(default_factory=uuid.uuid4, primary_key=True)
 
 
-def created_at_field() -> Any:
-    return Field(default_factory=utcnow, sa_column_kwargs={"nullable": False}, sa_type=DateTimeUTC(timezone=True))
+def created_at_field(*, index: bool = False) -> Any:
+    return Field(default_factory=utcnow, sa_column_kwargs={"nullable": False}, index=index,
+                 sa_type=DateTimeUTC(timezone=True))
 
 
 def datetime_field(*, nullable: bool = True, index: bool = False) -> Any:

@@ -8,10 +8,10 @@ the one place to change if the skills domain's interface moves.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,8 @@ class ProfileSource(Protocol):
     async def load_all(self, session: AsyncSession) -> list[IndexedProfile]: ...
 
     async def load_some(self, session: AsyncSession, person_ids: set[uuid.UUID]) -> list[IndexedProfile]: ...
+
+    async def changed_since(self, session: AsyncSession, since: datetime) -> set[uuid.UUID]: ...
 
     def subscribe(self, callback: Callable[[uuid.UUID], None]) -> None: ...
 
@@ -51,15 +53,16 @@ class SkillsProfileSource:
         return [indexed(row) for row in await discoverable_profiles(session)]
 
     async def load_some(self, session: AsyncSession, person_ids: set[uuid.UUID]) -> list[IndexedProfile]:
-        """The changed people still discoverable. Uses ``discoverable_profiles(session, person_ids=...)``
-        when the skills domain offers it; otherwise reads everyone and keeps those (correct, slower)."""
+        """The changed people who are still discoverable."""
         from skills.consent import discoverable_profiles
 
-        if "person_ids" in inspect.signature(discoverable_profiles).parameters:
-            rows = await discoverable_profiles(session, person_ids=sorted(person_ids))
-        else:
-            rows = await discoverable_profiles(session)
-        return [indexed(row) for row in rows if row.person_id in person_ids]
+        return [indexed(row) for row in await discoverable_profiles(session, person_ids=sorted(person_ids))]
+
+    async def changed_since(self, session: AsyncSession, since: datetime) -> set[uuid.UUID]:
+        """People changed after ``since`` by any server process (this one hears its own through events)."""
+        from skills.consent import changed_since
+
+        return await changed_since(session, since)
 
     def subscribe(self, callback: Callable[[uuid.UUID], None]) -> None:
         from skills import events
@@ -85,6 +88,9 @@ class StaticProfileSource:
     async def load_some(self, session: AsyncSession | None,
                         person_ids: set[uuid.UUID]) -> list[IndexedProfile]:
         return [p for pid, p in self.profiles.items() if pid in person_ids]
+
+    async def changed_since(self, session: AsyncSession | None, since: datetime) -> set[uuid.UUID]:
+        return set()  # a static source changes only through ``changed``
 
     def subscribe(self, callback: Callable[[uuid.UUID], None]) -> None:
         self._callbacks.append(callback)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import utcnow
 from matching.index import EPOCH, CandidateIndex
 from matching.present import explanation
 from matching.profiles import ProfileSource, SkillsProfileSource
@@ -26,6 +27,7 @@ from matching.roles import DEFAULT_VERSION, role_targets, score_target
 from taxonomies.dss import get_taxonomy
 
 STATE_KEY = "matching_index"
+COMMIT_MARGIN = timedelta(seconds=30)
 
 
 class IndexHolder:
@@ -36,6 +38,7 @@ class IndexHolder:
         self.version = version
         self.index: CandidateIndex | None = None
         self.dirty: set[uuid.UUID] = set()
+        self.seen_until: datetime | None = None  # changes by other processes are read from here on
         self._lock = asyncio.Lock()
         self.source.subscribe(self.mark_dirty)
 
@@ -53,15 +56,19 @@ class IndexHolder:
         return CandidateIndex(items, role_targets(self.version))
 
     async def ready(self, session: AsyncSession) -> CandidateIndex:
-        """The index, built or brought up to date."""
+        """The index, built or brought up to date (this process's events and other processes' writes)."""
         async with self._lock:
             if self.index is None:
                 self.dirty.clear()  # whatever changes from now on is re-read next time
+                self.seen_until = _watermark()
                 index = self.empty_index()
                 index.load(await self.source.load_all(session))
                 self.index = index
-            elif self.dirty:
-                await self.apply_changes(session)
+            else:
+                since, self.seen_until = self.seen_until, _watermark()
+                self.dirty |= await self.source.changed_since(session, since)
+                if self.dirty:
+                    await self.apply_changes(session)
             return self.index
 
     async def apply_changes(self, session: AsyncSession) -> None:
@@ -72,6 +79,12 @@ class IndexHolder:
                 self.index.upsert(current[person_id])
             else:
                 self.index.remove(person_id)  # no longer discoverable, or gone
+
+
+def _watermark() -> datetime:
+    """Now, less a margin for transactions that stamped their rows earlier but commit later (re-reading
+    a person twice is harmless: upserts are idempotent)."""
+    return utcnow() - COMMIT_MARGIN
 
 
 def holder_of(state: Any) -> IndexHolder:

@@ -133,3 +133,15 @@ async def discoverable_profiles(session: AsyncSession, *,
             target_role=settings.target_role if "target_role" in parts else None,
         )
     return list(rows.values())
+
+
+async def changed_since(session: AsyncSession, since: datetime) -> set[uuid.UUID]:
+    """People whose consent or profile changed after ``since`` (any server process; indexed columns).
+
+    Lets each process's candidate index catch changes made by other processes, whose in-process events
+    it never hears.
+    """
+    settings_changed = select(LearnerSettings.person_id).where(LearnerSettings.updated_at > since)
+    profile_changed = select(ProfileSnapshot.person_id).where(ProfileSnapshot.created_at > since)
+    rows = await session.execute(settings_changed.union(profile_changed))
+    return {row[0] for row in rows}

@@ -153,7 +153,7 @@ class ProfileSnapshot(SQLModel, table=True):
     reason: str = Field(max_length=50)
     evidence_count: int
     items: dict = Field(default_factory=dict, sa_type=JSON)
-    created_at: datetime = created_at_field()
+    created_at: datetime = created_at_field(index=True)
 
 
 class LearnerSettings(SQLModel, table=True):
@@ -166,7 +166,7 @@ class LearnerSettings(SQLModel, table=True):
     prefecture: str | None = Field(default=None, max_length=5)
     target_role: str | None = Field(default=None, max_length=100)
     employer_parts: list = Field(default_factory=list, sa_type=JSON)
-    updated_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field(index=True)
 
 
 class ShareLink(SQLModel, table=True):

@@ -116,3 +116,24 @@ async def test_a_posting_ranks_and_with_must_meet_filters(client) -> None:
     assert ranked["results"][1]["partly_met"][0]["skill_id"] == "v2-machine-learning"
     strict = await search(client, org, posting_id=posting["id"], must_meet=True)
     assert [r["display_name"] for r in strict["results"]] == ["J"]
+
+
+async def test_changes_made_by_another_server_process_reach_this_index(app, client) -> None:
+    """Another process's writes raise no event here; the index reads them by change time before searching."""
+    from matching.search import holder_of
+
+    person = await learner(client, "g@example.jp", "G", {"v2-backend": "a"})
+    org = await employer(client)
+    assert (await search(client, org, skills=[{"skill_id": "v2-backend"}]))["total"] == 1
+    holder = holder_of(app.state)
+    holder.close()  # deaf to this process's events, like an index in another worker
+    try:
+        client.cookies.clear()
+        await sign_in(client, "g@example.jp")
+        await settings(client, discoverable=False)  # the opt-out this index does not hear about
+        client.cookies.clear()
+        await sign_in(client, "hr@sakura.example")
+        after = await search(client, org, skills=[{"skill_id": "v2-backend"}])
+        assert person not in {r["person_id"] for r in after["results"]}
+    finally:
+        holder.source.subscribe(holder.mark_dirty)
