@@ -102,7 +102,7 @@ class AccountService:
     async def _memberships(self, person_id: uuid.UUID) -> list[tuple[Membership, Organization]]:
         rows = await self.session.execute(
             select(Membership, Organization).join(Organization, Organization.id == Membership.org_id)
-            .where(Membership.person_id == person_id)
+            .where(Membership.person_id == person_id).order_by(Organization.name_en)
         )
         return [tuple(r) for r in rows.all()]
 
@@ -114,15 +114,9 @@ class AccountService:
         person = await self.session.get(Person, person_id)
         if person is None or not person.is_active:
             return None
-        rows = await self.session.execute(
-            select(Membership, Organization)
-            .join(Organization, Organization.id == Membership.org_id)
-            .where(Membership.person_id == person_id)
-            .order_by(Organization.name_en)
-        )
         memberships = tuple(
             PrincipalMembership(org.id, org.kind, m.role, org.name_ja if person.lang == "ja" else org.name_en)
-            for m, org in rows.all()
+            for m, org in await self._memberships(person_id)
         )
         return Principal(person_id=person.id, email=person.email, display_name=person.display_name,
                          is_admin=person.is_admin, memberships=memberships, lang=lang or person.lang)

@@ -57,17 +57,21 @@ def collect_handlers() -> list:
     return handlers
 
 
+def _engine(app: Litestar):
+    return app.plugins.get(SQLAlchemyPlugin).config[0].get_engine()
+
+
 async def _check_schema(app: Litestar) -> None:
     """Refuse to start on a database that is not migrated, with the command that fixes it."""
     settings = app.state["settings"]
-    engine = app.plugins.get(SQLAlchemyPlugin).config[0].get_engine()
+    engine = _engine(app)
     if await pending_revisions(engine, settings.async_database_url):
         raise RuntimeError("The database is not migrated to the current schema: run `skillpass db upgrade`.")
 
 
 async def _close_database(app: Litestar) -> None:
     """Close pooled connections on shutdown: they belong to this event loop and must not outlive it."""
-    await app.plugins.get(SQLAlchemyPlugin).config[0].get_engine().dispose()
+    await _engine(app).dispose()
 
 
 def _warm_up(app: Litestar) -> None:
@@ -77,7 +81,7 @@ def _warm_up(app: Litestar) -> None:
     from skills.mapping import get_model
 
     loop = asyncio.get_running_loop()
-    engine = app.plugins.get(SQLAlchemyPlugin).config[0].get_engine()
+    engine = _engine(app)
 
     async def build_index() -> None:
         async with session_scope(engine) as session:

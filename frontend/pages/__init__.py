@@ -21,8 +21,17 @@ def safe_next(value: str | None, default: str = "/") -> str:
     return default
 
 
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def form_error_status(request: Request, status_code: int) -> int:
+    """htmx swaps only 2xx answers, so a form re-rendered with errors is 200 for htmx, else ``status_code``."""
+    return 200 if is_htmx(request) else status_code
+
+
 def redirect(request: Request, to: str):
     """After a successful form: htmx follows with a client redirect, a browser with 303."""
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         return ClientRedirect(redirect_to=to)
     return Redirect(path=to, status_code=303)

@@ -17,7 +17,7 @@ from accounts.service import AccountService, check_new_credentials
 from accounts.throttle import LoginThrottle
 from core.errors import Conflict, DomainError, RateLimited
 from frontend.i18n import translate
-from frontend.pages import FormData, redirect, safe_next
+from frontend.pages import FormData, form_error_status, redirect, safe_next
 from frontend.rendering import lang_of, page
 
 _throttle = {"throttle": Provide(provide_throttle, sync_to_thread=False)}
@@ -39,7 +39,7 @@ async def signin_submit(request: Request, data: FormData, db_session: NamedDepen
         key = "signin.rate_limited" if isinstance(exc, RateLimited) else "signin.failed"
         context = {"errors": {}, "email": email, "next": safe_next(data.get("next"), ""),
                    "form_error": translate(key, lang_of(request))}
-        status = 200 if request.headers.get("hx-request") == "true" else exc.status_code
+        status = form_error_status(request, exc.status_code)
         return page(request, "auth/signin.html", context, block="signin_form", status_code=status)
     return redirect(request, safe_next(data.get("next"), "/wallet"))
 
@@ -67,7 +67,7 @@ async def signup_submit(request: Request, data: FormData, db_session: NamedDepen
         except Conflict:
             errors["email"] = translate("signup.error.taken", lang)
     if errors:
-        status = 200 if request.headers.get("hx-request") == "true" else 400
+        status = form_error_status(request, 400)
         return page(request, "auth/signup.html", {"errors": errors, "values": values},
                     block="signup_form", status_code=status)
     rotate_session(request)

@@ -20,7 +20,7 @@ from core.settings import Settings
 from credentials.baked import BakedError, baked_kind, credential_text, is_image
 from credentials.wallet import WalletService
 from frontend.i18n import translate
-from frontend.pages import FormData, MultipartData, redirect
+from frontend.pages import FormData, MultipartData, form_error_status, redirect
 from frontend.pages.wallet import SIGNED_IN, me
 from frontend.pagination import paginate
 from frontend.rendering import lang_of, not_found_page, page
@@ -160,7 +160,7 @@ async def import_submit(request: Request, data: MultipartData, db_session: Named
 
 
 def _import_error(request: Request, field: str, message: str, text: str) -> Template:
-    status = 200 if request.headers.get("hx-request") == "true" else 400
+    status = form_error_status(request, 400)
     return page(request, "credentials/import.html", {"errors": {field: message}, "document": text},
                 block="import_form", status_code=status)
 

@@ -27,7 +27,7 @@ from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from credentials.baked import BakedError, credential_text
 from frontend.i18n import messages, translate
-from frontend.pages import FormData, MultipartData, redirect
+from frontend.pages import FormData, MultipartData, form_error_status, redirect
 from frontend.pages.provider import alignment_rows, as_list, skill_choices, text_of
 from frontend.pages.public import MAX_PASTE, check_link, check_one
 from frontend.pagination import Page, page_number, paginate
@@ -388,7 +388,7 @@ async def posting_analyze(request: Request, org_id: OrgId, data: FormData,
             values["title"] = proposal["roles"][0][f"name_{lang_of(request)}"]
     context = await posting_context(request, db_session, org_id, values, rows, errors, proposal=proposal,
                                     sources={s["id"]: s for s in (proposal or {}).get("skills", [])})
-    status = 200 if not errors or request.headers.get("hx-request") == "true" else 422
+    status = 200 if not errors else form_error_status(request, 422)
     return page(request, "employer/posting_form.html", context, block="posting_form", status_code=status)
 
 
@@ -427,7 +427,7 @@ async def save_posting(request: Request, db: AsyncSession, org_id: uuid.UUID, da
         values["id"] = str(posting_id) if posting_id else ""
         errors = field_errors(exc, lang_of(request))
         context = await posting_context(request, db, org_id, values, rows, errors)
-        status = 200 if request.headers.get("hx-request") == "true" else 422
+        status = form_error_status(request, 422)
         return page(request, "employer/posting_form.html", context, block="posting_form", status_code=status)
     return redirect(request, f"{base_of(org_id)}/postings/{saved.id}?saved=1")
 

@@ -35,7 +35,7 @@ from credentials.issuance import IssuanceService, IssueRequest, has_suspension
 from credentials.models import CREDENTIAL_STATES, ROW_STATES
 from credentials.schemas import AchievementCreate
 from frontend.i18n import messages, translate
-from frontend.pages import FormData, MultipartData, redirect
+from frontend.pages import FormData, MultipartData, form_error_status, redirect
 from frontend.pagination import page_number, page_of, paginate
 from frontend.rendering import lang_of, page
 from taxonomies.dss import LEVELS, get_taxonomy
@@ -236,7 +236,7 @@ async def achievement_create(request: Request, org_id: OrgId, data: FormData,
     else:
         return redirect(request, f"{base_of(org_id)}/achievements/{achievement.id}?created=1")
     context = editor_context(values, rows, errors)
-    status = 200 if request.headers.get("hx-request") == "true" else 422
+    status = form_error_status(request, 422)
     return page(request, "provider/achievement_form.html", await console(
         request, db_session, org_id, "achievements", q="", choices=[], **context),
         block="achievement_form", status_code=status)
@@ -317,7 +317,7 @@ async def issue_submit(request: Request, org_id: OrgId, data: FormData,
         return redirect(request, f"{base_of(org_id)}/credentials/{credential.id}?issued=1")
     errors = {("evidence_url" if k.startswith("evidence") else k): v for k, v in errors.items()}
     context = await issue_context(request, db_session, settings, org_id, values, errors)
-    status = 200 if request.headers.get("hx-request") == "true" else 422
+    status = form_error_status(request, 422)
     return page(request, "provider/issue.html", context, block="issue_form", status_code=status)
 
 
@@ -399,7 +399,7 @@ async def credential_revoke(request: Request, org_id: OrgId, credential_id: From
             return redirect(request, f"{base_of(org_id)}/credentials/{credential_id}")
     context = await credential_context(request, db_session, settings, org_id, credential_id, issued=False,
                                        errors=errors, reason=reason)
-    status = 200 if request.headers.get("hx-request") == "true" else 422
+    status = form_error_status(request, 422)
     return page(request, "provider/credential.html", context, block="revoke_form", status_code=status)
 
 
@@ -415,7 +415,7 @@ async def credential_suspension(request: Request, org_id: OrgId, credential_id: 
         context = await credential_context(request, db_session, settings, org_id, credential_id, issued=False,
                                            errors={"suspension": error_text("suspension", exc.detail,
                                                                              lang_of(request))}, reason="")
-        status = 200 if request.headers.get("hx-request") == "true" else 409
+        status = form_error_status(request, 409)
         return page(request, "provider/credential.html", context, block="revoke_form", status_code=status)
     return redirect(request, f"{base_of(org_id)}/credentials/{credential_id}")
 
@@ -540,7 +540,7 @@ async def batch_submit(request: Request, org_id: OrgId, data: FormData,
         errors["file"] = f"{translate('provider.error.csv', lang)} {exc.detail}"
         context = await batch_form_context(request, db_session, settings, org_id, values, errors)
         return page(request, "provider/batch_new.html", context, block="batch_work",
-                    status_code=200 if request.headers.get("hx-request") == "true" else 422)
+                    status_code=form_error_status(request, 422))
     runner = await provide_runner(request)
     response = redirect(request, f"{base_of(org_id)}/batches/{batch.id}")
     # the job starts once the response (and so the transaction) is done
@@ -607,7 +607,7 @@ async def api_key_create(request: Request, org_id: OrgId, data: FormData,
             "name": translate("provider.error.required" if not name else "provider.error.too_long", lang)},
             name=name)
         return page(request, "provider/api_keys.html", context, block="api_keys",
-                    status_code=200 if request.headers.get("hx-request") == "true" else 422)
+                    status_code=form_error_status(request, 422))
     principal = principal_of(request)
     key, secret = await AccountService(db_session).create_api_key(org_id, name, principal.person_id)
     await db_session.flush()

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from frontend.i18n import translate
-from frontend.pages import MultipartData, redirect
+from frontend.pages import MultipartData, form_error_status, redirect
 from frontend.pages.wallet import SIGNED_IN, me
 from frontend.pagination import paginate
 from frontend.rendering import dss_skill, lang_of, page
@@ -79,7 +79,7 @@ async def records_upload(request: Request, data: MultipartData, db_session: Name
 
 
 async def _upload_error(request: Request, session: AsyncSession, message: str, report: dict | None = None) -> Template:
-    status = 200 if request.headers.get("hx-request") == "true" else 400
+    status = form_error_status(request, 400)
     context = await _context(request, session, errors={"file": message}, report=report)
     return page(request, "records/index.html", context, block="records_panel", status_code=status)
 

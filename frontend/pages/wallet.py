@@ -22,7 +22,7 @@ from frontend.account import delete_everything, export_everything
 from frontend.charts import BarRow, Segment, stacked_bars
 from frontend.i18n import translate
 from frontend.learning import learning_path_for
-from frontend.pages import FormData, redirect
+from frontend.pages import FormData, form_error_status, redirect
 from frontend.pagination import paginate
 from frontend.rendering import lang_of, page
 from skills import consent
@@ -192,13 +192,13 @@ async def delete_submit(request: Request, data: FormData, db_session: NamedDepen
     principal = principal_of(request)
     if str(data.get("confirm_email", "")).strip().lower() != (principal.email or "").lower():
         errors = {"confirm_email": translate("delete.error.confirm", lang_of(request))}
-        status = 200 if request.headers.get("hx-request") == "true" else 400
+        status = form_error_status(request, 400)
         return page(request, "wallet/delete.html", {"errors": errors}, block="delete_form", status_code=status)
     try:
         await delete_everything(db_session, settings, me(request))
     except Conflict:
         errors = {"confirm_email": translate("delete.error.sole_admin", lang_of(request))}
-        status = 200 if request.headers.get("hx-request") == "true" else 409
+        status = form_error_status(request, 409)
         return page(request, "wallet/delete.html", {"errors": errors}, block="delete_form", status_code=status)
     request.clear_session()
     return redirect(request, "/?deleted=1")
