@@ -20,7 +20,6 @@ from credentials import views
 from credentials.achievements import AchievementService, achievement_json
 from credentials.batches import BatchOptions, BatchService, rows_from_csv, rows_from_json
 from credentials.deps import (
-    ensure_runner,
     provide_achievements,
     provide_batches,
     provide_issuance,
@@ -155,7 +154,6 @@ class BatchController(Controller):
     path = f"{ORG}/batches"
     tags = ["credentials: provider"]
     dependencies = {"batches": Provide(provide_batches), "runner": Provide(provide_runner)}
-    before_request = ensure_runner  # resumes unfinished batches if the app did not start the runner
 
     @post("/", status_code=HTTP_202_ACCEPTED, **PROVIDER)
     async def submit_json(self, org_id: FromPath[uuid.UUID], data: JSONBody[BatchIn], batches: NamedDependency[BatchService],

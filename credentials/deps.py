@@ -51,11 +51,6 @@ async def provide_runner(request: Request) -> BatchRunner:
     return await start_jobs(request.app)
 
 
-async def ensure_runner(request: Request) -> None:
-    """``before_request`` of the batch routes: the runner runs (and has resumed) before they answer."""
-    await start_jobs(request.app)
-
-
 async def provide_issuers(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> IssuerService:
     return IssuerService(db_session, settings)
 
