@@ -1,7 +1,8 @@
-"""What other domains do when an account is created (the composition root registers them by name).
+"""What other domains do when an account is created or an organization's verification state changes
+(the composition root registers them by name).
 
 Accounts sits below every other domain, so it cannot call them; they register here instead. Hooks run
-in the sign-up transaction.
+in the transaction of the change.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Person
+from accounts.models import Organization, Person
 
 SignUpHook = Callable[[AsyncSession, Person], Awaitable[object]]
 _sign_up_hooks: dict[str, SignUpHook] = {}
@@ -24,3 +25,19 @@ def on_sign_up(name: str, hook: SignUpHook) -> None:
 async def run_sign_up_hooks(session: AsyncSession, person: Person) -> None:
     for hook in list(_sign_up_hooks.values()):
         await hook(session, person)
+
+
+OrgVerificationHook = Callable[[AsyncSession, Organization, str, str], Awaitable[object]]
+_org_verification_hooks: dict[str, OrgVerificationHook] = {}
+
+
+def on_org_verification_changed(name: str, hook: OrgVerificationHook) -> None:
+    """Register (or replace) the hook called ``name``; it gets (session, org, old_state, new_state)."""
+    _org_verification_hooks[name] = hook
+
+
+async def run_org_verification_hooks(session: AsyncSession, org: Organization, old_state: str,
+                                     new_state: str) -> None:
+    """Called by every verification state change, in its transaction (e.g. to recompute holders' profiles)."""
+    for hook in list(_org_verification_hooks.values()):
+        await hook(session, org, old_state, new_state)

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from core.db import created_at_field, datetime_field, id_field
 
 ORG_KINDS = ("employer", "provider")
+VERIFICATION_STATES = ("unverified", "pending", "verified", "suspended")
 MEMBER_ROLES = ("admin", "member")
 LANGS = ("ja", "en")
 
@@ -41,6 +42,7 @@ class Organization(SQLModel, table=True):
     name_ja: str = Field(max_length=200)
     name_en: str = Field(max_length=200)
     url: str | None = Field(default=None, max_length=500)
+    verification_state: str = Field(default="unverified", max_length=20, index=True)
     created_at: datetime = created_at_field()
 
 
@@ -71,3 +73,39 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = created_at_field()
     revoked_at: datetime | None = datetime_field()
     last_used_at: datetime | None = datetime_field()
+
+
+class OrgVerificationRequest(SQLModel, table=True):
+    """An organization's latest request to be verified: 法人番号, domain proof, GビズID, the decision."""
+
+    __tablename__ = "org_verification_request"
+
+    id: uuid.UUID = id_field()
+    org_id: uuid.UUID = Field(foreign_key="organization.id", unique=True, index=True, ondelete="CASCADE")
+    corporate_number: str = Field(max_length=13)
+    domain: str = Field(max_length=253)
+    domain_token: str = Field(max_length=64)
+    domain_method: str = Field(default="token", max_length=20)  # "token" | "did_web"
+    domain_check: str | None = Field(default=None, max_length=200)  # last check result, or "manual_review"
+    domain_checked_at: datetime | None = datetime_field()
+    gbiz_id: str | None = Field(default=None, max_length=100)
+    submitted_by: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    submitted_at: datetime = created_at_field()
+    decided_by: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    decided_at: datetime | None = datetime_field()
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class OrgVerificationEvent(SQLModel, table=True):
+    """One change of an organization's verification state (append-only audit log)."""
+
+    __tablename__ = "org_verification_event"
+
+    id: uuid.UUID = id_field()
+    org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")  # None: system
+    action: str = Field(max_length=20)
+    from_state: str = Field(max_length=20)
+    to_state: str = Field(max_length=20)
+    note: str | None = Field(default=None, max_length=2000)
+    at: datetime = created_at_field(index=True)
