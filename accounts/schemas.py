@@ -60,6 +60,7 @@ class OrgRead(BaseModel):
     name_ja: str
     name_en: str
     url: str | None
+    verification_state: str = "unverified"
 
 
 class MemberAdd(BaseModel):

@@ -40,6 +40,7 @@ FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 ROUTE_MODULES = (
     "skillpass.system",
     "accounts.api",
+    "accounts.verification_api",
     "taxonomies.dss.api",
     "credentials.api",
     "skills.api",

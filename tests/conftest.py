@@ -138,6 +138,32 @@ async def create_api_key(client: AsyncTestClient, org_id: str, name: str = "ci")
     return response.json()["key"]
 
 
+VERIFY_ADMIN_EMAIL = "platform-admin@skillpass.test"
+
+
+async def verify_org(db: AsyncSession, org_id) -> None:
+    """Make an organization ``verified`` the way an operator does (request, then a platform admin
+    approves), and commit: a provider's credentials are trusted from here on."""
+    import uuid
+
+    from accounts.service import AccountService
+    from accounts.verification import OrgVerificationService
+
+    org_id = org_id if isinstance(org_id, uuid.UUID) else uuid.UUID(str(org_id))
+    accounts = AccountService(db)
+    admin = await accounts.person_by_email(VERIFY_ADMIN_EMAIL) or await accounts.sign_up(
+        VERIFY_ADMIN_EMAIL, TEST_PASSWORD, "Platform Admin", "en", is_admin=True)
+    service = OrgVerificationService(db)
+    org = await accounts.get_org(org_id)
+    if org.verification_state == "unverified":
+        await service.request(org_id, admin.id, "7000012050002", f"{org.slug}.example.jp")
+    if org.verification_state == "pending":
+        await service.approve(org_id, admin.id, "verified by the test helper")
+    elif org.verification_state == "suspended":
+        await service.reinstate(org_id, admin.id, "reinstated by the test helper")
+    await db.commit()
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.exists():
