@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     warm_models: bool = Field(True, description="At start-up, fit the text-to-DSS mapper and build the "
                                                 "candidate index in the background.")
+    trust_registry_fetch: bool = Field(False, description="Let `skillpass trust refresh` download registries "
+                                                          "recorded with an https URL (never on the request path).")
     org_domain_check_fetch: bool = Field(False, description="Fetch an organization's domain proof "
                                                             "(/.well-known/…) when it asks to be verified; "
                                                             "off: an operator checks it by hand.")

@@ -43,6 +43,7 @@ ROUTE_MODULES = (
     "accounts.verification_api",
     "taxonomies.dss.api",
     "credentials.api",
+    "credentials.trust.api",
     "skills.api",
     "matching.api",
     "frontend.routes",

@@ -16,6 +16,7 @@ DOMAIN_GROUPS = (
     ("taxonomies.dss.cli", "taxonomy_group"),
     ("credentials.cli", "credentials_group"),
     ("credentials.vc.cli", "credentials_group"),
+    ("credentials.trust.cli", "trust_group"),
     ("skills.cli", "records_group"),
     ("matching.cli", "match_group"),
 )

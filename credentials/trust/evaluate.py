@@ -1,0 +1,165 @@
+"""Who stands behind a credential: the trust verdict from the issuer DID, the names it claims and the
+entries of the trust registries.  Pure: no database, no network (imports only ``names``).
+
+Order of the rules: a DID of a trusted entry is ``trusted`` (the registered name is shown, not the
+claimed one); otherwise a claimed name that resembles a trusted organisation's name is
+``impersonation``; otherwise ``untrusted`` with why (our organisation not verified yet, suspended, or
+an issuer nobody here knows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from credentials.trust.names import resembles
+
+SKILLPASS = "skillpass"
+STATUSES = ("trusted", "untrusted", "impersonation")
+
+
+@dataclass(frozen=True)
+class TrustEntry:
+    """One issuer someone stands behind (or one of our organisations that is not trusted)."""
+
+    did: str
+    name_ja: str
+    name_en: str
+    registry: str  # "skillpass" for our own organisations, else the registry's name
+    trusted: bool = True  # False for our organisations that are unverified, pending or suspended
+    state: str = "verified"  # the organisation's verification state, "platform", or "listed" (external)
+    org: dict | None = None  # {"id", "slug", "name_ja", "name_en"} for our own organisations
+    scope: tuple[str, ...] = ()
+    url: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.name_ja or self.name_en
+
+
+@dataclass(frozen=True)
+class Trust:
+    """The verdict: status, the issuer as we know it, the registry that vouches, and the reasons."""
+
+    status: str
+    issuer: dict
+    registry: str | None
+    reasons: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "issuer": dict(self.issuer), "registry": self.registry,
+                "reasons": [dict(r) for r in self.reasons]}
+
+
+def reason(code: str, message: str, message_ja: str, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "message": message, "message_ja": message_ja, **extra}
+
+
+def _issuer(did: str | None, entry: TrustEntry | None, claimed: Sequence[str]) -> dict[str, Any]:
+    if entry is not None:
+        out: dict[str, Any] = {"id": did, "name": entry.name}
+        if entry.name_en and entry.name_en != out["name"]:
+            out["name_en"] = entry.name_en
+        if entry.org is not None:
+            out["org"] = dict(entry.org)
+        return out
+    return {"id": did, "name": claimed[0] if claimed else None}
+
+
+def _trusted(did: str, entry: TrustEntry, claimed: Sequence[str]) -> Trust:
+    if entry.registry == SKILLPASS and entry.state == "platform":
+        why = reason("issuer_platform", "The issuer is the skillpass platform itself.",
+                     "この発行者は skillpass プラットフォーム自身です")
+    elif entry.registry == SKILLPASS:
+        why = reason("issuer_verified_org", "The issuer is an organisation verified by skillpass.",
+                     "この発行者は skillpass の審査を受けた組織です")
+    else:
+        why = reason("issuer_listed", f"The issuer is listed in the trust registry “{entry.registry}”.",
+                     f"この発行者は信頼リスト「{entry.registry}」に載っています", registry=entry.registry)
+    return Trust("trusted", _issuer(did, entry, claimed), entry.registry, [why])
+
+
+def _impersonation(did: str | None, claimed: str, victim: TrustEntry) -> Trust:
+    ja_name, en_name = victim.name_ja or victim.name_en, victim.name_en or victim.name_ja
+    why = reason(
+        "issuer_impersonation",
+        f"The issuer name “{claimed}” resembles “{en_name}”, but the credential is not signed with that "
+        "organisation's DID (suspected impersonation).",
+        f"発行者名が「{ja_name}」に似ていますが、その組織の DID ではありません（なりすましの疑い）",
+        resembles={"did": victim.did, "name_ja": victim.name_ja, "name_en": victim.name_en,
+                   "registry": victim.registry, **({"org": dict(victim.org)} if victim.org else {})},
+    )
+    return Trust("impersonation", {"id": did, "name": claimed}, None, [why])
+
+
+def _untrusted(did: str | None, known: TrustEntry | None, claimed: Sequence[str]) -> Trust:
+    if known is not None and known.state == "suspended":
+        why = reason("issuer_org_suspended", "The issuer's organisation is suspended on skillpass.",
+                     "この発行者の組織は skillpass で資格停止中です")
+    elif known is not None:
+        pending = known.state == "pending"
+        why = reason("issuer_org_unverified",
+                     "The issuer's organisation is registered on skillpass but " +
+                     ("its verification is still under review." if pending else "has not been verified."),
+                     "この発行者の組織は skillpass に登録されていますが、" +
+                     ("審査中です" if pending else "まだ審査を受けていません"), state=known.state)
+    else:
+        why = reason("issuer_unknown", "The issuer is not in any trust registry known here.",
+                     "この発行者はどの信頼リストにも載っていません")
+    return Trust("untrusted", _issuer(did, known, claimed), None, [why])
+
+
+def evaluate(issuer_did: str | None, claimed_names: Sequence[str], entries: Sequence[TrustEntry]) -> Trust:
+    """The trust verdict for a credential of ``issuer_did`` that calls its issuer ``claimed_names``.
+
+    Entries are in order of authority: the first trusted entry with the DID names the registry.
+    """
+    claimed = [n for n in claimed_names if isinstance(n, str) and n.strip()]
+    mine = [e for e in entries if issuer_did and e.did == issuer_did]
+    trusted_mine = next((e for e in mine if e.trusted), None)
+    if trusted_mine is not None and trusted_mine.state != "suspended":
+        return _trusted(issuer_did, trusted_mine, claimed)
+    for entry in entries:
+        if not entry.trusted or entry.did == issuer_did:
+            continue
+        for name in claimed:
+            if resembles(name, entry.name_ja) or resembles(name, entry.name_en):
+                return _impersonation(issuer_did, name, entry)
+    known = next((e for e in mine if e.registry == SKILLPASS), mine[0] if mine else None)
+    return _untrusted(issuer_did, known, claimed)
+
+
+def _names(value: Any) -> list[str]:
+    """Strings of a name: plain, a language value object, a list of those, or a {lang: text} map."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [n for item in value for n in _names(item)]
+    if isinstance(value, dict):
+        if "@value" in value:
+            return [value["@value"]] if isinstance(value["@value"], str) else []
+        return [v for v in value.values() if isinstance(v, str)]
+    return []
+
+
+def issuer_of(document: dict) -> tuple[str | None, list[str]]:
+    """The issuer DID and the names a credential claims for its issuer (a VC-JWT payload works too).
+
+    Presentations are not credentials: evaluate each embedded credential on its own.
+    """
+    if not isinstance(document, dict):
+        return None, []
+    issuer = document.get("issuer")
+    if issuer is None and isinstance(document.get("vc"), dict):
+        issuer = document["vc"].get("issuer") or document.get("iss")
+    if isinstance(issuer, str):
+        return issuer, []
+    if isinstance(issuer, dict):
+        did = issuer.get("id") if isinstance(issuer.get("id"), str) else None
+        names = list(dict.fromkeys(n for n in _names(issuer.get("name")) if n.strip()))
+        return did, names
+    return None, []
+
+
+__all__ = ["SKILLPASS", "STATUSES", "Trust", "TrustEntry", "evaluate", "issuer_of"]
