@@ -6,7 +6,7 @@ from core.modules import optional_import
 
 PAGE_MODULES = (
     "home", "auth", "dss", "public", "trends", "shared", "wallet", "credentials", "records", "shares", "provider",
-    "employer",
+    "employer", "org_verification", "admin",
 )
 
 

@@ -1,0 +1,134 @@
+"""An organization's verification page in the provider and employer consoles: the state, what it
+means, what to do next, the request form (organization admins) and the domain token to publish.
+
+The handlers call ``accounts.verification.OrgVerificationService``, the same rules as
+``/api/v1/orgs/{org_id}/verification``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts import access
+from accounts.access import principal_of
+from accounts.verification import DID_PATH, TOKEN_PATH, OrgVerificationService
+from core.errors import InvalidInput
+from core.settings import Settings
+from frontend.i18n import messages, translate
+from frontend.pages import FormData, form_error_status, redirect
+from frontend.rendering import lang_of, page
+
+DbSession = NamedDependency[AsyncSession]
+AppSettings = NamedDependency[Settings]
+OrgId = FromPath[uuid.UUID]
+FIELDS = ("corporate_number", "domain", "domain_method", "gbiz_id")
+
+
+def text_of(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    value = value[-1] if isinstance(value, list) else value
+    return str(value).strip() if value is not None else ""
+
+
+def field_errors(exc: InvalidInput, lang: str) -> dict[str, str]:
+    """Each field's error in ``lang`` (our wording when we have one, else the service's)."""
+    found: dict[str, str] = {}
+    for error in exc.errors or [{"field": exc.field or "form", "message": exc.detail}]:
+        field = str(error.get("field") or "form")
+        key = f"verification.error.{field}"
+        found.setdefault(field, translate(key, lang) if key in messages() else str(error.get("message", "")))
+    return found
+
+
+def is_org_admin(request: Request, org_id: uuid.UUID) -> bool:
+    principal = principal_of(request)
+    membership = principal.membership(org_id)
+    return principal.is_admin or (membership is not None and membership.role == "admin")
+
+
+async def verification_context(request: Request, db: AsyncSession, settings: Settings, kind: str,
+                               org_id: uuid.UUID, **extra: Any) -> dict[str, Any]:
+    org, row, events = await OrgVerificationService(db, settings).status(org_id)
+    proof_path = (TOKEN_PATH if row.domain_method == "token" else DID_PATH) if row else TOKEN_PATH
+    extra.setdefault("errors", {})
+    extra.setdefault("values", {})
+    return {"org": org, "req": row, "events": events, "kind": kind, "base": f"/{kind}/{org_id}",
+            "layout": f"{kind}/_layout.html", "tab": "verification", "is_admin": is_org_admin(request, org_id),
+            "proof_path": proof_path, "fetch_enabled": settings.org_domain_check_fetch, **extra}
+
+
+async def show(request: Request, db: AsyncSession, settings: Settings, kind: str, org_id: uuid.UUID) -> Template:
+    context = await verification_context(request, db, settings, kind, org_id)
+    return page(request, "provider/verification.html", context)
+
+
+async def submit(request: Request, db: AsyncSession, settings: Settings, kind: str, org_id: uuid.UUID,
+                 data: dict[str, Any]) -> Response:
+    values = {name: text_of(data, name) for name in FIELDS}
+    try:
+        await OrgVerificationService(db, settings).request(
+            org_id, principal_of(request).person_id, values["corporate_number"], values["domain"],
+            values["gbiz_id"] or None, values["domain_method"] or "token")
+    except InvalidInput as exc:
+        context = await verification_context(request, db, settings, kind, org_id, values=values,
+                                             errors=field_errors(exc, lang_of(request)))
+        return page(request, "provider/verification.html", context, block="verification_form",
+                    status_code=form_error_status(request, 422))
+    return redirect(request, f"/{kind}/{org_id}/verification")
+
+
+async def check(request: Request, db: AsyncSession, settings: Settings, kind: str, org_id: uuid.UUID) -> Response:
+    await OrgVerificationService(db, settings).check_domain(org_id)
+    return redirect(request, f"/{kind}/{org_id}/verification")
+
+
+@get("/provider/{org_id:uuid}/verification", **access.org_member("provider"), include_in_schema=False)
+async def provider_page(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Template:
+    """The provider's verification state and what to do next."""
+    return await show(request, db_session, settings, "provider", org_id)
+
+
+@post("/provider/{org_id:uuid}/verification", **access.org_member("provider", admin_only=True),
+      include_in_schema=False)
+async def provider_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
+                          settings: AppSettings) -> Response:
+    """Ask to be verified (provider admins)."""
+    return await submit(request, db_session, settings, "provider", org_id, data)
+
+
+@post("/provider/{org_id:uuid}/verification/check-domain", **access.org_member("provider", admin_only=True),
+      include_in_schema=False)
+async def provider_check(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Response:
+    """Check the published domain proof now."""
+    return await check(request, db_session, settings, "provider", org_id)
+
+
+@get("/employer/{org_id:uuid}/verification", **access.org_member("employer"), include_in_schema=False)
+async def employer_page(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Template:
+    """The employer's verification state and what to do next."""
+    return await show(request, db_session, settings, "employer", org_id)
+
+
+@post("/employer/{org_id:uuid}/verification", **access.org_member("employer", admin_only=True),
+      include_in_schema=False)
+async def employer_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
+                          settings: AppSettings) -> Response:
+    """Ask to be verified (employer admins)."""
+    return await submit(request, db_session, settings, "employer", org_id, data)
+
+
+@post("/employer/{org_id:uuid}/verification/check-domain", **access.org_member("employer", admin_only=True),
+      include_in_schema=False)
+async def employer_check(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Response:
+    """Check the published domain proof now."""
+    return await check(request, db_session, settings, "employer", org_id)
+
+
+handlers = [provider_page, provider_submit, provider_check, employer_page, employer_submit, employer_check]
