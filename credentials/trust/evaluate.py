@@ -1,7 +1,7 @@
 """Who stands behind a credential: the trust verdict from the issuer DID, the names it claims and the
 entries of the trust registries.  Pure: no database, no network (imports only ``names``).
 
-Order of the rules: a DID of a trusted entry is ``trusted`` (the registered name is shown, not the
+Order of the rules: a DID of a trusted entry is ``trusted`` (unless we suspended its organisation) (the registered name is shown, not the
 claimed one); otherwise a claimed name that resembles a trusted organisation's name is
 ``impersonation``; otherwise ``untrusted`` with why (our organisation not verified yet, suspended, or
 an issuer nobody here knows).
@@ -118,7 +118,9 @@ def evaluate(issuer_did: str | None, claimed_names: Sequence[str], entries: Sequ
     claimed = [n for n in claimed_names if isinstance(n, str) and n.strip()]
     mine = [e for e in entries if issuer_did and e.did == issuer_did]
     trusted_mine = next((e for e in mine if e.trusted), None)
-    if trusted_mine is not None and trusted_mine.state != "suspended":
+    # Our own suspension outweighs another registry still listing the DID.
+    suspended = any(e.registry == SKILLPASS and e.state == "suspended" for e in mine)
+    if trusted_mine is not None and not suspended:
         return _trusted(issuer_did, trusted_mine, claimed)
     for entry in entries:
         if not entry.trusted or entry.did == issuer_did:

@@ -96,7 +96,7 @@ class TrustService:
         # An expired signed list vouches for nobody until it is refreshed.
         return [TrustEntry(e.did, e.name_ja, e.name_en, r.name, state="listed", scope=tuple(e.scope or ()),
                            url=e.url)
-                for e, r in rows.tuples() if _utc(r.valid_until) is None or _utc(r.valid_until) > now]
+                for e, r in rows.all() if _utc(r.valid_until) is None or _utc(r.valid_until) > now]
 
     async def evaluate(self, credential: dict) -> Trust:
         """The trust verdict for one credential (a presentation's credentials are evaluated one by one)."""
