@@ -1,4 +1,4 @@
-"""Demo data: issuers for the two demo providers, their achievements aligned to DSS ver.2.0, badges
+"""Demo data: issuers for the demo providers, their achievements aligned to DSS ver.2.0, badges
 for the demo learners (one of them revoked). Idempotent: achievements are found by name, credentials
 are issued with fixed Idempotency-Keys."""
 
@@ -32,6 +32,11 @@ ACHIEVEMENTS = {
          [("v2-data-engineering", "b"), ("v2-data-platform", "c")]),
         ("ai", "生成AI活用と AI ガバナンス", "Applying Generative AI with AI Governance",
          [("v2-ai-implementation-operations", "c"), ("v2-data-ai-governance", "c")]),
+    ],
+    # unverified (see skillpass/demo.py): its badge verifies but its issuer is not recognised
+    "shinjuku-coding-dojo": [
+        ("python", "Python入門ブートキャンプ", "Python Bootcamp for Beginners",
+         [("v2-backend", "d"), ("v2-web-app-basics", "d")]),
     ],
 }
 
@@ -75,8 +80,10 @@ async def load(session: AsyncSession, people: dict[str, Person], orgs: dict[str,
         settings = get_settings()
     achievements = AchievementService(session, settings)
     issuance = IssuanceService(session, settings)
-    for slug in ACHIEVEMENTS:
+    for slug, items in ACHIEVEMENTS.items():
         await IssuerService(session, settings).for_org(orgs[slug].id)
+        for key, *_ in items:
+            await _achievement(achievements, orgs[slug], key)
     for slug, key, email, lang, revoked in AWARDS:
         org = orgs[slug]
         achievement = await _achievement(achievements, org, key)

@@ -257,3 +257,32 @@ async def test_without_the_setting_nothing_is_fetched(db, settings, domain_serve
     routes["/.well-known/skillpass-verification.txt"] = (200, row.domain_token.encode(), {})
     off = OrgVerificationService(db, settings)
     assert await off.check_domain(org.id, DomainFetcher(base=base)) == "manual_review"
+
+
+# -- demo data -------------------------------------------------------------------------------------
+
+async def test_demo_providers_are_verified_the_dojo_is_not_and_a_second_load_changes_nothing(db) -> None:
+    from credentials.models import Achievement
+    from skillpass.demo import DEMO_ADMIN, DEMO_VERIFIED, load_demo
+
+    await load_demo(db)
+    await db.commit()
+    accounts = AccountService(db)
+    states = {slug: (await accounts.org_by_slug(slug)).verification_state
+              for slug in ("tokyo-digital-academy", "kansai-data-school", "shinjuku-coding-dojo")}
+    assert states == {"tokyo-digital-academy": "verified", "kansai-data-school": "verified",
+                      "shinjuku-coding-dojo": "unverified"}
+    assert all(corporate_number.is_valid(number) for number, _ in DEMO_VERIFIED.values())
+    assert (await accounts.person_by_email(DEMO_ADMIN)).is_admin
+    dojo = await accounts.org_by_slug("shinjuku-coding-dojo")
+    dojo_badges = (await db.execute(select(Achievement).where(Achievement.org_id == dojo.id))).scalars().all()
+    assert len(dojo_badges) == 1
+    tokyo = await accounts.org_by_slug("tokyo-digital-academy")
+    trail = [(event.action, email) for event, email in await OrgVerificationService(db).history(tokyo.id)]
+    assert trail == [("approve", DEMO_ADMIN), ("request", "provider@demo.skillpass.jp")]
+    events = len((await db.execute(select(OrgVerificationEvent))).scalars().all())
+
+    again = await load_demo(db)
+    await db.commit()
+    assert again["created"] == 0
+    assert len((await db.execute(select(OrgVerificationEvent))).scalars().all()) == events
