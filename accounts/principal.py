@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Principal:
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
     api_key_org_id: uuid.UUID | None = None
     api_key_id: uuid.UUID | None = None
+    api_key_used_at: datetime | None = field(default=None, compare=False)
     lang: str = "ja"
 
     @property

@@ -128,8 +128,10 @@ class AccountService:
         api_key = row.scalar_one_or_none()
         if api_key is None:
             return None
-        api_key.last_used_at = utcnow()
-        return Principal(api_key_org_id=api_key.org_id, api_key_id=api_key.id, lang="en")
+        # last_used_at is written after the response, in its own transaction (accounts.middleware):
+        # an UPDATE here held the key's row lock for the whole request and serialised every caller.
+        return Principal(api_key_org_id=api_key.org_id, api_key_id=api_key.id, lang="en",
+                         api_key_used_at=api_key.last_used_at)
 
     async def create_org(self, kind: str, slug: str, name_ja: str, name_en: str, *,
                          admin_id: uuid.UUID | None, url: str | None = None) -> Organization:

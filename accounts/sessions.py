@@ -1,14 +1,21 @@
-"""Server-side sessions whose id changes when someone signs in (no session fixation).
+"""Server-side sessions, stored only when they hold something, whose id changes at sign-in.
 
-Litestar's backend keeps the id found in the cookie; a sign-in marks the request with
-:func:`rotate_session`, and the backend then drops the old record and stores the session under a new id.
+Litestar's backend stores every session, an empty one too, for every request; here an empty session
+is never stored (an anonymous visitor, ``/health``, a crawler leave no record and get no cookie), an
+emptied one is deleted, and API-key requests never get a session cookie. Litestar keeps the id found in
+the cookie; a sign-in marks the request with :func:`rotate_session`, and the backend then drops the old
+record and stores the session under a new id (no session fixation).
 """
 
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.types import Message, ScopeSession
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
+
+from accounts.middleware import has_api_key
 
 _ROTATE = "skillpass.rotate_session"
 _NEW_ID = "skillpass.new_session_id"
@@ -30,10 +37,24 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message,
                                connection: ASGIConnection) -> None:
+        if has_api_key(connection.scope):
+            return
         old_id = connection.cookies.get(self.config.key)
-        if connection.scope.get(_ROTATE) and old_id and old_id != "null":
+        old_id = old_id if old_id and old_id != "null" else None
+        if scope_session is Empty or not scope_session:
+            if old_id is not None:
+                await self._forget(old_id, message, connection)
+            return
+        if connection.scope.get(_ROTATE) and old_id is not None:
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(scope_session, message, connection)
+
+    async def _forget(self, session_id: str, message: Message, connection: ASGIConnection) -> None:
+        """Delete the stored session and expire its cookie (sign-out, or a session that was emptied)."""
+        await self.delete(session_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        MutableScopeHeaders.from_message(message).add(
+            "Set-Cookie", Cookie(value="null", key=self.config.key, expires=0, **params).to_header(header=""))
 
 
 class RotatingSessionConfig(ServerSideSessionConfig):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,13 +10,17 @@ from datetime import datetime, timezone
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig
+from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlmodel import Field, SQLModel
 
 from core.settings import Settings
+
+log = logging.getLogger("skillpass.db")
 
 
 def utcnow() -> datetime:
@@ -71,7 +76,10 @@ def make_engine(settings: Settings):
         engine = create_async_engine(url, poolclass=NullPool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=settings.database_pool_size,
+                               max_overflow=settings.database_max_overflow,
+                               pool_timeout=settings.database_pool_timeout,
+                               pool_recycle=settings.database_pool_recycle)
 
 
 def alchemy_config(settings: Settings, engine=None) -> SQLAlchemyAsyncConfig:
@@ -83,6 +91,57 @@ def alchemy_config(settings: Settings, engine=None) -> SQLAlchemyAsyncConfig:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         create_all=False,
     )
+
+
+class RequestTransactionMiddleware:
+    """Ends the request's database transaction (commit on 2xx/3xx, else rollback) and returns its
+    connection to the pool before the response starts, or as soon as the handler raises.
+
+    advanced-alchemy does this in ``before_send``, which runs outside every middleware: the session
+    middleware then saved the session on a second connection while the first (with its row locks) was
+    still held, and 20 concurrent requests on a 20-connection pool waited on each other for ever.
+    Placed inside the session middleware, a request holds at most one connection at a time.
+    """
+
+    def __init__(self, app: ASGIApp, alchemy: SQLAlchemyAsyncConfig) -> None:
+        self.app = app
+        self.key = alchemy.session_scope_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_after_commit(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await self._end(scope, commit=200 <= message["status"] < 400)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_commit)
+        except BaseException:
+            await self._end(scope, commit=False)
+            raise
+
+    async def _end(self, scope: Scope, *, commit: bool) -> None:
+        session = get_aa_scope_state(scope, self.key)
+        if session is None:
+            return
+        delete_aa_scope_state(scope, self.key)
+        try:
+            if commit:
+                await session.commit()  # a failed commit raises: the client gets a 500, not a false 2xx
+            else:
+                await session.rollback()
+        except Exception:
+            if commit:
+                raise
+            log.warning("rollback failed (database unreachable?)", exc_info=True)
+        finally:
+            try:
+                await session.close()
+            except Exception:  # noqa: BLE001 - the pool discards a broken connection itself
+                log.warning("closing the request session failed", exc_info=True)
 
 
 @asynccontextmanager

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 
 from core.errors import DomainError, InvalidInput, RateLimited
+from core.jsonlimits import MAX_DEPTH
 
 log = logging.getLogger("skillpass.errors")
 PROBLEM_JSON = "application/problem+json"
@@ -38,6 +39,10 @@ def problem_from_exception(request: Request, exc: Exception) -> dict[str, Any]:
             body["errors"] = exc.extra
         if status == 400 and "JSON" in str(exc.detail):
             body["detail"] = "The request body is not valid JSON."
+    elif isinstance(exc, RecursionError):
+        # Backstop for nesting the JSON check did not see (e.g. a parsed upload): refuse, naming the limit.
+        body = {"type": "/problems/invalid-input", "title": _TITLES[422], "status": 422, "field": "body",
+                "detail": f"The input is nested too deeply (at most {MAX_DEPTH} levels).", "max_depth": MAX_DEPTH}
     else:
         body = {"type": "about:blank", "title": _TITLES[500], "status": 500,
                 "detail": "The server could not complete the request."}

@@ -19,7 +19,8 @@ DEFAULT_SECRET = "change-me-development-only"
 class Settings(BaseSettings):
     """Everything the platform can be configured with."""
 
-    model_config = SettingsConfigDict(env_prefix="SKILLPASS_", extra="ignore")
+    # hide_input_in_errors: a refused setting must not echo the secrets it was given.
+    model_config = SettingsConfigDict(env_prefix="SKILLPASS_", extra="ignore", hide_input_in_errors=True)
 
     environment: str = Field("development", description="development, test or production")
     database_url: str = Field(
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
     debug: bool = False
     database_pool: bool = Field(True, description="Pool PostgreSQL connections (tests turn it off: each test "
                                                   "client runs the app on its own event loop).")
+    database_pool_size: int = Field(5, description="PostgreSQL connections each server process keeps open.")
+    database_max_overflow: int = Field(5, description="Extra PostgreSQL connections a process may open in a burst.")
+    database_pool_timeout: float = Field(10.0, description="Seconds a request waits for a free connection (then 500).")
+    database_pool_recycle: int = Field(1800, description="Seconds after which a pooled connection is replaced.")
+    api_key_touch_seconds: int = Field(300, description="An API key's last_used_at is written at most this often.")
     max_body_bytes: int = Field(8 * 1024 * 1024, description="Largest request body accepted (413 above).")
     login_attempts: int = Field(5, description="Failed sign-ins allowed per email and address per window.")
     login_window_seconds: int = 300
@@ -68,7 +74,8 @@ class Settings(BaseSettings):
 
     @property
     def secure_cookies(self) -> bool:
-        return self.base_url.startswith("https://")
+        """Cookies only over https: always outside development/test (TLS ends at the proxy in front)."""
+        return self.environment not in {"development", "test"} or self.base_url.startswith("https://")
 
 
 def async_database_url(url: str) -> str:

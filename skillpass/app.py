@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
@@ -21,7 +22,9 @@ from litestar.template.config import TemplateConfig
 
 from accounts.sessions import RotatingSessionConfig
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
-from core.db import alchemy_config, session_scope
+from core.db import RequestTransactionMiddleware, alchemy_config, session_scope
+from core.headers import security_headers_hook
+from core.jsonlimits import JsonDepthMiddleware
 from credentials.deps import start_jobs, stop_jobs
 from core.kvstore import make_store
 from core.modules import optional_import
@@ -114,13 +117,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores={name: make_store(settings, alchemy, name) for name in ("sessions", "login_throttle")},
         middleware=[
             RequestLogMiddleware,
+            DefineMiddleware(JsonDepthMiddleware, max_body_bytes=settings.max_body_bytes),
             sessions.middleware,
-            DefineMiddleware(PrincipalMiddleware, alchemy=alchemy),
+            # inside the session middleware: the request's connection is released before the session is saved
+            DefineMiddleware(RequestTransactionMiddleware, alchemy=alchemy),
+            DefineMiddleware(PrincipalMiddleware, alchemy=alchemy,
+                             touch_every=timedelta(seconds=settings.api_key_touch_seconds)),
             DefineMiddleware(CookieCSRFMiddleware, config=csrf),
         ],
         template_config=TemplateConfig(directory=FRONTEND_DIR / "templates", engine=JinjaTemplateEngine,
                                        engine_callback=configure_templates),
         exception_handlers=exception_handlers,
+        before_send=[security_headers_hook(settings.base_url.startswith("https://"))],
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(
             title="skillpass API", version="0.1.0", path="/schema",

@@ -1,0 +1,52 @@
+"""Security headers on every response, from one ``before_send`` hook.
+
+The pages load scripts only from /static (no inline script, no ``on*`` handlers), so the policy allows
+``script-src 'self'`` alone. Four templates still set ``style`` attributes (meters, a legend swatch, a
+badge image float), hence ``style-src-attr 'unsafe-inline'``; ``<style>`` elements stay forbidden.
+The OpenAPI viewers under /schema load their scripts from a CDN and get a policy of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+               "img-src 'self' data: https:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+               "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SCHEMA_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+                 "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+                 "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
+                 "worker-src 'self' blob:; object-src 'none'; frame-ancestors 'none'")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def security_headers(path: str, https: bool) -> dict[str, str]:
+    """The headers for a response to ``path``; share links (/s/…) send no referrer at all."""
+    headers = {
+        "Content-Security-Policy": SCHEMA_POLICY if path.startswith("/schema") else PAGE_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer" if path.startswith("/s/") else "strict-origin-when-cross-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if https:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
+def security_headers_hook(https: bool) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A ``before_send`` hook adding :func:`security_headers` to every HTTP response (404s of unknown
+    paths too, which no route middleware sees); a handler's own value wins."""
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in security_headers(scope["path"], https).items():
+            if name not in headers:
+                headers[name] = value
+
+    return add_headers
