@@ -11,7 +11,7 @@ from accounts.service import AccountService
 from accounts.verification import ADMIN_ACTIONS, TRANSITIONS
 from frontend.i18n import messages
 from tests.conftest import TEST_PASSWORD, create_org, csrf_headers, sign_up
-from tests.frontend.helpers import HTML, assert_full_page, csrf_token, form
+from tests.frontend.helpers import HTML, assert_fragment, assert_full_page, csrf_token, form
 
 ADMIN_EMAIL = "ops@skillpass.example.jp"
 NTA = "7000012050002"
@@ -59,6 +59,10 @@ async def test_provider_sees_its_state_asks_and_gets_the_token(client, db) -> No
     assert f'href="{url}"' in (await client.get(f"/provider/{org_id}", headers=HTML)).text  # tab and notice
     wrong = await ask_through_the_form(client, url, number="7000012050003")
     assert wrong.status_code == 422 and "check digit" in wrong.text and 'aria-invalid="true"' in wrong.text
+    fragment = await client.post(url, headers={"hx-request": "true", "hx-target": "verification_form", **HTML},
+                                 data=form(await csrf_token(client), corporate_number="123", domain="x"))
+    assert_fragment(fragment)
+    assert 'id="e-corporate_number"' in fragment.text and 'id="e-domain"' in fragment.text
     asked = await ask_through_the_form(client, url)
     assert asked.status_code == 303 and asked.headers["location"] == url
     page = await client.get(url, headers=HTML)
@@ -80,7 +84,8 @@ async def test_employer_console_has_the_same_page(client) -> None:
     _, url = await provider_console(client, "sakura", kind="employer")
     page = await client.get(url, headers=HTML)
     assert_full_page(page)
-    assert "Unverified" in page.text and "Candidates" in page.text or "candidates" in page.text
+    assert "Unverified" in page.text and 'name="corporate_number"' in page.text
+    assert f'href="{url}" aria-current="page"' in page.text  # the employer console's own tab
 
 
 async def test_members_who_are_not_admins_see_the_state_without_the_form(client, db) -> None:
