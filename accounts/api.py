@@ -7,9 +7,10 @@ import uuid
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts import access
+from accounts import access, confirmation
 from accounts.deps import provide_accounts, provide_principal, provide_throttle
 from accounts.middleware import SESSION_PERSON_KEY
 from accounts.sessions import rotate_session
@@ -18,6 +19,9 @@ from accounts.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyRead,
+    ConfirmationSent,
+    ConfirmEmail,
+    EmailConfirmedRead,
     MeRead,
     MemberAdd,
     MembershipRead,
@@ -30,6 +34,7 @@ from accounts.schemas import (
 from accounts.service import AccountService
 from accounts.throttle import LoginThrottle
 from core.errors import NotAuthenticated
+from core.settings import Settings
 
 
 def client_address(request: Request) -> str:
@@ -80,6 +85,19 @@ class AuthController(Controller):
         """Sign in with email and password (rate limited per email and address)."""
         return await sign_in_person(request, accounts, throttle, data.email, data.password)
 
+    @post("/confirm", status_code=HTTP_200_OK, **access.public())
+    async def confirm(self, data: JSONBody[ConfirmEmail], db_session: NamedDependency[AsyncSession]) -> EmailConfirmedRead:
+        """Confirm an email address with the token from the confirmation mail (works once)."""
+        done = await confirmation.confirm_email(db_session, data.token)
+        return EmailConfirmedRead(email_confirmed=True, claimed_credentials=done.claimed_credentials)
+
+    @post("/confirm/resend", status_code=HTTP_202_ACCEPTED, **access.signed_in())
+    async def resend_confirmation(self, request: Request, db_session: NamedDependency[AsyncSession],
+                                  settings: NamedDependency[Settings]) -> ConfirmationSent:
+        """Mail a new confirmation link to the signed-in person (a few per hour; 429 with Retry-After)."""
+        person = await confirmation.resend_confirmation(db_session, settings, access.principal_of(request).person_id)
+        return ConfirmationSent(sent_to=person.email)
+
     @post("/signout", status_code=HTTP_200_OK, **access.signed_in())
     async def sign_out(self, request: Request) -> dict[str, bool]:
         """End the session."""
@@ -106,8 +124,8 @@ class OrgController(Controller):
     @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
     async def create_org(self, data: JSONBody[OrgCreate], principal: NamedDependency[Principal], accounts: NamedDependency[AccountService]) -> OrgRead:
         """Create an employer or training-provider organization; the caller becomes its admin."""
-        org = await accounts.create_org(data.kind, data.slug, data.name_ja, data.name_en,
-                                        admin_id=principal.person_id, url=data.url)
+        org = await accounts.found_org(principal.person_id, data.kind, data.slug, data.name_ja, data.name_en,
+                                       url=data.url)
         return OrgRead.model_validate(org)
 
     @get("/{org_id:uuid}", **access.org_member("any", api_key=True))

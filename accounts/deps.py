@@ -14,8 +14,8 @@ from accounts.throttle import LoginThrottle
 from core.settings import Settings
 
 
-async def provide_accounts(db_session: NamedDependency[AsyncSession]) -> AccountService:
-    return AccountService(db_session)
+async def provide_accounts(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> AccountService:
+    return AccountService(db_session, settings)
 
 
 def provide_principal(request: Request) -> Principal:

@@ -8,6 +8,7 @@ in the transaction of the change.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,24 @@ def on_sign_up(name: str, hook: SignUpHook) -> None:
 async def run_sign_up_hooks(session: AsyncSession, person: Person) -> None:
     for hook in list(_sign_up_hooks.values()):
         await hook(session, person)
+
+
+# Returns what it did for the person to see, e.g. {"claimed_credentials": 2}, or None.
+EmailConfirmedHook = Callable[[AsyncSession, Person], Awaitable[dict[str, Any] | None]]
+_email_confirmed_hooks: dict[str, EmailConfirmedHook] = {}
+
+
+def on_email_confirmed(name: str, hook: EmailConfirmedHook) -> None:
+    """Register (or replace) the hook called ``name``; it runs in the confirming transaction."""
+    _email_confirmed_hooks[name] = hook
+
+
+async def run_email_confirmed_hooks(session: AsyncSession, person: Person) -> dict[str, Any]:
+    """Run every hook once the person's email is confirmed; their outcomes merged."""
+    outcomes: dict[str, Any] = {}
+    for hook in list(_email_confirmed_hooks.values()):
+        outcomes.update(await hook(session, person) or {})
+    return outcomes
 
 
 OrgVerificationHook = Callable[[AsyncSession, Organization, str, str], Awaitable[object]]

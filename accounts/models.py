@@ -28,6 +28,7 @@ class Person(SQLModel, table=True):
     lang: str = Field(default="ja", max_length=5)
     is_admin: bool = False
     is_active: bool = True
+    email_confirmed_at: datetime | None = datetime_field()
     created_at: datetime = created_at_field()
 
 
@@ -42,6 +43,7 @@ class Organization(SQLModel, table=True):
     name_ja: str = Field(max_length=200)
     name_en: str = Field(max_length=200)
     url: str | None = Field(default=None, max_length=500)
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
     verification_state: str = Field(default="unverified", max_length=20, index=True)
     created_at: datetime = created_at_field()
 
@@ -73,6 +75,20 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = created_at_field()
     revoked_at: datetime | None = datetime_field()
     last_used_at: datetime | None = datetime_field()
+
+
+class EmailConfirmation(SQLModel, table=True):
+    """A one-time link mailed to confirm an address: only the SHA-256 of the token is stored."""
+
+    __tablename__ = "email_confirmation"
+
+    id: uuid.UUID = id_field()
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    email: str = Field(max_length=320)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field(index=True)
+    expires_at: datetime = datetime_field(nullable=False)
+    used_at: datetime | None = datetime_field()
 
 
 class OrgVerificationRequest(SQLModel, table=True):

@@ -28,6 +28,7 @@ class Principal:
     api_key_id: uuid.UUID | None = None
     api_key_used_at: datetime | None = field(default=None, compare=False)
     lang: str = "ja"
+    email_confirmed: bool = False
 
     @property
     def is_authenticated(self) -> bool:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 
 class SignUp(BaseModel):
@@ -29,6 +29,25 @@ class PersonRead(BaseModel):
     display_name: str
     lang: str
     is_admin: bool
+    email_confirmed_at: datetime | None = Field(default=None, exclude=True)
+
+    @computed_field
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+
+class ConfirmEmail(BaseModel):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class EmailConfirmedRead(BaseModel):
+    email_confirmed: bool
+    claimed_credentials: int = Field(description="Credentials issued to the address that moved into the wallet.")
+
+
+class ConfirmationSent(BaseModel):
+    sent_to: str
 
 
 class MembershipRead(BaseModel):

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts import security
+from accounts import confirmation, security
 from accounts.hooks import run_sign_up_hooks
 from accounts.models import ApiKey, Membership, Organization, Person
 from accounts.principal import Membership as PrincipalMembership
 from accounts.principal import Principal
 from core.db import utcnow
-from core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, RateLimited
+from core.mail import MailNotSent
+from core.settings import Settings
 
+log = logging.getLogger("skillpass.accounts")
+ORG_WINDOW = timedelta(hours=24)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -36,13 +42,16 @@ def check_new_credentials(email: str, password: str) -> list[dict[str, str]]:
 
 
 class AccountService:
-    """People, organizations and keys, on one database session (the caller commits)."""
+    """People, organizations and keys, on one database session (the caller commits). With ``settings``,
+    sign-up mails a confirmation link and organization creation is rate limited by them."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, settings: Settings | None = None) -> None:
         self.session = session
+        self.settings = settings
 
     async def sign_up(self, email: str, password: str, display_name: str, lang: str = "ja",
-                      *, is_admin: bool = False) -> Person:
+                      *, is_admin: bool = False, confirmed: bool = False) -> Person:
+        """Create an account; ``confirmed`` only for accounts an operator vouches for (demo, create-admin)."""
         errors = check_new_credentials(email, password)
         if errors:
             raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
@@ -54,6 +63,13 @@ class AccountService:
         self.session.add(person)
         await self.session.flush()
         await run_sign_up_hooks(self.session, person)
+        if confirmed:
+            await confirmation.mark_confirmed(self.session, person)
+        elif self.settings is not None:
+            try:
+                await confirmation.send_confirmation(self.session, self.settings, person)
+            except MailNotSent:
+                log.warning("confirmation mail for a new account not sent; the person can ask again")
         return person
 
     async def person_by_email(self, email: str) -> Person | None:
@@ -77,8 +93,10 @@ class AccountService:
         """The account part of "export all my data" (never the password hash)."""
         person = await self.get_person(person_id)
         memberships = [{"org_id": str(m.org_id), "role": m.role} for m, _ in await self._memberships(person_id)]
+        confirmed_at = person.email_confirmed_at.isoformat() if person.email_confirmed_at else None
         return {"id": str(person.id), "email": person.email, "display_name": person.display_name,
-                "lang": person.lang, "created_at": person.created_at.isoformat(), "memberships": memberships}
+                "lang": person.lang, "created_at": person.created_at.isoformat(),
+                "email_confirmed_at": confirmed_at, "memberships": memberships}
 
     async def delete_person(self, person_id: uuid.UUID) -> None:
         """Delete the account; memberships go with it. Refused while the person is an organization's only admin."""
@@ -119,7 +137,8 @@ class AccountService:
             for m, org in await self._memberships(person_id)
         )
         return Principal(person_id=person.id, email=person.email, display_name=person.display_name,
-                         is_admin=person.is_admin, memberships=memberships, lang=lang or person.lang)
+                         is_admin=person.is_admin, memberships=memberships, lang=lang or person.lang,
+                         email_confirmed=person.email_confirmed_at is not None)
 
     async def principal_for_api_key(self, key: str) -> Principal | None:
         row = await self.session.execute(
@@ -135,16 +154,45 @@ class AccountService:
 
     async def create_org(self, kind: str, slug: str, name_ja: str, name_en: str, *,
                          admin_id: uuid.UUID | None, url: str | None = None) -> Organization:
+        """Create an organization (operators: demo data, CLI). A person founding one goes through
+        ``found_org``, which checks their email and their rate limit first."""
         existing = await self.session.execute(select(Organization).where(Organization.slug == slug))
         if existing.scalar_one_or_none():
             raise Conflict("That organization id is taken.", field="slug")
-        org = Organization(kind=kind, slug=slug, name_ja=name_ja, name_en=name_en, url=url)
+        org = Organization(kind=kind, slug=slug, name_ja=name_ja, name_en=name_en, url=url, created_by=admin_id)
         self.session.add(org)
         await self.session.flush()
         if admin_id is not None:
             self.session.add(Membership(org_id=org.id, person_id=admin_id, role="admin"))
             await self.session.flush()
         return org
+
+    async def found_org(self, person_id: uuid.UUID, kind: str, slug: str, name_ja: str, name_en: str, *,
+                        url: str | None = None) -> Organization:
+        """A signed-in person creates an organization and becomes its admin (API and pages)."""
+        await self._check_may_create_org(person_id)
+        return await self.create_org(kind, slug, name_ja, name_en, admin_id=person_id, url=url)
+
+    async def _check_may_create_org(self, person_id: uuid.UUID) -> None:
+        """A confirmed email, and fewer than ``orgs_per_day`` organizations created in the last 24 hours."""
+        # A no-op write to the person's row first: it takes that row's lock on PostgreSQL and the write
+        # lock on SQLite, so one account's concurrent creations queue here and each counts the ones
+        # committed before it. Counted from the database, the limit holds across server processes.
+        await self.session.execute(update(Person).where(Person.id == person_id).values(is_active=Person.is_active)
+                                   .execution_options(synchronize_session=False))
+        person = await self.get_person(person_id)
+        if person.email_confirmed_at is None:
+            raise PermissionDenied("Confirm your email address before creating an organization: open the link "
+                                   "in the confirmation mail, or ask for a new one.", field="email")
+        limit = self.settings.orgs_per_day if self.settings else Settings.model_fields["orgs_per_day"].default
+        since = utcnow() - ORG_WINDOW
+        created = list((await self.session.execute(
+            select(Organization.created_at).where(Organization.created_by == person_id, Organization.created_at > since)
+            .order_by(Organization.created_at))).scalars())
+        if len(created) >= limit:
+            retry_after = max(1, int((created[0] + ORG_WINDOW - utcnow()).total_seconds()) + 1)
+            raise RateLimited(f"At most {limit} new organizations per account in 24 hours; try again later.",
+                              extra={"retry_after": retry_after})
 
     async def get_org(self, org_id: uuid.UUID) -> Organization:
         org = await self.session.get(Organization, org_id)

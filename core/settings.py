@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +50,18 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     warm_models: bool = Field(True, description="At start-up, fit the text-to-DSS mapper and build the "
                                                 "candidate index in the background.")
+    smtp_host: str = Field("", description="SMTP server for mail; empty: development/test write .eml files "
+                                           "under {data_dir}/outbox/ instead (required elsewhere).")
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = Field(True, description="Upgrade the connection with STARTTLS (port 587).")
+    smtp_tls: bool = Field(False, description="Connect with implicit TLS (port 465); STARTTLS is then unused.")
+    smtp_timeout: float = 15.0
+    mail_from: str = Field("skillpass <no-reply@skillpass.localhost>", description="From: of every mail.")
+    confirm_token_hours: int = Field(48, description="How long an email confirmation link stays valid.")
+    confirm_mails_per_hour: int = Field(3, description="Confirmation mails one account may ask for per hour.")
+    orgs_per_day: int = Field(3, description="Organizations one account may create per 24 hours.")
     trust_registry_fetch: bool = Field(False, description="Let `skillpass trust refresh` download registries "
                                                           "recorded with an https URL (never on the request path).")
     org_domain_check_fetch: bool = Field(False, description="Fetch an organization's domain proof "
@@ -62,6 +74,9 @@ class Settings(BaseSettings):
             for name in ("secret_key", "master_key"):
                 if getattr(self, name) == DEFAULT_SECRET or len(getattr(self, name)) < 16:
                     raise ValueError(f"SKILLPASS_{name.upper()} must be set to a strong secret outside development")
+            if not self.smtp_host:
+                raise ValueError("SKILLPASS_SMTP_HOST must be set outside development: without it no email "
+                                 "confirmation can be sent (development and test write mails to var/outbox/)")
         return self
 
     @property

@@ -114,9 +114,11 @@ async def _verified(session: AsyncSession, settings: Settings, held: HeldCredent
 
 async def deliver_issued(session: AsyncSession, settings: Settings | None,
                          credential: IssuedCredential) -> HeldCredential | None:
-    """Put a just-issued credential into the wallet of the account with the recipient's email, if any."""
+    """Put a just-issued credential into the wallet of the account with the recipient's email, if that
+    account confirmed the address (otherwise it is claimed when they confirm)."""
     person = (await session.execute(
-        select(Person).where(Person.email == credential.recipient_email))).scalar_one_or_none()
+        select(Person).where(Person.email == credential.recipient_email,
+                             Person.email_confirmed_at.is_not(None)))).scalar_one_or_none()
     if person is None:
         return None
     return await _hold_issued(session, settings, person.id, credential)
@@ -151,9 +153,12 @@ async def claim_for_person(session: AsyncSession, person: Person,
                            settings: Settings | None = None) -> list[HeldCredential]:
     """Move credentials issued to the person's email before they had an account into their wallet.
 
-    Call it after sign-up (idempotent). With ``settings`` each claimed credential is verified at once;
-    without, it is stored unverified until ``WalletService.reverify``.
+    Called when the person confirms their email (idempotent); claims nothing while it is unconfirmed,
+    since anyone can sign up with someone else's address. With ``settings`` each claimed credential is
+    verified at once; without, it is stored unverified until ``WalletService.reverify``.
     """
+    if person.email_confirmed_at is None:
+        return []
     held_ids = select(HeldCredential.credential_id).where(HeldCredential.person_id == person.id,
                                                           HeldCredential.credential_id.is_not(None))
     rows = await session.execute(

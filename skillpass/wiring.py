@@ -11,11 +11,11 @@ from skills import wallet_sync
 
 
 def connect_domains(settings: Settings) -> None:
-    """Idempotent: a new account claims credentials already issued to its email; wallet changes
-    recompute the skill profile."""
-    hooks.on_sign_up("credentials.claim", partial(_claim, settings=settings))
+    """Idempotent: an account that confirms its email claims the credentials already issued to it;
+    wallet changes recompute the skill profile."""
+    hooks.on_email_confirmed("credentials.claim", partial(_claim, settings=settings))
     wallet_sync.connect()
 
 
-async def _claim(session, person, *, settings: Settings) -> None:
-    await claim_for_person(session, person, settings)
+async def _claim(session, person, *, settings: Settings) -> dict[str, int]:
+    return {"claimed_credentials": len(await claim_for_person(session, person, settings))}

@@ -117,11 +117,49 @@ async def csrf_headers(client: AsyncTestClient) -> dict[str, str]:
     return {"x-csrftoken": client.cookies.get("skillpass_csrf", "")}
 
 
-async def sign_up(client: AsyncTestClient, email: str, name: str = "Test Person", lang: str = "en") -> dict:
+def outbox_files(client: AsyncTestClient) -> set[Path]:
+    """The .eml files the app wrote so far (no SMTP host in the test settings)."""
+    return set((client.app.state["settings"].data_dir / "outbox").glob("*.eml"))
+
+
+def confirmation_token(message_bytes: bytes, email: str) -> str:
+    """The token of the confirmation link in a received mail addressed to ``email``."""
+    import re
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(message_bytes, policy=policy.default)
+    assert message["To"] == email, message["To"]
+    text = message.get_body(("plain",)).get_content()
+    found = re.search(r"https?://\S+/account/confirm\?token=([A-Za-z0-9_-]+)", text)
+    assert found, text
+    return found.group(1)
+
+
+def mailed_token(client: AsyncTestClient, email: str, before: set[Path]) -> str:
+    """The token of the one confirmation mail to ``email`` written since ``before``."""
+    new = [p for p in outbox_files(client) - before if f"To: {email}".encode() in p.read_bytes()]
+    assert len(new) == 1, f"expected one new mail to {email}, found {len(new)}"
+    return confirmation_token(new[0].read_bytes(), email)
+
+
+async def confirm_email(client: AsyncTestClient, token: str) -> dict:
+    response = await client.post("/api/v1/auth/confirm", headers=await csrf_headers(client), json={"token": token})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def sign_up(client: AsyncTestClient, email: str, name: str = "Test Person", lang: str = "en", *,
+                  confirm: bool = True) -> dict:
+    """Sign up through the API; with ``confirm``, follow the link of the mailed .eml as a person would."""
+    before = outbox_files(client)
     response = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client),
                                  json={"email": email, "password": TEST_PASSWORD, "display_name": name, "lang": lang})
     assert response.status_code == 201, response.text
-    return response.json()
+    person = response.json()
+    if confirm:
+        await confirm_email(client, mailed_token(client, email.strip().lower(), before))
+        person["email_confirmed"] = True
+    return person
 
 
 async def create_org(client: AsyncTestClient, kind: str, slug: str) -> dict:

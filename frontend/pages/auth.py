@@ -1,4 +1,4 @@
-"""Sign-up, sign-in and sign-out pages (forms with CSRF tokens, errors next to fields)."""
+"""Sign-up, sign-in, sign-out and email confirmation pages (forms with CSRF tokens, errors next to fields)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts import access
+from accounts import access, confirmation
 from accounts.api import sign_in_person
 from accounts.deps import provide_throttle
 from accounts.middleware import SESSION_PERSON_KEY
 from accounts.sessions import rotate_session
 from accounts.service import AccountService, check_new_credentials
 from accounts.throttle import LoginThrottle
-from core.errors import Conflict, DomainError, RateLimited
+from core.errors import Conflict, DomainError, InvalidInput, RateLimited
+from core.settings import Settings
 from frontend.i18n import translate
 from frontend.pages import FormData, form_error_status, redirect, safe_next
 from frontend.rendering import lang_of, page
@@ -51,8 +52,9 @@ async def signup_page(request: Request) -> Template:
 
 
 @post("/signup", **access.public(), include_in_schema=False)
-async def signup_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Response:
-    """Create a learner account and sign it in."""
+async def signup_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession],
+                        settings: NamedDependency[Settings]) -> Response:
+    """Create a learner account, mail its confirmation link and sign it in."""
     lang = lang_of(request)
     values = {k: str(data.get(k, "")) for k in ("display_name", "email", "password", "lang")}
     errors = {e["field"]: translate(f"signup.error.{e['field']}", lang) for e in
@@ -61,7 +63,7 @@ async def signup_submit(request: Request, data: FormData, db_session: NamedDepen
         errors["display_name"] = translate("signup.error.display_name", lang)
     if not errors:
         try:
-            person = await AccountService(db_session).sign_up(
+            person = await AccountService(db_session, settings).sign_up(
                 values["email"], values["password"], values["display_name"],
                 values["lang"] if values["lang"] in ("ja", "en") else lang)
         except Conflict:
@@ -82,4 +84,34 @@ async def signout_submit(request: Request) -> Response:
     return redirect(request, "/")
 
 
-handlers = [signin_page, signin_submit, signup_page, signup_submit, signout_submit]
+# The token is in the URL: no referrer may carry it on, and no cache keep it.
+_TOKEN_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+@get("/account/confirm", **access.public(), include_in_schema=False)
+async def confirm_page(request: Request, token: FromQuery[str | None] = None) -> Template:
+    """The link of the confirmation mail: a button that confirms (a GET by a mail scanner changes nothing)."""
+    return page(request, "auth/confirm.html", {"token": (token or "")[:200]}, headers=_TOKEN_PAGE_HEADERS)
+
+
+@post("/account/confirm", **access.public(), include_in_schema=False)
+async def confirm_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Template:
+    """Confirm the address; show what arrived in the wallet."""
+    try:
+        done = await confirmation.confirm_email(db_session, str(data.get("token", "")))
+    except InvalidInput:
+        return page(request, "auth/confirm.html", {"error": True}, status_code=400, headers=_TOKEN_PAGE_HEADERS)
+    return page(request, "auth/confirmed.html", {"email": done.person.email, "claimed": done.claimed_credentials},
+                headers=_TOKEN_PAGE_HEADERS)
+
+
+@post("/account/confirm/resend", **access.signed_in(), include_in_schema=False)
+async def confirm_resend(request: Request, db_session: NamedDependency[AsyncSession],
+                         settings: NamedDependency[Settings]) -> Template:
+    """Mail a new confirmation link (rate limited; a 429 shows in the flash area)."""
+    person = await confirmation.resend_confirmation(db_session, settings, access.principal_of(request).person_id)
+    return page(request, "auth/resent.html", {"sent_to": person.email}, block="confirm_banner")
+
+
+handlers = [signin_page, signin_submit, signup_page, signup_submit, signout_submit, confirm_page, confirm_submit,
+            confirm_resend]

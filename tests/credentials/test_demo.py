@@ -13,7 +13,8 @@ from skillpass.demo import DEMO_ORGS, DEMO_PEOPLE
 
 async def test_demo_credentials_load_twice_and_verify(db, settings) -> None:
     accounts = AccountService(db)
-    people = {email: await accounts.sign_up(email, "demo-password-123", name, lang) for email, name, lang in DEMO_PEOPLE}
+    people = {email: await accounts.sign_up(email, "demo-password-123", name, lang, confirmed=True)
+              for email, name, lang in DEMO_PEOPLE}
     orgs = {slug: await accounts.create_org(kind, slug, ja, en, admin_id=people[admin].id)
             for kind, slug, ja, en, admin in DEMO_ORGS}
     await demo.load(db, people, orgs, settings)
