@@ -28,6 +28,7 @@ from credentials.deps import (
     provide_status_lists,
     provide_wallet,
 )
+from credentials.holders import HolderDidService, new_challenge
 from credentials.idempotency import HEADER, check_key, fingerprint
 from credentials.issuance import IssuanceService, IssueRequest
 from credentials.issuers import PLATFORM_SLUG, IssuerService
@@ -47,7 +48,7 @@ from credentials.schemas import (
     StateChange,
 )
 from credentials.status import StatusListService
-from credentials.verification import verify_document
+from credentials.verification import check
 from credentials.wallet import WalletService
 
 ORG = "/api/v1/orgs/{org_id:uuid}"
@@ -229,6 +230,18 @@ class WalletController(Controller):
         """Verify again now and keep the result."""
         return views.held_detail(await wallet.reverify(views.person_id(request), held_id))
 
+    @post("/{held_id:uuid}/accept", status_code=HTTP_200_OK, **access.signed_in())
+    async def accept_offer(self, request: Request, held_id: FromPath[uuid.UUID],
+                           wallet: NamedDependency[WalletService]) -> HeldDetail:
+        """Accept a credential offered by an issuer that is not trusted (it then counts, as evidenced)."""
+        return views.held_detail(await wallet.answer_offer(views.person_id(request), held_id, accept=True))
+
+    @post("/{held_id:uuid}/decline", status_code=HTTP_200_OK, **access.signed_in())
+    async def decline_offer(self, request: Request, held_id: FromPath[uuid.UUID],
+                            wallet: NamedDependency[WalletService]) -> HeldDetail:
+        """Decline an offered credential: it stays hidden and counts for nothing."""
+        return views.held_detail(await wallet.answer_offer(views.person_id(request), held_id, accept=False))
+
     @get("/{held_id:uuid}/download", **access.signed_in())
     async def download(self, request: Request, held_id: FromPath[uuid.UUID], wallet: NamedDependency[WalletService],
                        format: FromQuery[str] = "json") -> Response:
@@ -243,6 +256,40 @@ class WalletController(Controller):
         return {"deleted": True}
 
 
+class HolderDidController(Controller):
+    path = "/api/v1/me/dids"
+    tags = ["credentials: wallet"]
+
+    @post("/challenge", status_code=HTTP_200_OK, **access.signed_in())
+    async def did_challenge(self, request: Request, settings: NamedDependency[Settings]) -> dict[str, Any]:
+        """A challenge (and domain) to sign in a DID-authentication presentation, valid for 10 minutes."""
+        return new_challenge(settings, views.person_id(request))
+
+    @get("/", **access.signed_in())
+    async def list_dids(self, request: Request, db_session: NamedDependency[AsyncSession],
+                        settings: NamedDependency[Settings]) -> list[dict[str, Any]]:
+        """The DIDs I proved to control: credentials bound to them count as mine."""
+        rows = await HolderDidService(db_session, settings).list_for_person(views.person_id(request))
+        return [views.holder_did_read(row) for row in rows]
+
+    @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
+    async def register_did(self, request: Request, data: JSONBody[dict[str, Any]],
+                           db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict[str, Any]:
+        """Register a DID: ``{"presentation": <VP or VP-JWT>}`` whose holder is the DID, signed by it,
+        answering the challenge of ``POST /api/v1/me/dids/challenge``."""
+        if set(data) != {"presentation"}:
+            raise InvalidInput('Send {"presentation": ...}.', field="presentation")
+        row = await HolderDidService(db_session, settings).register(views.person_id(request), data["presentation"])
+        return views.holder_did_read(row)
+
+    @delete("/{did_id:uuid}", status_code=HTTP_200_OK, **access.signed_in())
+    async def remove_did(self, request: Request, did_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                         settings: NamedDependency[Settings]) -> dict[str, bool]:
+        """Remove a DID: credentials bound to it no longer count as mine."""
+        await HolderDidService(db_session, settings).remove(views.person_id(request), did_id)
+        return {"deleted": True}
+
+
 # Stateless and public: it reads no session, so cookies give a forged request nothing (no CSRF token needed).
 @post("/api/v1/verify", status_code=HTTP_200_OK, tags=["credentials: verification"],
       **access.public(exclude_from_csrf=True))
@@ -252,8 +299,8 @@ async def verify_api(request: Request, db_session: NamedDependency[AsyncSession]
     """Verify a credential, presentation or VC-JWT: the JSON document itself, a JSON string holding a
     VC-JWT, a text/plain VC-JWT, or ``{"credential" | "presentation" | "jwt": ...}``. Returns every check."""
     document = views.verification_input(await request.body())
-    result = await verify_document(db_session, settings, document, at=at, challenge=challenge, domain=domain)
-    return views.verification_output(result)
+    checked = await check(db_session, settings, document, at=at, challenge=challenge, domain=domain)
+    return views.verification_output(checked)
 
 
 @get("/credentials/status/{list_id:uuid}", media_type="application/vc+ld+json", tags=["credentials: public"],
@@ -290,4 +337,5 @@ async def public_achievement(achievement_id: FromPath[uuid.UUID], achievements: 
 
 
 handlers = [IssuerController, AchievementController, CredentialController, BatchController, WalletController,
+            HolderDidController,
             verify_api, status_list, platform_did, issuer_did, public_achievement]

@@ -165,6 +165,14 @@ class IssuerService:
             documents[document["id"]] = document
         return documents
 
+    async def dids_of_org(self, org_id: uuid.UUID) -> set[str]:
+        """Every DID an organization's issuer has signed as: its DID and the did:key of each key it has
+        held (rotated-away keys, and did:key DIDs from before a switch to did:web, included)."""
+        issuer = (await self.session.execute(select(Issuer).where(Issuer.org_id == org_id))).scalar_one_or_none()
+        if issuer is None:
+            return set()
+        return {issuer.did, *(key_did(k) for k in await self.keys(issuer))}
+
     async def resolver(self) -> Resolver:
         """A resolver that knows our own did:web issuers."""
         return Resolver(registry=await self.registry())

@@ -19,6 +19,9 @@ STATUS_PURPOSES = ("revocation", "suspension")
 BATCH_STATES = ("queued", "running", "done")
 ROW_STATES = ("pending", "issued", "failed")
 HELD_SOURCES = ("issued", "imported")
+TRUST_STATUSES = ("trusted", "untrusted", "impersonation")
+SUBJECT_MATCHES = ("self", "other", "unknown")
+OFFER_STATES = ("accepted", "pending", "declined")
 
 
 def json_field(*, nullable: bool = True) -> Any:
@@ -197,5 +200,24 @@ class HeldCredential(SQLModel, table=True):
     verified: bool = False
     verification: dict | None = json_field()
     verified_at: datetime | None = datetime_field()
+    # Who stands behind it (credentials.trust) and whose it is (credentials.subject): a held credential
+    # counts for its holder only when it names them, and as verified only when its issuer is trusted.
+    issuer_did: str = Field(default="", max_length=500, index=True)
+    trust_status: str = Field(default="untrusted", max_length=20, index=True)
+    trust: dict | None = json_field()
+    subject: str = Field(default="unknown", max_length=10)
+    offer_state: str = Field(default="accepted", max_length=10, index=True)
     created_at: datetime = created_at_field()
     updated_at: datetime | None = datetime_field()
+
+
+class HolderDid(SQLModel, table=True):
+    """A DID a person proved to control (a DID-authentication presentation answering our challenge); a
+    credential whose subject is this DID is theirs (``credentials.subject``)."""
+
+    __tablename__ = "holder_did"
+
+    id: uuid.UUID = id_field()
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    did: str = Field(max_length=500, unique=True)
+    created_at: datetime = created_at_field()

@@ -149,6 +149,11 @@ class HeldRead(BaseModel):
     created_at: datetime
     credential_id: uuid.UUID | None
     skills: list[dict[str, Any]] = Field(default_factory=list, description="DSS skill items and levels")
+    trust_status: str = Field("untrusted", description="trusted | untrusted | impersonation (see docs/trust.md)")
+    trust: dict[str, Any] | None = Field(None, description="who stands behind the issuer, and why")
+    subject: str = Field("unknown", description="self | other | unknown: whether the credential names me")
+    offer_state: str = Field("accepted", description="accepted | pending | declined (offers of untrusted issuers)")
+    counts: bool = Field(False, description="whether it backs my skill profile")
 
 
 class HeldDetail(HeldRead):

@@ -8,6 +8,7 @@ Foreign did:web documents and status lists resolve only from an explicit ``docum
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +20,10 @@ from credentials.issuers import IssuerService
 from credentials.status import StatusListService
 from credentials.vc import Resolver, VerificationResult, verify
 from credentials.vc.errors import VcError
-from credentials.vc.jwt import looks_like_jwt, parse_jwt
+from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
 
 MAX_WALK = 20_000
+MAX_EMBEDDED = 50
 
 
 def referenced_urls(document: Any) -> set[str]:
@@ -77,3 +79,82 @@ async def verify_document(session: AsyncSession, settings: Settings, document: A
     resolver = await local_resolver(session, settings, document, documents=documents, fetcher=fetcher)
     return await anyio.to_thread.run_sync(
         lambda: verify(document, at=at, resolver=resolver, challenge=challenge, domain=domain))
+
+
+TRUST_ORDER = {"impersonation": 0, "untrusted": 1, "trusted": 2}
+
+
+@dataclass
+class Checked:
+    """A verification verdict together with who stands behind what was verified.
+
+    ``result.verified`` is the cryptographic and status verdict; ``trust`` (``credentials.trust``) says
+    whether the issuer is known: for a presentation, the least trusted of its credentials, each of which
+    is listed in ``credentials`` with its own trust.
+    """
+
+    result: VerificationResult
+    trust: dict[str, Any] | None = None
+    credentials: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.result.to_dict()
+        out.pop("document", None)
+        out["trust"] = self.trust
+        if self.result.kind in ("presentation", "jwt-presentation"):
+            out["credentials"] = self.credentials
+        return out
+
+
+def credential_documents(raw: Any) -> list[dict[str, Any]]:
+    """The credentials a verified input is about: itself, or a presentation's embedded credentials."""
+    if isinstance(raw, (bytes, bytearray)):
+        raw = raw.decode("utf-8", errors="replace")
+    if isinstance(raw, str):
+        text = raw.strip()
+        if looks_like_jwt(text):
+            try:
+                kind, document = jwt_document(parse_jwt(text)[1])
+            except VcError:
+                return []
+            return [document] if kind == "credential" else credential_documents(document)
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            return []
+    if not isinstance(raw, dict):
+        return []
+    types = raw.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "VerifiablePresentation" in types:
+        embedded = raw.get("verifiableCredential") or []
+        embedded = embedded if isinstance(embedded, list) else [embedded]
+        return [doc for item in embedded for doc in credential_documents(item)][:MAX_EMBEDDED]
+    return [raw] if "VerifiableCredential" in types else []
+
+
+async def trust_of(session: AsyncSession, settings: Settings, document: dict[str, Any]) -> dict[str, Any]:
+    """The trust object (``credentials.trust``) of one credential document."""
+    from credentials.trust.service import TrustService
+
+    return (await TrustService(session, settings).evaluate(document)).to_dict()
+
+
+async def check(session: AsyncSession, settings: Settings, raw: Any, *, at: datetime | str | None = None,
+                documents: dict[str, Any] | None = None, challenge: str | None = None,
+                domain: str | None = None) -> Checked:
+    """Verify a credential, presentation or VC-JWT and say who stands behind it: the one verify use case
+    of the API, the public and employer verify pages, share pages and the wallet."""
+    from credentials.trust.service import TrustService
+
+    result = await verify_document(session, settings, raw, at=at, documents=documents, challenge=challenge,
+                                   domain=domain)
+    service = TrustService(session, settings)
+    listed = []
+    for document in credential_documents(raw):
+        issuer = document.get("issuer")
+        listed.append({"issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
+                       "id": document.get("id"),
+                       "trust": (await service.evaluate(document)).to_dict()})
+    trust = min((c["trust"] for c in listed), key=lambda t: TRUST_ORDER.get(t["status"], 0), default=None)
+    return Checked(result, trust, listed)

@@ -17,10 +17,11 @@ from credentials.batches import BatchOptions, BatchService
 from credentials.issuance import credential_token_or_document
 from credentials.issuers import IssuerService, method_id
 from credentials.jobs import BatchRunner
-from credentials.models import HeldCredential, IssuanceBatch, IssuedCredential, Issuer
+from credentials.models import HeldCredential, HolderDid, IssuanceBatch, IssuedCredential, Issuer
 from credentials.schemas import BatchRead, BatchRowRead, CredentialRead, HeldDetail, HeldRead, IssuerRead
-from credentials.vc import VerificationResult
 from credentials.vc.jwt import looks_like_jwt
+from credentials.verification import Checked
+from credentials.wallet import counts_for_holder
 
 VERIFY_WRAPPERS = ("credential", "presentation", "jwt", "verifiableCredential", "verifiablePresentation")
 
@@ -96,7 +97,9 @@ def held_read(held: HeldCredential) -> HeldRead:
     return HeldRead(id=held.id, source=held.source, format=held.format, title=held.title, issuer_name=held.issuer_name,
                     verified=held.verified, verified_at=held.verified_at, created_at=held.created_at,
                     credential_id=held.credential_id,
-                    skills=[{"skill_id": s, "level": lv} for s, lv in dss_alignments(held.document)])
+                    skills=[{"skill_id": s, "level": lv} for s, lv in dss_alignments(held.document)],
+                    trust_status=held.trust_status, trust=held.trust, subject=held.subject,
+                    offer_state=held.offer_state, counts=counts_for_holder(held))
 
 
 def held_detail(held: HeldCredential) -> HeldDetail:
@@ -137,12 +140,15 @@ def verification_input(body: bytes) -> Any:
 UNREADABLE = {"malformed_input", "not_a_credential", "too_large", "too_deep"}
 
 
-def verification_output(result: VerificationResult) -> dict[str, Any]:
-    """The checks; input that is no credential, presentation or VC-JWT at all is a 422."""
+def verification_output(checked: Checked) -> dict[str, Any]:
+    """The checks and the trust; input that is no credential, presentation or VC-JWT at all is a 422."""
+    result = checked.result
     failed_format = [c for c in result.checks if c.check == "format" and c.code in UNREADABLE]
     if failed_format and len(result.checks) == 1:
         raise InvalidInput(failed_format[0].message, field="body",
                            extra={"checks": [c.to_dict() for c in result.checks]})
-    out = result.to_dict()
-    out.pop("document", None)
-    return out
+    return checked.to_dict()
+
+
+def holder_did_read(row: HolderDid) -> dict[str, Any]:
+    return {"id": str(row.id), "did": row.did, "created_at": row.created_at.isoformat()}

@@ -1,7 +1,10 @@
 """The learner's wallet: credentials issued here to their email, and credentials they import.
 
-Each held credential keeps its document (or VC-JWT) and the last verification result. The skill
-profile reads ``document`` through ``credentials.alignments.dss_alignments``.
+Each held credential keeps its document (or VC-JWT), the last verification result, who stands behind
+its issuer (``trust_status``, ``credentials.trust``), whether it names its holder (``subject``,
+``credentials.subject``) and, for credentials an untrusted issuer sent, the holder's answer to the offer
+(``offer_state``). ``counts_for_holder`` is the one rule for whether it may back the holder's skills; the
+skill profile reads ``document`` through ``credentials.alignments.dss_alignments``.
 """
 
 from __future__ import annotations
@@ -12,20 +15,21 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Person
 from core.db import utcnow
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.settings import Settings
 from credentials import events
-from credentials.models import HeldCredential, IssuedCredential
-from credentials.vc import VerificationResult
+from credentials.issuers import IssuerService
+from credentials.models import HeldCredential, HolderDid, IssuedCredential
 from credentials.vc.errors import VcError
 from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
 from credentials.vc.verifier import MAX_BYTES
-from credentials.verification import verify_document
+from credentials.subject import SUBJECT_SELF, subject_match
+from credentials.verification import check, trust_of
 
 UNREADABLE = {"malformed_input", "not_a_credential", "too_large", "too_deep", "malformed_jwt", "invalid_date"}
 
@@ -98,18 +102,64 @@ def _check_credential(document: dict) -> None:
         raise InvalidInput("This is not a verifiable credential (type VerifiableCredential).", field="credential")
 
 
-def _result_dict(result: VerificationResult) -> dict[str, Any]:
-    out = result.to_dict()
-    out.pop("document", None)
-    return out
+def counts_for_holder(held: HeldCredential) -> bool:
+    """Whether a held credential may back its holder's skills: it verified, it names the holder, the holder
+    accepted it, and its issuer does not impersonate a trusted one (an untrusted issuer counts less:
+    ``skills.sources.credentials`` decides the tier)."""
+    return (held.verified and held.subject == SUBJECT_SELF and held.offer_state == "accepted"
+            and held.trust_status != "impersonation")
+
+
+async def holder_identities(session: AsyncSession, person_id: uuid.UUID) -> tuple[list[str], list[str]]:
+    """(confirmed emails, registered DIDs) a credential's subject must name to be this person's."""
+    person = await session.get(Person, person_id)
+    confirmed = person is not None and person.email_confirmed_at is not None
+    dids = await session.execute(select(HolderDid.did).where(HolderDid.person_id == person_id))
+    return ([person.email] if confirmed else []), list(dids.scalars())
+
+
+async def _judge_subject(session: AsyncSession, held: HeldCredential) -> None:
+    emails, dids = await holder_identities(session, held.person_id)
+    held.subject = subject_match(held.document, emails, dids)
+
+
+def _apply_trust(held: HeldCredential, trust: dict[str, Any] | None) -> None:
+    held.trust = trust
+    held.trust_status = (trust or {}).get("status", "untrusted")
+    held.issuer_did = str(((trust or {}).get("issuer") or {}).get("id") or "")[:500]
 
 
 async def _verified(session: AsyncSession, settings: Settings, held: HeldCredential, *,
                     at: datetime | None = None, documents: dict | None = None) -> HeldCredential:
-    result = await verify_document(session, settings, held.jwt or held.document, at=at, documents=documents)
-    held.verified, held.verification, held.verified_at = result.verified, _result_dict(result), utcnow()
+    checked = await check(session, settings, held.jwt or held.document, at=at, documents=documents)
+    held.verified, held.verification, held.verified_at = checked.result.verified, checked.to_dict(), utcnow()
     held.updated_at = held.verified_at
+    _apply_trust(held, checked.trust)
+    await _judge_subject(session, held)
     return held
+
+
+async def retrust(session: AsyncSession, settings: Settings, dids: set[str]) -> set[uuid.UUID]:
+    """Judge the issuers of held credentials again after trust changed (an organization verified or
+    suspended, a registry imported): those signed by ``dids``, and every one not trusted, since a newly
+    trusted name can turn a look-alike into an impersonation. The holders' profiles follow at once.
+    Returns the holders whose credentials changed."""
+    rows = await session.execute(select(HeldCredential).where(
+        or_(HeldCredential.issuer_did.in_(dids), HeldCredential.trust_status != "trusted")))
+    changed: set[uuid.UUID] = set()
+    for held in rows.scalars():
+        trust = await trust_of(session, settings, held.document)
+        if trust != held.trust:
+            _apply_trust(held, trust)
+            if held.verification is not None:
+                held.verification = {**held.verification, "trust": trust}
+            if held.offer_state == "pending" and held.trust_status == "trusted":
+                held.offer_state = "accepted"  # what a trusted issuer sends lands directly, as at delivery
+            changed.add(held.person_id)
+    await session.flush()
+    for person_id in changed:
+        await events.wallet_changed(session, settings, person_id)
+    return changed
 
 
 async def deliver_issued(session: AsyncSession, settings: Settings | None,
@@ -135,9 +185,25 @@ async def _hold_issued(session: AsyncSession, settings: Settings | None, person_
     await session.flush()
     if settings is not None:
         await _verified(session, settings, held)
+        if held.trust_status != "trusted":
+            held.offer_state = "pending"  # an issuer nobody vouches for offers; the learner decides
         await session.flush()
     await events.wallet_changed(session, settings, person_id)
     return held
+
+
+async def retrust_org(session: AsyncSession, settings: Settings, org_id: uuid.UUID) -> set[uuid.UUID]:
+    """An organization was verified, suspended or reinstated: judge its credentials (and look-alikes) again."""
+    return await retrust(session, settings, await IssuerService(session, settings).dids_of_org(org_id))
+
+
+async def rejudge_subjects(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> None:
+    """After the holder confirmed an email (or registered a DID): which held credentials name them now."""
+    rows = await session.execute(select(HeldCredential).where(HeldCredential.person_id == person_id))
+    for held in rows.scalars():
+        await _judge_subject(session, held)
+    await session.flush()
+    await events.wallet_changed(session, settings, person_id)
 
 
 async def reverify_copies(session: AsyncSession, settings: Settings, credential: IssuedCredential) -> None:
@@ -214,6 +280,18 @@ class WalletService:
         """Verify again now (revocation, expiry and keys may have changed) and store the result."""
         held = await _verified(self.session, self.settings, await self.get(person_id, held_id), at=at,
                                documents=documents)
+        await self.session.flush()
+        await events.wallet_changed(self.session, self.settings, person_id)
+        return held
+
+    async def answer_offer(self, person_id: uuid.UUID, held_id: uuid.UUID, accept: bool) -> HeldCredential:
+        """Accept or decline a credential offered by an issuer that is not trusted. A declined offer stays
+        (hidden, counting for nothing) so that it is not delivered again."""
+        held = await self.get(person_id, held_id)
+        if held.offer_state not in ("pending", "declined") and not accept:
+            raise Conflict("Only an offered credential can be declined; remove it instead.", field="held_id")
+        held.offer_state = "accepted" if accept else "declined"
+        held.updated_at = utcnow()
         await self.session.flush()
         await events.wallet_changed(self.session, self.settings, person_id)
         return held

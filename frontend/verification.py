@@ -32,11 +32,24 @@ class CheckLine:
 
 @dataclass
 class Verdict:
-    """The overall answer plus each check, for one credential or presentation."""
+    """The overall answer plus each check, for one credential or presentation; ``trust`` says who
+    stands behind the issuer (``credentials.trust``: trusted, untrusted or impersonation)."""
 
     verified: bool
     kind: str
     lines: list[CheckLine] = field(default_factory=list)
+    trust: dict[str, Any] | None = None
+
+    @property
+    def standing(self) -> str:
+        """``valid`` (verified, trusted issuer), ``unvetted`` (verified, issuer not recognised),
+        ``impersonation`` (claims a trusted issuer's name with another key) or ``invalid``."""
+        status = (self.trust or {}).get("status")
+        if status == "impersonation":
+            return "impersonation"
+        if not self.verified:
+            return "invalid"
+        return "valid" if status == "trusted" else "unvetted"
 
     @property
     def failed(self) -> list[CheckLine]:
@@ -67,10 +80,27 @@ def verdict_of(result: dict[str, Any] | None, lang: str) -> Verdict | None:
     for check in sorted(result.get("checks", []), key=lambda c: (c.get("path", ""), _rank(c.get("check", "")))):
         name = check.get("check", "")
         outcome = "pass" if check.get("ok") else ("advice" if check.get("severity") == "warning" else "fail")
+        if check.get("code") == "no_status":
+            outcome = "info"  # nobody can revoke it: neither a tick nor a cross
         title_key = f"verify.check.{name}"
         title = translate(title_key, lang) if title_key in messages() else name
         lines.append(CheckLine(name, title, outcome, plain_text(check, lang), check.get("path", "")))
-    return Verdict(bool(result.get("verified")), result.get("kind", "unknown"), lines)
+    trust = result.get("trust")
+    if trust:
+        lines.append(trust_line(trust, lang))
+    return Verdict(bool(result.get("verified")), result.get("kind", "unknown"), lines, trust)
+
+
+TRUST_OUTCOME = {"trusted": "pass", "untrusted": "advice", "impersonation": "fail"}
+
+
+def trust_line(trust: dict[str, Any], lang: str) -> CheckLine:
+    """The issuer-trust verdict as a check line: who stands behind the issuer, in plain words."""
+    status = trust.get("status", "untrusted")
+    reasons = [r.get("message_ja") if lang == "ja" and r.get("message_ja") else r.get("message", "")
+               for r in trust.get("reasons") or []]
+    text = " ".join([translate(f"verify.trust.{status}", lang, registry=trust.get("registry") or ""), *reasons])
+    return CheckLine("trust", translate("verify.check.trust", lang), TRUST_OUTCOME.get(status, "advice"), text.strip())
 
 
 def _rank(name: str) -> int:

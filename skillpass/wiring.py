@@ -6,16 +6,29 @@ from functools import partial
 
 from accounts import hooks
 from core.settings import Settings
-from credentials.wallet import claim_for_person
+from credentials.wallet import claim_for_person, rejudge_subjects, retrust_org
 from skills import wallet_sync
 
 
 def connect_domains(settings: Settings) -> None:
-    """Idempotent: an account that confirms its email claims the credentials already issued to it;
-    wallet changes recompute the skill profile."""
+    """Idempotent: an account that confirms its email claims the credentials already issued to it and
+    the ones it holds are judged again for whom they name; an organization's verification changes judge
+    its credentials' trust again; wallet changes recompute the skill profile."""
     hooks.on_email_confirmed("credentials.claim", partial(_claim, settings=settings))
+    hooks.on_email_confirmed("credentials.subjects", partial(_rejudge, settings=settings))
+    hooks.on_org_verification_changed("credentials.retrust", partial(_retrust, settings=settings))
     wallet_sync.connect()
 
 
 async def _claim(session, person, *, settings: Settings) -> dict[str, int]:
     return {"claimed_credentials": len(await claim_for_person(session, person, settings))}
+
+
+async def _retrust(session, org, old_state: str, new_state: str, *, settings: Settings) -> None:
+    """Trust follows an organization's verification at once: its holders' profiles are recomputed."""
+    await retrust_org(session, settings, org.id)
+
+
+async def _rejudge(session, person, *, settings: Settings) -> None:
+    """Credentials imported before the address was confirmed may name it: they count from now on."""
+    await rejudge_subjects(session, settings, person.id)

@@ -133,7 +133,7 @@ class SkillEvidence(SQLModel, table=True):
 
     id: uuid.UUID = id_field()
     person_id: uuid.UUID = person_fk()
-    source: str = Field(max_length=20)  # credential | ob2_badge | record | exam | self
+    source: str = Field(max_length=20)  # credential | credential_untrusted | ob2_badge | record | exam | self
     source_id: uuid.UUID = Field(index=True)
     skill_id: str = Field(max_length=100)
     level: str = Field(max_length=1)

@@ -16,6 +16,7 @@ SOURCE_HREFS = {
     "ob2_badge": "/api/v1/me/badges/ob2/{id}",
     "self": "/api/v1/me/self-assessment",
     "credential": "/api/v1/me/credentials/{id}",
+    "credential_untrusted": "/api/v1/me/credentials/{id}",
 }
 
 

@@ -4,8 +4,9 @@ Written down in docs/skills-profile.md ("Aggregation rule"); in short, per skill
 
 1. One source counts once: of the pieces one source gives on an item, only the strongest
    (highest level, then highest weight) is kept.
-2. Each source belongs to a tier: wallet credentials that passed verification are *verified*;
-   learning records, IPA exams and Open Badges 2.0 are *evidenced*; self-assessment is *self_declared*.
+2. Each source belongs to a tier: wallet credentials that passed verification and come from a trusted
+   issuer are *verified*; valid credentials of issuers nobody vouches for, learning records, IPA exams and
+   Open Badges 2.0 are *evidenced*; self-assessment is *self_declared*.
 3. The support of a level L is 1 - prod(1 - weight) over the verified and evidenced pieces at L or
    above, rounded to 2 decimals. The held level is the highest level whose support reaches
    ``MIN_SUPPORT``; when none does, the evidence is weak and the level is d. Confidence is the
@@ -23,9 +24,9 @@ from datetime import date
 
 from taxonomies.dss import LEVELS, level_rank
 
-SOURCES = ("credential", "ob2_badge", "record", "exam", "self")
-TIER_OF_SOURCE = {"credential": "verified", "ob2_badge": "evidenced", "record": "evidenced",
-                  "exam": "evidenced", "self": "self_declared"}
+SOURCES = ("credential", "credential_untrusted", "ob2_badge", "record", "exam", "self")
+TIER_OF_SOURCE = {"credential": "verified", "credential_untrusted": "evidenced", "ob2_badge": "evidenced",
+                  "record": "evidenced", "exam": "evidenced", "self": "self_declared"}
 STATUSES = ("verified", "evidenced", "self_declared")
 MIN_SUPPORT = 0.3
 

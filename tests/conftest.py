@@ -179,6 +179,15 @@ async def create_api_key(client: AsyncTestClient, org_id: str, name: str = "ci")
 VERIFY_ADMIN_EMAIL = "platform-admin@skillpass.test"
 
 
+async def verify_org_through_app(client: AsyncTestClient, org_id) -> None:
+    """``verify_org`` on the app's own database engine (for helpers that only hold a test client)."""
+    from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+
+    engine = client.app.plugins.get(SQLAlchemyPlugin).config[0].get_engine()
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        await verify_org(session, org_id)
+
+
 async def verify_org(db: AsyncSession, org_id) -> None:
     """Make an organization ``verified`` the way an operator does (request, then a platform admin
     approves), and commit: a provider's credentials are trusted from here on."""

@@ -76,6 +76,15 @@ async def credential_reverify(request: Request, held_id: FromPath[uuid.UUID],
                 block="credential_checks")
 
 
+@post("/wallet/credentials/{held_id:uuid}/offer", **SIGNED_IN)
+async def credential_offer(request: Request, held_id: FromPath[uuid.UUID], data: FormData,
+                           db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
+    """Accept (``answer=accept``) or decline a credential an untrusted issuer offered; the profile follows."""
+    accept = str(data.get("answer") or "") == "accept"
+    await WalletService(db_session, settings).answer_offer(me(request), held_id, accept=accept)
+    return redirect(request, f"/wallet/credentials/{held_id}")
+
+
 @get("/wallet/credentials/{held_id:uuid}/credential.json", **SIGNED_IN)
 async def download_json(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
                         settings: NamedDependency[Settings]) -> Response:
@@ -166,4 +175,4 @@ def _import_error(request: Request, field: str, message: str, text: str) -> Temp
 
 
 handlers = [credential_list, import_page, import_submit, credential_detail, credential_reverify, download_json,
-            download_jwt, make_qr, credential_delete]
+            download_jwt, make_qr, credential_delete, credential_offer]

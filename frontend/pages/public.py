@@ -20,7 +20,7 @@ from core.settings import Settings
 from credentials.achievements import AchievementService
 from credentials.baked import BakedError, credential_text
 from credentials.issuers import IssuerService
-from credentials.verification import verify_document
+from credentials.verification import check
 from frontend.i18n import translate
 from frontend.pages import MultipartData
 from frontend.pagination import paginate
@@ -51,14 +51,14 @@ def own_link(url: str, request: Request, settings: Settings) -> tuple[str, str |
 
 async def check_one(session: AsyncSession, settings: Settings, raw: Any, lang: str) -> dict[str, Any]:
     """Verify one input and describe it (a presentation lists each credential it carries)."""
-    result = await verify_document(session, settings, raw)
+    checked = await check(session, settings, raw)
     document = credential_document(raw)
     embedded = document.get("verifiableCredential") if isinstance(document, dict) else None
     if embedded:
         summaries = [summary_of(credential_document(c), lang) for c in (embedded if isinstance(embedded, list) else [embedded])]
     else:
         summaries = [summary_of(document, lang)]
-    return {"verdict": verdict_of(result.to_dict(), lang), "summaries": [s for s in summaries if s]}
+    return {"verdict": verdict_of(checked.to_dict(), lang), "summaries": [s for s in summaries if s]}
 
 
 async def check_link(request: Request, session: AsyncSession, settings: Settings, url: str,

@@ -1,13 +1,16 @@
 """Wallet credentials -> verified evidence. The credential stays in the wallet (credentials domain);
 skills keeps which held credential produced which pieces (``CredentialImport``).
 
-Only credentials whose verification passed count. Their DSS alignments give skill items and levels;
+Only credentials that count for their holder (``credentials.wallet.counts_for_holder``: verified, naming
+the holder, accepted, not an impersonation) give evidence: as *verified* evidence when their issuer is
+trusted, as *evidenced* ("signature valid, issuer not recognised") otherwise. Their DSS alignments give skill items and levels;
 a credential without alignments is mapped from its achievement's name and description. A credential
 that leaves the wallet, changes, or stops verifying takes its evidence with it at the next sync.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date
 from typing import Any
@@ -17,13 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.settings import Settings
 from credentials.alignments import dss_alignments
-from credentials.wallet import WalletService
+from credentials.wallet import WalletService, counts_for_holder
 from skills.mapping import suggest_level
 from skills.models import CredentialImport
 from skills.ob2 import parse_time
 from skills.sources.common import drop_evidence, match_text, profile_skill_ids, replace_evidence
 
 SOURCE = "credential"
+UNTRUSTED_SOURCE = "credential_untrusted"
 CREDENTIAL_WEIGHT = 1.0  # times the mapper's confidence when mapped from text
 
 
@@ -74,22 +78,26 @@ async def credential_pieces(document: dict[str, Any]) -> tuple[list[tuple[str, s
 
 async def sync_wallet(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> bool:
     """Bring credential evidence in line with the wallet; True when anything changed."""
-    held = [h for h in await WalletService(session, settings).list_for_person(person_id) if h.verified]
+    held = [h for h in await WalletService(session, settings).list_for_person(person_id) if counts_for_holder(h)]
     rows = await session.execute(select(CredentialImport).where(CredentialImport.person_id == person_id))
     imports = {row.held_credential_id: row for row in rows.scalars()}
     changed = False
     for credential in held:
         done = imports.pop(credential.id, None)
-        if done is not None and done.digest == credential.content_hash:
+        source = SOURCE if credential.trust_status == "trusted" else UNTRUSTED_SOURCE
+        digest = hashlib.sha256(f"{credential.content_hash}:{source}".encode()).hexdigest()
+        if done is not None and done.digest == digest:
             continue
+        if done is not None:
+            await drop_evidence(session, person_id, credential.id)
         pieces, method = await credential_pieces(credential.document)
-        await replace_evidence(session, person_id, SOURCE, credential.id, pieces, credential.title,
+        await replace_evidence(session, person_id, source, credential.id, pieces, credential.title,
                                issued_on(credential.document))
         if done is None:
             done = CredentialImport(person_id=person_id, held_credential_id=credential.id, digest="",
                                     method="")
             session.add(done)
-        done.digest, done.method, done.name = credential.content_hash, method, credential.title[:500]
+        done.digest, done.method, done.name = digest, method, credential.title[:500]
         changed = True
     for stale in imports.values():
         await drop_evidence(session, person_id, stale.held_credential_id)

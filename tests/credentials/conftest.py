@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.service import AccountService
-from tests.conftest import create_api_key, create_org, csrf_headers, sign_up
+from tests.conftest import create_api_key, create_org, csrf_headers, sign_up, verify_org_through_app
 
 SKILL = "v2-data-engineering"
 ACHIEVEMENT = {
@@ -21,10 +21,20 @@ ACHIEVEMENT = {
 }
 
 
-async def new_provider(client, slug: str = "tda") -> dict[str, Any]:
-    """A provider organization (its admin stays signed in) with an API key."""
+async def new_provider(client, slug: str = "tda", *, verified: bool = True, name_ja: str | None = None,
+                       name_en: str | None = None) -> dict[str, Any]:
+    """A provider organization (its admin stays signed in) with an API key; ``verified`` (the default)
+    has a platform admin approve it, so that its credentials are trusted."""
     await sign_up(client, f"admin@{slug}.example.jp")
-    org = await create_org(client, "provider", slug)
+    if name_ja or name_en:
+        response = await client.post("/api/v1/orgs", headers=await csrf_headers(client), json={
+            "kind": "provider", "slug": slug, "name_ja": name_ja or slug, "name_en": name_en or slug})
+        assert response.status_code == 201, response.text
+        org = response.json()
+    else:
+        org = await create_org(client, "provider", slug)
+    if verified:
+        await verify_org_through_app(client, org["id"])
     key = await create_api_key(client, org["id"])
     return {"id": org["id"], "slug": slug, "key": key, "headers": {"x-api-key": key},
             "base": f"/api/v1/orgs/{org['id']}"}

@@ -9,11 +9,12 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.service import AccountService
+from core.db import utcnow
 from core.settings import Settings
 from credentials.achievements import AchievementService
 from credentials.issuance import IssuanceService, IssueRequest
 from credentials.models import IssuedCredential
-from tests.conftest import TEST_PASSWORD, sign_up
+from tests.conftest import TEST_PASSWORD, sign_up, verify_org
 
 HTML = {"accept": "text/html"}
 PROVIDER_SLUG = "test-academy"
@@ -56,13 +57,18 @@ async def learner(client: AsyncTestClient, email: str = "hanako@example.jp", lan
 
 
 async def issue_badges(db: AsyncSession, settings: Settings, email: str,
-                       formats: tuple[str, ...] = ("ldp",)) -> list[IssuedCredential]:
-    """A provider issues one credential per format to ``email`` (delivered to that person's wallet)."""
+                       formats: tuple[str, ...] = ("ldp",), *, verified: bool = True) -> list[IssuedCredential]:
+    """A provider (verified by a platform admin unless ``verified`` is false) issues one credential per
+    format to ``email`` (delivered to that person's wallet)."""
     accounts = AccountService(db)
     org = await accounts.org_by_slug(PROVIDER_SLUG)
     if org is None:
         admin = await accounts.sign_up("admin@test-academy.example.jp", TEST_PASSWORD, "Admin", "ja")
+        admin.email_confirmed_at = utcnow()  # arranged, as for a demo account: not what is tested here
         org = await accounts.create_org("provider", PROVIDER_SLUG, "テストアカデミー", "Test Academy", admin_id=admin.id)
+        if verified:
+            await db.flush()
+            await verify_org(db, org.id)
     achievement = await AchievementService(db, settings).create(org.id, dict(ACHIEVEMENT))
     issued = [await IssuanceService(db, settings).issue(
         org.id, IssueRequest(achievement_id=achievement.id, recipient_email=email, recipient_name="Hanako",

@@ -19,14 +19,15 @@ async def learner(client: AsyncTestClient, email: str = "hanako@example.jp", nam
     return uuid.UUID(person["id"])
 
 
-async def hold_credential(db: AsyncSession, person_id: uuid.UUID, document: dict, *,
-                          verified: bool = True) -> HeldCredential:
-    """Put a credential into the wallet the way credentials.wallet stores one after verifying it."""
+async def hold_credential(db: AsyncSession, person_id: uuid.UUID, document: dict, *, verified: bool = True,
+                          trust_status: str = "trusted", subject: str = "self") -> HeldCredential:
+    """Put a credential into the wallet the way credentials.wallet stores one after verifying it (by
+    default: of a trusted issuer, naming its holder)."""
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     held = HeldCredential(person_id=person_id, source="imported", format="ldp", document=document,
                           content_hash=hashlib.sha256(text.encode()).hexdigest(), title=document.get("name", ""),
                           issuer_name=document["issuer"]["name"], verified=verified,
-                          verification={"verified": verified})
+                          verification={"verified": verified}, trust_status=trust_status, subject=subject)
     db.add(held)
     await db.commit()
     return held

@@ -1,0 +1,124 @@
+"""Holder DIDs: a person registers a DID by proving they control it, so that credentials bound to that
+DID (``credentialSubject.id``) count as theirs.
+
+The proof is a DID-authentication presentation: a Verifiable Presentation whose ``holder`` is the DID,
+signed by one of its keys (``proofPurpose: authentication``, Data Integrity or VP-JWT), answering a
+challenge we issued for this person. The challenge is stateless: ``<person>.<expiry>.<HMAC>`` under the
+secret key, valid for ten minutes, so that nothing is stored before the proof arrives. A DID belongs to
+at most one person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import Conflict, InvalidInput, NotFound
+from core.settings import Settings
+from credentials.models import HolderDid
+from credentials.vc.errors import VcError
+from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
+from credentials.verification import verify_document
+from credentials.wallet import rejudge_subjects
+
+CHALLENGE_SECONDS = 600
+DID_METHODS = ("did:key:", "did:jwk:")  # resolvable offline; did:web holders need network resolution
+
+
+def _mac(settings: Settings, message: str) -> str:
+    return hmac.new(settings.secret_key.encode(), f"holder-did:{message}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def domain_of(settings: Settings) -> str:
+    return urlsplit(settings.base_url).netloc
+
+
+def new_challenge(settings: Settings, person_id: uuid.UUID, now: float | None = None) -> dict[str, Any]:
+    """A challenge for this person to sign in a DID-authentication presentation."""
+    expires = int((now or time.time()) + CHALLENGE_SECONDS)
+    message = f"{person_id.hex}.{expires}"
+    return {"challenge": f"{message}.{_mac(settings, message)}", "domain": domain_of(settings),
+            "expires_at": datetime.fromtimestamp(expires, UTC).isoformat()}
+
+
+def check_challenge(settings: Settings, person_id: uuid.UUID, challenge: Any, now: float | None = None) -> None:
+    parts = challenge.split(".") if isinstance(challenge, str) else []
+    if len(parts) != 3 or parts[0] != person_id.hex or not parts[1].isdigit():
+        raise InvalidInput("The presentation does not answer a challenge issued to you.", field="presentation")
+    if not hmac.compare_digest(parts[2], _mac(settings, f"{parts[0]}.{parts[1]}")):
+        raise InvalidInput("The presentation does not answer a challenge issued to you.", field="presentation")
+    if int(parts[1]) < (now or time.time()):
+        raise InvalidInput("The challenge has expired: ask for a new one.", field="presentation")
+
+
+def _presentation_of(raw: Any) -> tuple[dict[str, Any], Any]:
+    """(the presentation as a document, what to verify) from a JSON object or a VP-JWT."""
+    if isinstance(raw, str) and looks_like_jwt(raw.strip()):
+        try:
+            payload = parse_jwt(raw.strip())[1]
+            kind, document = jwt_document(payload)
+        except VcError as exc:
+            raise InvalidInput(f"The VP-JWT cannot be read: {exc}", field="presentation") from None
+        if kind != "presentation":
+            raise InvalidInput("Send a presentation, not a credential.", field="presentation")
+        return {**document, "_challenge": payload.get("nonce")}, raw.strip()
+    if not isinstance(raw, dict):
+        raise InvalidInput("Send a presentation (a JSON object or a VP-JWT).", field="presentation")
+    proof = raw.get("proof")
+    proof = proof[0] if isinstance(proof, list) and proof else proof
+    return {**raw, "_challenge": proof.get("challenge") if isinstance(proof, dict) else None}, raw
+
+
+class HolderDidService:
+    """A person's registered DIDs on one session (the caller commits)."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+
+    async def list_for_person(self, person_id: uuid.UUID) -> list[HolderDid]:
+        rows = await self.session.execute(
+            select(HolderDid).where(HolderDid.person_id == person_id).order_by(HolderDid.created_at))
+        return list(rows.scalars())
+
+    async def register(self, person_id: uuid.UUID, raw: Any) -> HolderDid:
+        """Register the presentation's holder DID once the presentation proves control of it."""
+        document, to_verify = _presentation_of(raw)
+        holder = document.get("holder")
+        holder = holder.get("id") if isinstance(holder, dict) else holder
+        if not isinstance(holder, str) or not holder.startswith(DID_METHODS):
+            raise InvalidInput("The presentation's holder must be a did:key or did:jwk DID.", field="presentation")
+        check_challenge(self.settings, person_id, document.get("_challenge"))
+        result = await verify_document(self.session, self.settings, to_verify,
+                                       challenge=document["_challenge"], domain=domain_of(self.settings))
+        failed = [c for c in result.checks if not c.ok and c.severity == "error"]
+        holder_checked = any(c.check == "holder" and c.ok for c in result.checks)
+        if failed or not holder_checked:
+            reason = failed[0].message if failed else "the holder did not sign the presentation"
+            raise InvalidInput(f"The presentation does not prove control of {holder}: {reason}",
+                               field="presentation")
+        existing = (await self.session.execute(select(HolderDid).where(HolderDid.did == holder))).scalar_one_or_none()
+        if existing is not None and existing.person_id != person_id:
+            raise Conflict("This DID is registered to another account.", field="presentation")
+        if existing is None:
+            existing = HolderDid(person_id=person_id, did=holder)
+            self.session.add(existing)
+            await self.session.flush()
+            await rejudge_subjects(self.session, self.settings, person_id)
+        return existing
+
+    async def remove(self, person_id: uuid.UUID, did_id: uuid.UUID) -> None:
+        row = await self.session.get(HolderDid, did_id)
+        if row is None or row.person_id != person_id:
+            raise NotFound("No such DID on your account.")
+        await self.session.delete(row)
+        await self.session.flush()
+        await rejudge_subjects(self.session, self.settings, person_id)
