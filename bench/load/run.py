@@ -212,7 +212,7 @@ async def measure(base: str, concurrency: int, data_dir: Path) -> dict:
     """Arrange, burst, and time the recovery; the figures as a dict."""
     fixture = await arrange(base, data_dir)
     outcomes = await burst(base, fixture, concurrency)
-    recovery = await wait_healthy(base, timeout=300)
+    recovery = await wait_healthy(base, timeout=60)
     return summarize(outcomes, recovery)
 
 
