@@ -23,7 +23,7 @@ DOMAIN_GROUPS = (
 
 
 # Commands that write domain data run with the domains connected (see skillpass.wiring).
-CONNECTED_COMMANDS = {"demo", "users", "credentials"}
+CONNECTED_COMMANDS = {"demo", "users", "credentials", "trust"}
 
 
 @click.group(help="skillpass: Digital Skill Standard credentials and matching.")

@@ -18,17 +18,34 @@ class RegistryProblem(click.ClickException):
     exit_code = 2
 
 
-def _run(work):
-    """Run ``work(service)`` in one transaction: committed on success, rolled back on any error."""
+async def _registry_dids(session) -> set[str]:
+    from sqlalchemy import select
+
+    from credentials.trust.models import TrustRegistryEntry
+
+    return set((await session.execute(select(TrustRegistryEntry.did))).scalars())
+
+
+def _run(work, *, retrust: bool = False):
+    """Run ``work(service)`` in one transaction: committed on success, rolled back on any error.
+
+    With ``retrust`` (the commands that change registries), held credentials signed by any DID that was
+    or now is listed are judged again in the same transaction, and their holders' profiles follow.
+    """
     from core.db import make_engine, session_scope
     from credentials.trust.service import TrustService
+    from credentials.wallet import retrust as retrust_held
 
     async def main():
         settings = get_settings()
         engine = make_engine(settings)
         try:
             async with session_scope(engine) as session:
-                return await work(TrustService(session, settings))
+                before = await _registry_dids(session) if retrust else set()
+                result = await work(TrustService(session, settings))
+                if retrust:
+                    await retrust_held(session, settings, before | await _registry_dids(session))
+                return result
         finally:
             await engine.dispose()
 
@@ -54,7 +71,7 @@ def trust_group() -> None:
 @click.option("--name", required=True, help="Name of the registry (shown in verification results).")
 def import_dcc(file: str, name: str) -> None:
     """Import (or replace) a registry in the DCC legacy format (registry.json)."""
-    click.echo(_summary(_run(lambda trust: trust.import_dcc(name, file))))
+    click.echo(_summary(_run(lambda trust: trust.import_dcc(name, file), retrust=True)))
 
 
 @trust_group.command("import-list")
@@ -63,14 +80,14 @@ def import_dcc(file: str, name: str) -> None:
 @click.option("--pin", "pinned", required=True, help="DID or verification method id of the list's operator.")
 def import_list(file: str, name: str, pinned: str) -> None:
     """Import (or replace) a signed trust list (TrustedIssuerList) signed by the pinned operator."""
-    click.echo(_summary(_run(lambda trust: trust.import_trust_list(name, file, pinned))))
+    click.echo(_summary(_run(lambda trust: trust.import_trust_list(name, file, pinned), retrust=True)))
 
 
 @trust_group.command("refresh")
 @click.option("--name", default=None, help="Only this registry (default: every registry).")
 def refresh(name: str | None) -> None:
     """Re-read registries from their recorded sources (URLs only with SKILLPASS_TRUST_REGISTRY_FETCH=true)."""
-    for registry in _run(lambda trust: trust.refresh(name)):
+    for registry in _run(lambda trust: trust.refresh(name), retrust=True):
         click.echo(_summary(registry))
 
 

@@ -219,3 +219,42 @@ async def test_suspending_an_organisation_takes_verified_away_at_once(client, db
     (held,) = (await client.get("/api/v1/me/credentials")).json()
     assert held["trust_status"] == "untrusted"
     assert "issuer_org_suspended" in {r["code"] for r in held["trust"]["reasons"]}
+
+
+async def test_a_did_listed_in_an_imported_registry_is_trusted_with_the_registry_named(client, settings,
+                                                                                       tmp_path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from credentials.trust.evaluate import TrustEntry
+    from credentials.trust.trustlist import build_trust_list
+    from tests.test_cli import run_cli
+
+    provider = await tda(client)
+    genuine = await issued_document(client, provider, "someone@example.jp")
+    partner = generate_ed25519()
+    unsigned = {k: v for k, v in genuine.items() if k not in ("proof", "credentialStatus")}
+    unsigned["issuer"] = {"id": partner.public.did, "type": ["Profile"], "name": "北海道データ大学"}
+    unsigned["credentialSubject"] = {**genuine["credentialSubject"], "identifier": [email_identity("own@example.jp")]}
+    theirs = sign_credential(unsigned, partner)
+
+    await discoverable_learner(client, "own@example.jp")
+    held = await import_credential(client, theirs)
+    assert held["trust_status"] == "untrusted"
+    assert (await profile_items(client))[SKILL]["status"] == "evidenced"
+
+    operator, now = generate_ed25519(), datetime.now(UTC)
+    signed = build_trust_list([TrustEntry(partner.public.did, "北海道データ大学", "Hokkaido Data University", "x")],
+                              operator, operator.public.did_key_vm, now - timedelta(days=1), now + timedelta(days=30))
+    path = tmp_path / "partners.json"
+    path.write_text(json.dumps(signed))
+    env = {"DATABASE_URL": settings.database_url, "SKILLPASS_DATA_DIR": str(tmp_path),
+           "SKILLPASS_BASE_URL": settings.base_url}
+    done = run_cli("trust", "import-list", str(path), "--name", "大学コンソーシアム", "--pin",
+                   operator.public.did, env=env)
+    assert done.returncode == 0, done.stderr
+
+    verdict = await verify_api(client, theirs)
+    assert verdict["trust"]["status"] == "trusted" and verdict["trust"]["registry"] == "大学コンソーシアム"
+    (held,) = (await client.get("/api/v1/me/credentials")).json()  # judged again by the import itself
+    assert held["trust_status"] == "trusted" and held["trust"]["registry"] == "大学コンソーシアム"
+    assert (await profile_items(client))[SKILL]["status"] == "verified"
