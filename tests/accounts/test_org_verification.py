@@ -18,7 +18,7 @@ from accounts.models import OrgVerificationEvent, Organization
 from accounts.service import AccountService
 from accounts.verification import DomainFetcher, OrgVerificationService
 from core.errors import Conflict, InvalidInput
-from tests.conftest import TEST_PASSWORD, create_org, csrf_headers, sign_up, verify_org
+from tests.conftest import TEST_PASSWORD, create_api_key, create_org, csrf_headers, sign_up, verify_org
 
 NTA = "7000012050002"  # 国税庁 (National Tax Agency), as published on its corporate number site
 ADMIN_EMAIL = "ops@skillpass.example.jp"
@@ -148,6 +148,15 @@ async def test_non_admins_get_403_and_org_b_cannot_see_a(client, db) -> None:
     assert (await decide(client, org_b, "approve")).status_code == 403
     client.cookies.clear()
     assert (await client.get("/api/v1/admin/organizations")).status_code == 401
+
+
+async def test_api_keys_cannot_ask_or_read_verification(client) -> None:
+    org_id = await provider(client, "keys@example.jp", "key-school")
+    key = await create_api_key(client, org_id)
+    client.cookies.clear()
+    assert (await client.get(f"/api/v1/orgs/{org_id}/verification", headers={"x-api-key": key})).status_code == 403
+    assert (await client.get(f"/api/v1/orgs/{org_id}", headers={"x-api-key": key})).json()["verification_state"] \
+        == "unverified"
 
 
 async def test_invalid_corporate_number_and_domain_are_422_naming_the_field(client) -> None:
