@@ -98,6 +98,11 @@ class AuthController(Controller):
         person = await confirmation.resend_confirmation(db_session, settings, access.principal_of(request).person_id)
         return ConfirmationSent(sent_to=person.email)
 
+    @get("/me", **access.signed_in())
+    async def me(self, request: Request, accounts: NamedDependency[AccountService]) -> MeRead:
+        """The signed-in person (with ``email_confirmed``) and their organizations; the same as ``/api/v1/me``."""
+        return await me_of(access.principal_of(request), accounts)
+
     @post("/signout", status_code=HTTP_200_OK, **access.signed_in())
     async def sign_out(self, request: Request) -> dict[str, bool]:
         """End the session."""

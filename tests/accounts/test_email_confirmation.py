@@ -69,6 +69,7 @@ async def test_sign_up_sends_a_real_mail_whose_link_confirms_the_address(client,
     await client.post("/api/v1/auth/signin", headers=await csrf_headers(client),
                       json={"email": "mei@example.jp", "password": TEST_PASSWORD})
     assert (await client.get("/api/v1/me")).json()["person"]["email_confirmed"] is True
+    assert (await client.get("/api/v1/auth/me")).json()["person"]["email_confirmed"] is True
 
 
 async def test_outbox_mode_writes_a_utf8_eml_with_japanese_first_and_stores_only_a_hash(client, db) -> None:
@@ -106,7 +107,7 @@ async def test_a_token_works_once_and_wrong_or_expired_ones_read_the_same(client
     await db.commit()
     expired = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": late})
     assert expired.status_code == 422 and INVALID in expired.json()["detail"]
-    assert (await client.get("/api/v1/me")).json()["person"]["email_confirmed"] is False
+    assert (await client.get("/api/v1/auth/me")).json()["person"]["email_confirmed"] is False
 
 
 async def test_an_unconfirmed_account_claims_and_receives_nothing_until_it_confirms(client, app, db) -> None:
