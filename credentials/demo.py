@@ -51,6 +51,8 @@ AWARDS = [
     ("kansai-data-school", "ai", "emily@demo.skillpass.jp", "en", False),
     ("kansai-data-school", "ds", "kenji@demo.skillpass.jp", "ja", False),
     ("tokyo-digital-academy", "web", "kenji@demo.skillpass.jp", "ja", False),
+    # the unverified dojo's badge waits in Emily's wallet as an offer until the dojo is verified
+    ("shinjuku-coding-dojo", "python", "emily@demo.skillpass.jp", "en", False),
 ]
 
 

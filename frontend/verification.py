@@ -52,6 +52,15 @@ class Verdict:
         return "valid" if status == "trusted" else "unvetted"
 
     @property
+    def caution(self) -> str | None:
+        """What the facts of the credential need said before them: ``untrusted`` (not authentic, or an
+        impersonation: do not rely on them), ``unvetted`` (genuine, but nobody vouches for the issuer), or
+        None (a trusted issuer's, even when revoked or expired: the facts are genuine)."""
+        if not self.authentic or self.standing == "impersonation":
+            return "untrusted"
+        return "unvetted" if (self.trust or {}).get("status") == "untrusted" else None
+
+    @property
     def failed(self) -> list[CheckLine]:
         return [line for line in self.lines if line.outcome == "fail"]
 

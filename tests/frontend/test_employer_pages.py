@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from credentials.deps import stop_jobs
 from matching.search import holder_of
-from tests.conftest import create_org, csrf_headers, sign_up
+from tests.conftest import create_org, csrf_headers, sign_up, verify_org_through_app
 
 SKILL = "v2-data-engineering"
 JOB_TEXT = "Backend engineer: build REST APIs in Go, run services on AWS, design databases."
@@ -58,9 +58,11 @@ async def learner(client, *, skills: dict[str, str], parts: list[str], discovera
 
 
 async def issued_credential(app, email: str) -> str:
-    """A provider issues a data-engineering badge (level b) to ``email``; returns the signed credential JSON."""
+    """A verified provider issues a data-engineering badge (level b) to ``email``; returns the signed
+    credential JSON."""
     async with as_new(app, f"admin-{uuid.uuid4().hex[:6]}@provider.example.jp") as provider:
         org = await create_org(provider, "provider", f"prov-{uuid.uuid4().hex[:6]}")
+        await verify_org_through_app(provider, org["id"])
         headers = await csrf_headers(provider)
         achievement = await provider.post(f"/api/v1/orgs/{org['id']}/achievements", headers=headers, json={
             "name_ja": "データ基礎", "name_en": "Data Basics", "description_ja": "説明", "description_en": "About",
