@@ -13,7 +13,10 @@ from collections.abc import Awaitable, Callable
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+# htmx adds one <style> element for its request indicator (htmx.min.js, includeIndicatorStyles); its hash.
+HTMX_INDICATOR_STYLE = "'sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk='"
+PAGE_POLICY = (f"default-src 'self'; script-src 'self'; style-src 'self' {HTMX_INDICATOR_STYLE}; "
+               "style-src-attr 'unsafe-inline'; "
                "img-src 'self' data: https:; font-src 'self'; connect-src 'self'; object-src 'none'; "
                "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 SCHEMA_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
