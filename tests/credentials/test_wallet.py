@@ -193,6 +193,8 @@ async def test_public_verify_api_works_for_a_client_holding_cookies(client, shar
     document = json.loads((shared_dir / INTEROP / DIDKEY_OB3).read_text())
     first = await client.post("/api/v1/verify", json=document)
     assert first.status_code == 200
-    assert client.cookies  # the first answer left cookies in the jar ...
+    assert not client.cookies  # an anonymous API answer sets no cookie ...
+    await sign_up(client, "cookies@example.jp")
+    assert client.cookies  # ... but a signed-in browser holds session and CSRF cookies
     second = await client.post("/api/v1/verify", json=document)
     assert second.status_code == 200 and second.json()["verified"] == first.json()["verified"]  # ... no CSRF refusal
