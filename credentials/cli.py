@@ -177,22 +177,10 @@ def verify_with_trust(in_path: str, documents_path: str | None, at: str | None, 
     import json
     import sys
 
-    from credentials.vc.cli import InputProblem
-    from credentials.vc.did import HttpFetcher, Resolver, load_documents_map
-    from credentials.vc.verifier import MAX_BYTES, verify
+    from credentials.vc.cli import verify_input
+    from credentials.vc.verifier import verify
 
-    try:
-        with click.open_file(in_path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputProblem(f"cannot read {in_path}: {exc}") from None
-    documents = None
-    if documents_path:
-        try:
-            documents = load_documents_map(documents_path)
-        except (OSError, ValueError, AttributeError) as exc:
-            raise InputProblem(f"cannot read documents map {documents_path}: {exc}") from None
-    resolver = Resolver(documents=documents, fetcher=HttpFetcher() if network else None)
+    data, resolver = verify_input(in_path, documents_path, network)
     entries = _trust_entries(trust_path, pin, resolver) if trust_path else None
     result = verify(data, at=at, resolver=resolver, challenge=challenge, domain=domain, strict_schema=strict_schema)
     out = result.to_dict()

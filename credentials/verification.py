@@ -96,6 +96,7 @@ class Checked:
     result: VerificationResult
     trust: dict[str, Any] | None = None
     credentials: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)  # the credentials themselves, for display
 
     def to_dict(self) -> dict[str, Any]:
         out = self.result.to_dict()
@@ -150,11 +151,11 @@ async def check(session: AsyncSession, settings: Settings, raw: Any, *, at: date
     result = await verify_document(session, settings, raw, at=at, documents=documents, challenge=challenge,
                                    domain=domain)
     service = TrustService(session, settings)
-    listed = []
-    for document in credential_documents(raw):
+    listed, documents = [], credential_documents(raw)
+    for document in documents:
         issuer = document.get("issuer")
         listed.append({"issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
                        "id": document.get("id"),
                        "trust": (await service.evaluate(document)).to_dict()})
     trust = min((c["trust"] for c in listed), key=lambda t: TRUST_ORDER.get(t["status"], 0), default=None)
-    return Checked(result, trust, listed)
+    return Checked(result, trust, listed, documents)

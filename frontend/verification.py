@@ -6,12 +6,10 @@ language, and picks out what a person wants to see of a credential (what, who, w
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from credentials.alignments import dss_alignments
-from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
 from frontend.i18n import messages, translate
 from taxonomies.dss import get_taxonomy
 
@@ -114,25 +112,6 @@ def trust_line(trust: dict[str, Any], lang: str) -> CheckLine:
 
 def _rank(name: str) -> int:
     return CHECK_ORDER.index(name) if name in CHECK_ORDER else len(CHECK_ORDER)
-
-
-def credential_document(raw: Any) -> dict[str, Any] | None:
-    """The credential inside JSON text, a dict or a VC-JWT (None when it is none of them)."""
-    if isinstance(raw, (bytes, bytearray)):
-        raw = raw.decode("utf-8", errors="replace")
-    if isinstance(raw, str):
-        text = raw.strip()
-        if looks_like_jwt(text):
-            try:
-                kind, document = jwt_document(parse_jwt(text)[1])
-            except Exception:  # noqa: BLE001 - an unreadable token simply has no summary
-                return None
-            return document if isinstance(document, dict) else None
-        try:
-            raw = json.loads(text)
-        except ValueError:
-            return None
-    return raw if isinstance(raw, dict) else None
 
 
 def _first(value: Any) -> Any:

@@ -70,6 +70,22 @@ def sign(key_path: str, created: str | None, suite: str, verification_method: st
     click.echo(_dump(signed))
 
 
+def verify_input(in_path: str, documents_path: str | None, network: bool) -> tuple[bytes, Resolver]:
+    """The bytes to verify and the resolver the options ask for (InputProblem, exit 2, when unreadable)."""
+    try:
+        with click.open_file(in_path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputProblem(f"cannot read {in_path}: {exc}") from None
+    documents = None
+    if documents_path:
+        try:
+            documents = load_documents_map(documents_path)
+        except (OSError, ValueError, AttributeError) as exc:
+            raise InputProblem(f"cannot read documents map {documents_path}: {exc}") from None
+    return data, Resolver(documents=documents, fetcher=HttpFetcher() if network else None)
+
+
 @credentials_group.command("verify")
 @click.argument("in_path", metavar="IN.json")
 @click.option("--documents", "documents_path", help="URL -> file map (paths relative to the map) for offline "
@@ -85,18 +101,7 @@ def verify_cmd(in_path: str, documents_path: str | None, at: str | None, challen
 
     Exit status: 0 verified, 1 not verified, 2 unreadable input / bad options.
     """
-    try:
-        with click.open_file(in_path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputProblem(f"cannot read {in_path}: {exc}") from None
-    documents = None
-    if documents_path:
-        try:
-            documents = load_documents_map(documents_path)
-        except (OSError, ValueError, AttributeError) as exc:
-            raise InputProblem(f"cannot read documents map {documents_path}: {exc}") from None
-    resolver = Resolver(documents=documents, fetcher=HttpFetcher() if network else None)
+    data, resolver = verify_input(in_path, documents_path, network)
     result = verify(data, at=at, resolver=resolver, challenge=challenge, domain=domain, strict_schema=strict_schema)
     out = result.to_dict()
     click.echo(json.dumps({"verified": out["verified"], "checks": out["checks"], "errors": out["errors"],

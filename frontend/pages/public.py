@@ -25,7 +25,7 @@ from frontend.i18n import translate
 from frontend.pages import MultipartData
 from frontend.pagination import paginate
 from frontend.rendering import lang_of, not_found_page, page
-from frontend.verification import credential_document, summary_of, verdict_of
+from frontend.verification import summary_of, verdict_of
 from skills import sharing
 from skills.api import viewer_of
 
@@ -52,12 +52,7 @@ def own_link(url: str, request: Request, settings: Settings) -> tuple[str, str |
 async def check_one(session: AsyncSession, settings: Settings, raw: Any, lang: str) -> dict[str, Any]:
     """Verify one input and describe it (a presentation lists each credential it carries)."""
     checked = await check(session, settings, raw)
-    document = credential_document(raw)
-    embedded = document.get("verifiableCredential") if isinstance(document, dict) else None
-    if embedded:
-        summaries = [summary_of(credential_document(c), lang) for c in (embedded if isinstance(embedded, list) else [embedded])]
-    else:
-        summaries = [summary_of(document, lang)]
+    summaries = [summary_of(document, lang) for document in checked.documents]
     return {"verdict": verdict_of(checked.to_dict(), lang), "summaries": [s for s in summaries if s]}
 
 

@@ -80,6 +80,26 @@ async def verified_only_hits(client, email: str = "hr@sakura.example") -> set[st
     return {r["person_id"] for r in found["results"]}
 
 
+def switch_to(client, cookies: dict[str, str]) -> None:
+    client.cookies.clear()
+    client.cookies.update(cookies)
+
+
+async def offered_to_learner(client, **provider_options: Any) -> dict[str, Any]:
+    """An unverified provider issues its badge to a discoverable learner (signed in afterwards):
+    the provider, the learner's person id and cookies, and the held credential."""
+    provider = await new_provider(client, "fresh-school", verified=False, **provider_options)
+    achievement = await new_achievement(client, provider)
+    provider_cookies = dict(client.cookies)
+    learner = await discoverable_learner(client, "learner@example.jp")
+    learner_cookies = dict(client.cookies)
+    switch_to(client, provider_cookies)
+    assert (await issue(client, provider, achievement["id"], email="learner@example.jp")).status_code == 201
+    switch_to(client, learner_cookies)
+    (held,) = (await client.get("/api/v1/me/credentials")).json()
+    return {"provider": provider, "learner": learner, "cookies": learner_cookies, "held": held}
+
+
 async def test_a_look_alike_forgery_is_an_impersonation_and_never_a_verified_skill(client) -> None:
     provider = await tda(client)
     genuine = await issued_document(client, provider, "someone@example.jp")
@@ -134,29 +154,15 @@ async def test_someone_elses_credential_imported_never_counts(client) -> None:
 
 
 async def test_a_fresh_organisations_badges_are_offers_until_an_admin_verifies_it(client, db) -> None:
-    provider = await new_provider(client, "fresh-school", verified=False, name_ja="新しいスクール",
-                                  name_en="Fresh School")
-    achievement = await new_achievement(client, provider)
-    provider_cookies = dict(client.cookies)
-    learner = await discoverable_learner(client, "learner@example.jp")
-    learner_cookies = dict(client.cookies)
-
-    client.cookies.clear()
-    client.cookies.update(provider_cookies)
-    assert (await issue(client, provider, achievement["id"], email="learner@example.jp")).status_code == 201
-
-    client.cookies.clear()
-    client.cookies.update(learner_cookies)
-    (held,) = (await client.get("/api/v1/me/credentials")).json()
+    offer = await offered_to_learner(client, name_ja="新しいスクール", name_en="Fresh School")
+    held, learner = offer["held"], offer["learner"]
     assert held["verified"] and held["trust_status"] == "untrusted" and held["offer_state"] == "pending"
     assert held["counts"] is False and SKILL not in await profile_items(client)
     assert learner not in await verified_only_hits(client)
 
-    await verify_org(db, provider["id"])  # an admin approves: nobody opens anything afterwards
-    client.cookies.clear()
+    await verify_org(db, offer["provider"]["id"])  # an admin approves: nobody opens anything afterwards
     assert learner in await verified_only_hits(client, "hr2@sakura.example")
-    client.cookies.clear()
-    client.cookies.update(learner_cookies)
+    switch_to(client, offer["cookies"])
     (held,) = (await client.get("/api/v1/me/credentials")).json()
     assert held["trust_status"] == "trusted" and held["trust"]["issuer"]["org"]["slug"] == "fresh-school"
     assert held["offer_state"] == "accepted" and held["counts"] is True
@@ -164,37 +170,19 @@ async def test_a_fresh_organisations_badges_are_offers_until_an_admin_verifies_i
 
 
 async def test_an_accepted_offer_of_an_untrusted_issuer_counts_as_evidenced(client) -> None:
-    provider = await new_provider(client, "fresh-school", verified=False)
-    achievement = await new_achievement(client, provider)
-    provider_cookies = dict(client.cookies)
-    learner = await discoverable_learner(client, "learner@example.jp")
-    learner_cookies = dict(client.cookies)
-    client.cookies.clear()
-    client.cookies.update(provider_cookies)
-    assert (await issue(client, provider, achievement["id"], email="learner@example.jp")).status_code == 201
-    client.cookies.clear()
-    client.cookies.update(learner_cookies)
-    (held,) = (await client.get("/api/v1/me/credentials")).json()
-    accepted = await client.post(f"/api/v1/me/credentials/{held['id']}/accept", headers=await csrf_headers(client))
+    offer = await offered_to_learner(client)
+    accepted = await client.post(f"/api/v1/me/credentials/{offer['held']['id']}/accept",
+                                 headers=await csrf_headers(client))
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["offer_state"] == "accepted"
     assert (await profile_items(client))[SKILL]["status"] == "evidenced"
-    assert learner not in await verified_only_hits(client)
+    assert offer["learner"] not in await verified_only_hits(client)
 
 
 async def test_a_declined_offer_counts_for_nothing_and_is_not_delivered_again(client) -> None:
-    provider = await new_provider(client, "fresh-school", verified=False)
-    achievement = await new_achievement(client, provider)
-    provider_cookies = dict(client.cookies)
-    await discoverable_learner(client, "learner@example.jp")
-    learner_cookies = dict(client.cookies)
-    client.cookies.clear()
-    client.cookies.update(provider_cookies)
-    assert (await issue(client, provider, achievement["id"], email="learner@example.jp")).status_code == 201
-    client.cookies.clear()
-    client.cookies.update(learner_cookies)
-    (held,) = (await client.get("/api/v1/me/credentials")).json()
-    declined = await client.post(f"/api/v1/me/credentials/{held['id']}/decline", headers=await csrf_headers(client))
+    offer = await offered_to_learner(client)
+    declined = await client.post(f"/api/v1/me/credentials/{offer['held']['id']}/decline",
+                                 headers=await csrf_headers(client))
     assert declined.status_code == 200 and declined.json()["offer_state"] == "declined"
     assert SKILL not in await profile_items(client)
     assert [h["offer_state"] for h in (await client.get("/api/v1/me/credentials")).json()] == ["declined"]
@@ -205,11 +193,9 @@ async def test_suspending_an_organisation_takes_verified_away_at_once(client, db
     provider_cookies = dict(client.cookies)
     await discoverable_learner(client, "learner@example.jp")
     learner_cookies = dict(client.cookies)
-    client.cookies.clear()
-    client.cookies.update(provider_cookies)
+    switch_to(client, provider_cookies)
     await issued_document(client, provider, "learner@example.jp")
-    client.cookies.clear()
-    client.cookies.update(learner_cookies)
+    switch_to(client, learner_cookies)
     assert (await profile_items(client))[SKILL]["status"] == "verified"
 
     admin = await AccountService(db).person_by_email(VERIFY_ADMIN_EMAIL)
