@@ -244,3 +244,27 @@ async def test_a_did_listed_in_an_imported_registry_is_trusted_with_the_registry
     (held,) = (await client.get("/api/v1/me/credentials")).json()  # judged again by the import itself
     assert held["trust_status"] == "trusted" and held["trust"]["registry"] == "大学コンソーシアム"
     assert (await profile_items(client))[SKILL]["status"] == "verified"
+
+
+async def test_a_self_registered_namesake_provider_cannot_raise_anyones_skills(client) -> None:
+    provider = await tda(client)
+    provider_cookies = dict(client.cookies)
+    await discoverable_learner(client, "learner@example.jp")
+    learner_cookies = dict(client.cookies)
+    switch_to(client, provider_cookies)
+    await issued_document(client, provider, "learner@example.jp")  # level b, from the verified academy
+
+    client.cookies.clear()
+    namesake = await new_provider(client, "tda-copy", verified=False, name_ja=TDA_JA, name_en=TDA_EN)
+    achievement = await new_achievement(client, namesake, alignments=[{"skill_id": SKILL, "level": "a"}])
+    assert (await issue(client, namesake, achievement["id"], email="learner@example.jp")).status_code == 201
+
+    switch_to(client, learner_cookies)
+    held = {h["trust_status"]: h for h in (await client.get("/api/v1/me/credentials")).json()}
+    copy_held = held["impersonation"]
+    assert copy_held["offer_state"] == "pending" and copy_held["counts"] is False
+    assert (await profile_items(client))[SKILL]["level"] == "b"
+    accepted = await client.post(f"/api/v1/me/credentials/{copy_held['id']}/accept", headers=await csrf_headers(client))
+    assert accepted.status_code == 200 and accepted.json()["counts"] is False  # accepted or not, it never counts
+    item = (await profile_items(client))[SKILL]
+    assert item["level"] == "b" and item["status"] == "verified"
