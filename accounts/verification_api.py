@@ -134,7 +134,7 @@ class AdminOrgController(Controller):
 
     @get("/", **access.admin())
     async def list_orgs(self, verification: Verification,
-                        in_state: Annotated[State | None, QueryParameter(query="state")] = None,
+                        in_state: Annotated[State | None, QueryParameter(name="state")] = None,
                         kind: FromQuery[Literal["employer", "provider"] | None] = None) -> list[OrgListItem]:
         """Organizations with their verification state (``?state=``), pending requests first."""
         return [OrgListItem(org=OrgRead.model_validate(org), state=org.verification_state, request=request_read(row))
