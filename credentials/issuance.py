@@ -16,15 +16,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.models import Organization
+from accounts.models import Organization, Person
 from core.db import utcnow
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.settings import Settings
 from credentials.achievements import AchievementService, achievement_json, check_url, results_json
 from credentials.documents import issuer_profile, open_badge_credential
 from credentials.idempotency import Idempotency, fingerprint
 from credentials.issuers import IssuerService
-from credentials.models import FORMATS, IssuedCredential
+from credentials.models import FORMATS, Achievement, IssuedCredential
 from credentials.status import StatusListService
 from credentials.vc import sign_credential
 from credentials.wallet import deliver_issued, reverify_copies
@@ -147,6 +147,79 @@ class IssuanceService:
         await self.session.flush()
         await deliver_issued(self.session, self.settings, row)
         return row
+
+    async def issue_many(self, org_id: uuid.UUID, requests: list[IssueRequest], *, batch_id: uuid.UUID | None = None,
+                         batch_lines: list[int] | None = None) -> list[IssuedCredential | DomainError]:
+        """Issue many credentials in this transaction: one key load, status indexes allocated per list in
+        one statement, the credentials and their entries inserted together, wallet delivery only for the
+        recipients who have a confirmed account. Returns, per request, the credential or the line's error."""
+        results: list[IssuedCredential | DomainError | None] = [None] * len(requests)
+        for i, request in enumerate(requests):
+            errors = request.check()
+            if errors:
+                results[i] = InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
+        wanted = {r.achievement_id for i, r in enumerate(requests) if results[i] is None}
+        achievements = {a.id: a for a in (await self.session.execute(select(Achievement).where(
+            Achievement.org_id == org_id, Achievement.id.in_(wanted)))).scalars()} if wanted else {}
+        for i, request in enumerate(requests):
+            if results[i] is None and request.achievement_id not in achievements:
+                results[i] = NotFound("No such achievement in this organization.", field="achievement_id")
+        todo = [i for i in range(len(requests)) if results[i] is None]
+        if not todo:
+            return results  # type: ignore[return-value]
+        org = await self.session.get(Organization, org_id)
+        issuer = await self.issuers.for_org(org_id)
+        key, method = await self.issuers.signing_key(issuer)
+        ids = {i: uuid.uuid4() for i in todo}
+        revocation, entry_rows = await self.status.allocate_many(issuer, [ids[i] for i in todo], "revocation")
+        entries = {i: [e] for i, e in zip(todo, revocation)}
+        suspendable = [i for i in todo if requests[i].suspendable]
+        if suspendable:
+            suspension, more_rows = await self.status.allocate_many(issuer, [ids[i] for i in suspendable], "suspension")
+            entry_rows += more_rows
+            for i, e in zip(suspendable, suspension):
+                entries[i].append(e)
+        parts: dict[tuple[uuid.UUID, str], tuple[dict, list, dict]] = {}
+        now = utcnow()
+        for i in todo:
+            request, achievement = requests[i], achievements[requests[i].achievement_id]
+            if (achievement.id, request.lang) not in parts:
+                parts[(achievement.id, request.lang)] = (
+                    issuer_profile(did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en,
+                                   url=org.url),
+                    results_json(achievement, self.settings), achievement_json(achievement, self.settings, request.lang))
+            profile, results_part, achievement_part = parts[(achievement.id, request.lang)]
+            valid_from = request.valid_from or now
+            unsigned = open_badge_credential(
+                credential_id=f"urn:uuid:{ids[i]}", issuer=profile, achievement=achievement_part,
+                results=results_part, recipient_email=request.recipient_email,
+                recipient_name=request.recipient_name, valid_from=valid_from, valid_until=request.valid_until,
+                evidence=request.evidence, status=entries[i][0] if len(entries[i]) == 1 else entries[i])
+            row = IssuedCredential(
+                id=ids[i], org_id=org_id, issuer_id=issuer.id, achievement_id=achievement.id,
+                recipient_email=request.recipient_email, recipient_name=request.recipient_name, format=request.format,
+                document=unsigned, verification_method=method, valid_from=valid_from, valid_until=request.valid_until,
+                batch_id=batch_id, batch_line=batch_lines[i] if batch_lines else None)
+            if request.format == "jwt":
+                row.jwt = sign_credential(unsigned, key, verification_method=method, suite="vc-jwt")
+            else:
+                row.document = sign_credential(unsigned, key, verification_method=method)
+            results[i] = row
+        issued = [results[i] for i in todo]
+        self.session.add_all(issued)
+        await self.session.flush()
+        await self.status.insert_entries(entry_rows)
+        await self._deliver_many(issued)  # type: ignore[arg-type]
+        return results  # type: ignore[return-value]
+
+    async def _deliver_many(self, issued: list[IssuedCredential]) -> None:
+        """``deliver_issued`` for the credentials whose recipient has a confirmed account (one query finds them)."""
+        emails = {c.recipient_email for c in issued}
+        holders = set((await self.session.execute(select(Person.email).where(
+            Person.email.in_(emails), Person.email_confirmed_at.is_not(None)))).scalars())
+        for credential in issued:
+            if credential.recipient_email in holders:
+                await deliver_issued(self.session, self.settings, credential)
 
     async def get(self, org_id: uuid.UUID, credential_id: uuid.UUID) -> IssuedCredential:
         credential = await self.session.get(IssuedCredential, credential_id)

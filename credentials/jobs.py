@@ -1,16 +1,19 @@
 """Running batch issuance jobs, durably.
 
 All job state lives in our tables (``issuance_batch``, ``batch_row``); the job function
-:func:`run_batch` issues each pending line in its own transaction, the credential and the line's new
-state committed together, and ``issued_credential`` has a unique (batch, line) constraint. A job
-stopped at any point (crash, deploy, cancel) leaves every line either issued or pending, so running
-it again - on the same or on another process - finishes the batch without duplicates.
+:func:`run_batch` issues the pending lines in chunks of ``CHUNK`` lines, one transaction per chunk:
+the chunk is signed with one key load, its credentials and status entries inserted in bulk and its
+lines marked issued in one statement, all committed together; ``issued_credential`` has a unique
+(batch, line) constraint. A job stopped at any point (crash, deploy, cancel, kill -9) leaves every
+line either issued or pending, so running it again - on the same or on another process - finishes
+the batch without duplicates.
 
 Dispatch:
 
 * **PostgreSQL**: SAQ's ``PostgresQueue`` (tables in the ``skillpass_jobs`` schema). The web app runs
   an in-process SAQ worker; ``skillpass credentials worker`` starts more worker processes, which
-  share the queue. Lines are claimed with ``FOR UPDATE SKIP LOCKED``.
+  share the queue. Each batch is enqueued as ``JOBS_PER_BATCH`` jobs, and each job claims chunks of
+  lines with ``FOR UPDATE SKIP LOCKED``, so the workers share one batch.
 * **SQLite** (embedded default): the same job function runs as an asyncio task inside the app.
 
 Either way, unfinished batches are resumed when the app (or a worker) starts.
@@ -40,11 +43,14 @@ SAQ_QUEUE = "credentials"
 JOB_NAME = "run_batch"
 RETRIES = 5
 CONFLICT_RETRIES = 3
+CHUNK = 250  # lines per transaction
+JOBS_PER_BATCH = 4  # jobs enqueued per batch: the workers that pick them up share its chunks
 
 
 async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID, *,
-                    max_rows: int | None = None) -> int:
-    """Issue the batch's pending lines (at most ``max_rows``); returns how many lines were handled."""
+                    max_rows: int | None = None, chunk: int = CHUNK) -> int:
+    """Issue the batch's pending lines (at most ``max_rows``), ``chunk`` lines per transaction; returns
+    how many lines were handled."""
     maker = async_sessionmaker(engine, expire_on_commit=False)
     async with maker() as session, session.begin():
         batch = await session.get(IssuanceBatch, batch_id)
@@ -52,55 +58,106 @@ async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID
             return 0
         batch.state, batch.started_at = "running", batch.started_at or utcnow()
     handled, conflicts = 0, {}
-    async with engine.connect() as connection:  # one connection for the job, one transaction per line
-        lines = async_sessionmaker(bind=connection, expire_on_commit=False)
+    async with engine.connect() as connection:  # one connection for the job, one transaction per chunk
+        chunks = async_sessionmaker(bind=connection, expire_on_commit=False)
         while max_rows is None or handled < max_rows:
-            if not await _issue_next_line(lines, settings, batch_id, conflicts):
+            size = chunk if max_rows is None else min(chunk, max_rows - handled)
+            done = await _issue_next_chunk(chunks, settings, batch_id, size, conflicts)
+            if not done:
                 break
-            handled += 1
+            handled += done
     await _finish_if_complete(maker, batch_id)
     return handled
 
 
-async def _issue_next_line(maker: async_sessionmaker, settings: Settings, batch_id: uuid.UUID,
-                           conflicts: dict[int, int]) -> bool:
-    """Claim one pending line and issue it, all in one transaction; False when none is left.
+async def _issue_next_chunk(maker: async_sessionmaker, settings: Settings, batch_id: uuid.UUID, size: int,
+                            conflicts: dict[int, int]) -> int:
+    """Claim up to ``size`` pending lines and issue them, all in one transaction; 0 when none is left.
 
-    A unique-constraint conflict means another worker got there first: either it issued this very
-    line (then we record its credential) or it raced us on something shared, and the line is retried.
+    The lines are claimed with SKIP LOCKED, so concurrent workers take different chunks. The chunk is
+    issued in bulk inside a savepoint; if that fails on one line (a unique conflict, an unexpected
+    error), the savepoint is dropped and the chunk's lines are issued one by one instead, so one bad
+    line never holds up the others.
     """
     async with maker() as session, session.begin():
         if session.bind.dialect.name == "sqlite":
             # Take SQLite's write lock before reading, so a concurrent commit cannot invalidate our snapshot.
             await session.execute(update(IssuanceBatch).where(IssuanceBatch.id == batch_id).values(state="running"))
-        row = (await session.execute(
+        rows = list((await session.execute(
             select(BatchRow).where(BatchRow.batch_id == batch_id, BatchRow.state == "pending")
-            .order_by(BatchRow.line).limit(1).with_for_update(skip_locked=True))).scalar_one_or_none()
-        if row is None:
-            return False
+            .order_by(BatchRow.line).limit(size).with_for_update(skip_locked=True))).scalars())
+        if not rows:
+            return 0
         batch = await session.get(IssuanceBatch, batch_id)
         try:
             async with session.begin_nested():
-                credential = await IssuanceService(session, settings).issue(
-                    batch.org_id, request_of(row.data, batch), batch_id=batch_id, batch_line=row.line)
-            row.state, row.credential_id = "issued", credential.id
-        except IntegrityError:
-            existing = (await session.execute(select(IssuedCredential.id).where(
-                IssuedCredential.batch_id == batch_id, IssuedCredential.batch_line == row.line))).scalar()
-            conflicts[row.line] = conflicts.get(row.line, 0) + 1
-            if existing is not None:
-                row.state, row.credential_id = "issued", existing
-            elif conflicts[row.line] >= CONFLICT_RETRIES:
-                row.state, row.errors = "failed", [{"field": "(row)", "message": "Could not be issued (conflict)."}]
-        except DomainError as exc:
-            row.state, row.errors = "failed", _errors_of(exc)
-        except DBAPIError:  # the database itself failed: the line stays pending and is retried
-            raise
-        except Exception:  # a failed line never stops the rest of the batch
-            log.exception("batch %s line %s could not be issued", batch_id, row.line)
-            row.state, row.errors = "failed", [{"field": "(row)", "message": "Internal error while issuing."}]
-        row.updated_at = utcnow()
-    return True
+                results = await IssuanceService(session, settings).issue_many(
+                    batch.org_id, [request_of(row.data, batch) for row in rows], batch_id=batch_id,
+                    batch_lines=[row.line for row in rows])
+        except DBAPIError as exc:
+            if not isinstance(exc, IntegrityError) or len(rows) == 1:
+                if isinstance(exc, IntegrityError):
+                    await _issue_line(session, settings, batch, rows[0], conflicts)
+                    return 1
+                raise  # the database itself failed: the lines stay pending and are retried
+            results = None
+        except DomainError:
+            results = None
+        except Exception:
+            if len(rows) == 1:
+                await _issue_line(session, settings, batch, rows[0], conflicts)
+                return 1
+            log.exception("batch %s: chunk from line %s failed in bulk; issuing it line by line",
+                          batch_id, rows[0].line)
+            results = None
+        if results is None:
+            for row in rows:
+                await _issue_line(session, settings, batch, row, conflicts)
+            return len(rows)
+        now = utcnow()
+        issued = [row.id for row, result in zip(rows, results) if isinstance(result, IssuedCredential)]
+        if issued:
+            await session.execute(
+                update(BatchRow).where(BatchRow.id.in_(issued))
+                .values(state="issued", updated_at=now, credential_id=select(IssuedCredential.id).where(
+                    IssuedCredential.batch_id == BatchRow.batch_id, IssuedCredential.batch_line == BatchRow.line)
+                    .scalar_subquery()).execution_options(synchronize_session=False))
+        for row, result in zip(rows, results):
+            if isinstance(result, DomainError):
+                row.state, row.errors, row.updated_at = "failed", _errors_of(result), now
+    return len(rows)
+
+
+async def _issue_line(session, settings: Settings, batch: IssuanceBatch, row: BatchRow,
+                      conflicts: dict[int, int]) -> None:
+    """Issue one line in a savepoint of the chunk's transaction (the fallback of a chunk that failed).
+
+    A unique-constraint conflict means another worker got there first: either it issued this very
+    line (then we record its credential) or it raced us on something shared, and the line is retried.
+    """
+    try:
+        async with session.begin_nested():
+            [result] = await IssuanceService(session, settings).issue_many(
+                batch.org_id, [request_of(row.data, batch)], batch_id=batch.id, batch_lines=[row.line])
+        if isinstance(result, DomainError):
+            raise result
+        row.state, row.credential_id = "issued", result.id
+    except IntegrityError:
+        existing = (await session.execute(select(IssuedCredential.id).where(
+            IssuedCredential.batch_id == batch.id, IssuedCredential.batch_line == row.line))).scalar()
+        conflicts[row.line] = conflicts.get(row.line, 0) + 1
+        if existing is not None:
+            row.state, row.credential_id = "issued", existing
+        elif conflicts[row.line] >= CONFLICT_RETRIES:
+            row.state, row.errors = "failed", [{"field": "(row)", "message": "Could not be issued (conflict)."}]
+    except DomainError as exc:
+        row.state, row.errors = "failed", _errors_of(exc)
+    except DBAPIError:  # the database itself failed: the line stays pending and is retried
+        raise
+    except Exception:  # a failed line never stops the rest of the batch
+        log.exception("batch %s line %s could not be issued", batch.id, row.line)
+        row.state, row.errors = "failed", [{"field": "(row)", "message": "Internal error while issuing."}]
+    row.updated_at = utcnow()
 
 
 def _errors_of(exc: DomainError) -> list[dict[str, str]]:
@@ -215,9 +272,12 @@ def make_worker(queue: Any, engine: AsyncEngine, settings: Settings, *, concurre
     return worker
 
 
-async def enqueue(queue: Any, batch_id: uuid.UUID) -> None:
-    # No fixed job key: a duplicate job is harmless (lines are claimed), a lost one is not.
-    await queue.enqueue(JOB_NAME, batch_id=str(batch_id), timeout=0, retries=RETRIES)
+async def enqueue(queue: Any, batch_id: uuid.UUID, jobs: int = JOBS_PER_BATCH) -> None:
+    """Several jobs per batch, so that every worker process can take part (each claims its own chunks).
+
+    No fixed job key: a duplicate job is harmless (lines are claimed), a lost one is not."""
+    for _ in range(jobs):
+        await queue.enqueue(JOB_NAME, batch_id=str(batch_id), timeout=0, retries=RETRIES)
 
 
 class SaqRunner:

@@ -4,6 +4,10 @@ whenever a credential's state changes.
 The bits are derived from the credentials' states (``revoked`` sets the revocation bit,
 ``suspended`` the suspension bit), so a list credential is always a pure function of the database.
 The list row is locked while it is rebuilt, so concurrent state changes never lose a bit.
+
+Batch issuance allocates a chunk's indexes at once (``allocate_many``): the list row is locked with
+SKIP LOCKED, so a second worker issuing at the same time takes (or opens) another list instead of
+waiting, and the chunk's candidate indexes are checked against the list in one statement.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import utcnow
@@ -26,6 +30,7 @@ from credentials.vc.status import MIN_ENTRIES
 LIST_SIZE = MIN_ENTRIES  # 131,072 entries (16 KiB): herd privacy
 FILL_LIMIT = LIST_SIZE // 2  # past half full, a new list starts (random picks stay cheap)
 PICK_TRIES = 32
+_random = secrets.SystemRandom()
 STATE_OF_PURPOSE = {"revocation": "revoked", "suspension": "suspended"}
 
 
@@ -54,6 +59,44 @@ class StatusListService:
         status_list.used += 1
         return status_entry(list_url(self.settings, status_list.id), index, purpose)
 
+    async def allocate_many(self, issuer: Issuer, credential_ids: list[uuid.UUID],
+                            purpose: str) -> tuple[list[dict], list[dict]]:
+        """Random free indexes for many credentials: (their status entries, the ``status_entry`` rows to
+        insert with ``insert_entries`` once the credentials are flushed)."""
+        entries: list[dict] = []
+        rows: list[dict] = []
+        remaining = list(credential_ids)
+        while remaining:
+            status_list = await self._open_list(issuer, purpose, skip_locked=True)
+            room = max(1, FILL_LIMIT - status_list.used)
+            take, remaining = remaining[:room], remaining[room:]
+            url = list_url(self.settings, status_list.id)
+            for credential_id, index in zip(take, await self._free_indexes(status_list, len(take))):
+                rows.append({"id": uuid.uuid4(), "credential_id": credential_id, "list_id": status_list.id,
+                             "index": index, "purpose": purpose})
+                entries.append(status_entry(url, index, purpose))
+            status_list.used += len(take)
+        return entries, rows
+
+    async def insert_entries(self, rows: list[dict]) -> None:
+        if rows:
+            await self.session.execute(insert(StatusEntry), rows)
+
+    async def _free_indexes(self, status_list: StatusList, n: int) -> list[int]:
+        """``n`` distinct random indexes not taken in the (locked) list; one query per round of candidates."""
+        chosen: list[int] = []
+        picked: set[int] = set()
+        while len(chosen) < n:
+            want = n - len(chosen)
+            pool = min(status_list.size, 2 * want + 16)
+            candidates = [i for i in _random.sample(range(status_list.size), pool) if i not in picked]
+            taken = set((await self.session.execute(select(StatusEntry.index).where(
+                StatusEntry.list_id == status_list.id, StatusEntry.index.in_(candidates)))).scalars())
+            free = [i for i in candidates if i not in taken][:want]
+            chosen += free
+            picked.update(free)
+        return chosen
+
     async def _free_index(self, status_list: StatusList) -> int:
         for _ in range(PICK_TRIES):
             index = secrets.randbelow(status_list.size)
@@ -65,10 +108,10 @@ class StatusListService:
             select(StatusEntry.index).where(StatusEntry.list_id == status_list.id))).scalars())
         return next(i for i in range(status_list.size) if i not in taken_all)
 
-    async def _open_list(self, issuer: Issuer, purpose: str) -> StatusList:
+    async def _open_list(self, issuer: Issuer, purpose: str, *, skip_locked: bool = False) -> StatusList:
         query = (select(StatusList).where(StatusList.issuer_id == issuer.id, StatusList.purpose == purpose,
                                           StatusList.used < FILL_LIMIT)
-                 .order_by(StatusList.created_at.desc()).limit(1).with_for_update())
+                 .order_by(StatusList.created_at.desc()).limit(1).with_for_update(skip_locked=skip_locked))
         status_list = (await self.session.execute(query)).scalar_one_or_none()
         if status_list is None:
             status_list = StatusList(issuer_id=issuer.id, purpose=purpose, size=LIST_SIZE)

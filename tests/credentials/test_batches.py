@@ -166,22 +166,23 @@ async def test_interrupted_job_resumes_without_duplicates(client, db, engine, se
     provider = await new_provider(client)
     achievement = await new_achievement(client, provider)
     batch = await _stored_batch(db, provider, achievement, 8)
-    assert await run_batch(engine, settings, batch.id, max_rows=3) == 3  # part of the job, then a stop
+    assert await run_batch(engine, settings, batch.id, max_rows=3, chunk=2) == 3  # part of the job, then a stop
 
-    real_issue, calls = jobs.IssuanceService.issue, []
+    real_issue, calls = jobs.IssuanceService.issue_many, []
 
-    async def crash_on_third(self, *args, **kwargs):  # the process dies after issuing line 6, before commit
-        credential = await real_issue(self, *args, **kwargs)
-        calls.append(credential.id)
-        if len(calls) == 3:
+    async def crash_in_second_chunk(self, *args, **kwargs):  # the process dies with lines 6-7 issued, before commit
+        credentials = await real_issue(self, *args, **kwargs)
+        calls.append(credentials)
+        if len(calls) == 2:
             raise Crash()
-        return credential
+        return credentials
 
-    monkeypatch.setattr(jobs.IssuanceService, "issue", crash_on_third)
+    monkeypatch.setattr(jobs.IssuanceService, "issue_many", crash_in_second_chunk)
     with pytest.raises(Crash):
-        await run_batch(engine, settings, batch.id)
-    monkeypatch.setattr(jobs.IssuanceService, "issue", real_issue)
-    assert await _issued_lines(db, batch.id) == [1, 2, 3, 4, 5]  # nothing half-issued for line 6
+        await run_batch(engine, settings, batch.id, chunk=2)
+    monkeypatch.setattr(jobs.IssuanceService, "issue_many", real_issue)
+    assert [c.batch_line for c in calls[1]] == [6, 7]
+    assert await _issued_lines(db, batch.id) == [1, 2, 3, 4, 5]  # nothing of the chunk 6-7 was kept
     assert batch.id in await unfinished_batches(engine)
 
     runner = make_runner(engine, settings)  # what the app (or a worker) does when it starts again
@@ -210,3 +211,75 @@ async def _wait_unfinished_gone(engine, batch_id, timeout: float = 30) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("batch was not resumed")
+
+
+async def test_a_chunk_is_a_few_statements_not_seventeen_per_line(client, db, engine, settings) -> None:
+    """Issuing 200 lines in one chunk costs a bounded number of SQL statements (it was ~17 per line)."""
+    from sqlalchemy import event
+
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    batch = await _stored_batch(db, provider, achievement, 200)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        assert await run_batch(engine, settings, batch.id, chunk=250) == 200
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert await _issued_lines(db, batch.id) == list(range(1, 201))
+    assert len(statements) < 40, statements
+    counts = await BatchService(db).counts(batch.id)
+    assert counts == {"pending": 0, "issued": 200, "failed": 1}
+
+
+async def test_concurrent_jobs_share_the_chunks(client, db, engine, settings) -> None:
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    batch = await _stored_batch(db, provider, achievement, 40)
+    handled = await asyncio.gather(*[run_batch(engine, settings, batch.id, chunk=5) for _ in range(2)])
+    assert sum(handled) == 40, handled
+    if engine.dialect.name == "postgresql":  # SKIP LOCKED: both take chunks (SQLite has one writer)
+        assert all(handled), handled
+    assert await _issued_lines(db, batch.id) == list(range(1, 41))
+    rows = await BatchService(db).rows(batch.id, state="issued")
+    credential_of = {c.batch_line: c.id for c in (await db.execute(
+        select(IssuedCredential).where(IssuedCredential.batch_id == batch.id))).scalars()}
+    assert all(r.credential_id == credential_of[r.line] for r in rows) and len(rows) == 40
+
+
+async def test_every_worker_gets_a_job_of_the_batch() -> None:
+    class Queue:
+        def __init__(self) -> None:
+            self.jobs: list[dict] = []
+
+        async def enqueue(self, name: str, **kwargs) -> None:
+            self.jobs.append({"name": name, **kwargs})
+
+    queue, batch_id = Queue(), uuid.uuid4()
+    await jobs.enqueue(queue, batch_id)
+    assert len(queue.jobs) == jobs.JOBS_PER_BATCH >= 2
+    assert {j["batch_id"] for j in queue.jobs} == {str(batch_id)}
+
+
+async def test_batch_delivers_to_confirmed_accounts_only(client, db, engine, settings) -> None:
+    """Wallet delivery still happens per line in a chunk, for confirmed accounts only."""
+    from accounts.models import Person
+    from core.db import utcnow
+    from credentials.models import HeldCredential
+
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    confirmed = Person(email=GOOD.format(2), display_name="Two", password_hash="x", email_confirmed_at=utcnow())
+    unconfirmed = Person(email=GOOD.format(3), display_name="Three", password_hash="x")
+    db.add_all([confirmed, unconfirmed])
+    await db.commit()
+    batch = await _stored_batch(db, provider, achievement, 5)
+    assert await run_batch(engine, settings, batch.id) == 5
+    held = (await db.execute(select(HeldCredential.person_id, IssuedCredential.batch_line)
+                             .join(IssuedCredential, IssuedCredential.id == HeldCredential.credential_id)
+                             .where(IssuedCredential.batch_id == batch.id))).all()
+    assert held == [(confirmed.id, 3)]  # line 3 is ok2@…
