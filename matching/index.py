@@ -181,11 +181,46 @@ class CandidateIndex:
             if names is not None:
                 self.names[:n] = names
             self.size, self._free = n, []
-            self._score_roles(slice(0, n))
-            self._compact()
-            for position in range(len(self.item_ids)):
-                self._rebuild_posting(position)
-            self.version += 1
+            self._finish_load()
+
+    def begin_load(self, expected: int) -> None:
+        """Empty the index, with room for about ``expected`` people appended by :meth:`append_chunk`."""
+        with self.lock:
+            self._allocate(expected + max(1024, expected // 20))
+            self.size, self._free = 0, []
+
+    def append_chunk(self, hi: list[int], lo: list[int], names: list[str | None], prefecture: list[int],
+                     updated: list[datetime], cell_rows: list[int], cell_items: list[int],
+                     cell_codes: list[int]) -> None:
+        """Append ``len(hi)`` people: id halves, names, prefecture codes, update times, and their held items
+        as (row within the chunk, item position, code) cells. Called by the streamed load, between
+        :meth:`begin_load` and :meth:`end_load`."""
+        with self.lock:
+            start, count = self.size, len(hi)
+            if start + count > self.capacity:
+                self._grow(start + count)
+            rows = slice(start, start + count)
+            self.id_hi[rows], self.id_lo[rows] = hi, lo
+            self.names[rows] = names
+            self.prefecture[rows] = prefecture
+            self.month[rows] = [month_of(moment) for moment in updated]
+            self.updated[rows] = [seconds_of(moment) for moment in updated]
+            self.alive[rows] = True
+            self.codes[cell_items, np.asarray(cell_rows, dtype=np.int64) + start] = cell_codes
+            self.size = start + count
+
+    def end_load(self) -> None:
+        """Score the roles, build the id lookup and the posting lists of what was appended."""
+        with self.lock:
+            self._finish_load()
+
+    def _finish_load(self) -> None:
+        n = self.size
+        self._score_roles(slice(0, n))
+        self._compact()
+        for position in range(len(self.item_ids)):
+            self._rebuild_posting(position)
+        self.version += 1
 
     def load(self, profiles: Iterable[IndexedProfile]) -> None:
         """Replace the content with these people."""

@@ -4,6 +4,13 @@
 each with only the fields they consented to; ``skills.events.subscribe(callback)`` calls back with a
 person id after a committed profile or consent change. This module adapts both to the index and is
 the one place to change if the skills domain's interface moves.
+
+Loading every person at start-up does not go through ``discoverable_profiles`` (one ORM object, one
+dict per person, and a join on the snapshot timestamp that turned quadratic when many snapshots share
+one): :func:`stream_into` reads the same consented view as plain rows in chunks (the latest snapshot
+chosen by a window function, its JSON decoded by msgspec) and appends each chunk to the index's columns,
+so nothing per person outlives its chunk except the consented display name. The consent rules are the
+ones of ``skills.consent`` (tests/matching/test_index_load.py compares the two).
 """
 
 from __future__ import annotations
@@ -14,9 +21,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
+import msgspec
+from sqlalchemy import Select, Text, and_, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching.index import IndexedProfile
+from matching.index import STATUS_CODE, CandidateIndex, IndexedProfile, encode
 from matching.roles import EVIDENCE_FACTOR, Held
 from taxonomies.dss import LEVELS
 
@@ -27,6 +36,8 @@ class ProfileSource(Protocol):
     """What the candidate index needs from the skills domain."""
 
     async def load_all(self, session: AsyncSession) -> list[IndexedProfile]: ...
+
+    async def load_into(self, session: AsyncSession, index: CandidateIndex) -> None: ...
 
     async def load_some(self, session: AsyncSession, person_ids: set[uuid.UUID]) -> list[IndexedProfile]: ...
 
@@ -52,11 +63,17 @@ class SkillsProfileSource:
 
         return [indexed(row) for row in await discoverable_profiles(session)]
 
+    async def load_into(self, session: AsyncSession, index: CandidateIndex) -> None:
+        """Replace the index's content with every discoverable person, streamed (see the module docstring)."""
+        await stream_into(session, index)
+
     async def load_some(self, session: AsyncSession, person_ids: set[uuid.UUID]) -> list[IndexedProfile]:
         """The changed people who are still discoverable."""
-        from skills.consent import discoverable_profiles
-
-        return [indexed(row) for row in await discoverable_profiles(session, person_ids=sorted(person_ids))]
+        if not person_ids:
+            return []
+        query = consented_rows(sorted(person_ids))
+        rows = (await session.execute(query)).tuples()
+        return [profile_of_row(*row) for row in rows]
 
     async def changed_since(self, session: AsyncSession, since: datetime) -> set[uuid.UUID]:
         """People changed after ``since`` by any server process (this one hears its own through events)."""
@@ -85,6 +102,9 @@ class StaticProfileSource:
     async def load_all(self, session: AsyncSession | None) -> list[IndexedProfile]:
         return list(self.profiles.values())
 
+    async def load_into(self, session: AsyncSession | None, index: CandidateIndex) -> None:
+        index.load(self.profiles.values())
+
     async def load_some(self, session: AsyncSession | None,
                         person_ids: set[uuid.UUID]) -> list[IndexedProfile]:
         return [p for pid, p in self.profiles.items() if pid in person_ids]
@@ -110,3 +130,86 @@ class StaticProfileSource:
     def changed(self, person_id: uuid.UUID) -> None:
         for callback in self._callbacks:
             callback(person_id)
+
+
+# -- the streamed load ----------------------------------------------------------------------------------
+CHUNK = 10_000
+_CODES = {(level, status): encode(level, status) for level in LEVELS for status in STATUS_CODE}
+_decode_items = msgspec.json.Decoder(dict).decode
+_decode_parts = msgspec.json.Decoder(list).decode
+
+
+def consented_rows(person_ids: list[uuid.UUID] | None = None) -> Select:
+    """(id, name, prefecture, parts JSON, settings time, latest snapshot items JSON, snapshot time) of every
+    active, discoverable person (or of those in ``person_ids``); JSON columns as text."""
+    from accounts.models import Person
+    from skills.models import LearnerSettings, ProfileSnapshot
+
+    snapshot = ProfileSnapshot.__table__.c
+    order = func.row_number().over(partition_by=snapshot.person_id,
+                                   order_by=(snapshot.created_at.desc(), snapshot.id.desc()))
+    latest = select(snapshot.person_id, cast(snapshot["items"], Text).label("snapshot_items"),
+                    snapshot.created_at, order.label("newest"))
+    if person_ids is not None:
+        latest = latest.where(snapshot.person_id.in_(person_ids))
+    latest = latest.subquery()
+    settings, person = LearnerSettings.__table__.c, Person.__table__.c
+    query = (select(settings.person_id, person.display_name, settings.prefecture,
+                    cast(settings.employer_parts, Text), settings.updated_at, latest.c.snapshot_items,
+                    latest.c.created_at)
+             .join(Person.__table__, person.id == settings.person_id)
+             .outerjoin(latest, and_(latest.c.person_id == settings.person_id, latest.c.newest == 1))
+             .where(settings.discoverable.is_(True), person.is_active.is_(True)))
+    if person_ids is not None:
+        query = query.where(settings.person_id.in_(person_ids))
+    return query
+
+
+def _consented(parts_json: str | None, items_json: str | None) -> tuple[set[str], dict]:
+    parts = set(_decode_parts(parts_json)) if parts_json else set()
+    items = _decode_items(items_json) if items_json and "skills" in parts else {}
+    return parts, items
+
+
+def profile_of_row(person_id: uuid.UUID, name: str | None, prefecture: str | None, parts_json: str | None,
+                   settings_at: datetime, items_json: str | None, snapshot_at: datetime | None) -> IndexedProfile:
+    """One row of :func:`consented_rows` as the index keeps it (the rules of ``skills.consent``)."""
+    parts, items = _consented(parts_json, items_json)
+    self_declared = "self_declared" in parts
+    skills = {skill_id: Held(item["level"], item["status"]) for skill_id, item in items.items()
+              if (item["level"], item["status"]) in _CODES
+              and (self_declared or item["status"] != "self_declared")}
+    return IndexedProfile(person_id, name if "display_name" in parts else None,
+                          prefecture if "prefecture" in parts else None, skills,
+                          max(settings_at, snapshot_at) if snapshot_at else settings_at)
+
+
+async def stream_into(session: AsyncSession, index: CandidateIndex, chunk: int = CHUNK) -> None:
+    """Replace the index's content with every discoverable person, ``chunk`` rows at a time."""
+    query = consented_rows()
+    expected = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    index.begin_load(expected)
+    positions, codes_of, prefecture_code = index.positions, _CODES, index.prefecture_code
+    result = await session.stream(query.execution_options(yield_per=chunk))
+    async for rows in result.partitions(chunk):
+        hi, lo, names, prefectures, updated = [], [], [], [], []
+        cell_rows, cell_items, cell_codes = [], [], []
+        for row, (person_id, name, prefecture, parts_json, settings_at, items_json, snapshot_at) in enumerate(rows):
+            parts, items = _consented(parts_json, items_json)
+            self_declared = "self_declared" in parts
+            for skill_id, item in items.items():
+                code = codes_of.get((item["level"], item["status"]))
+                position = positions.get(skill_id)
+                if code is None or position is None or (item["status"] == "self_declared" and not self_declared):
+                    continue
+                cell_rows.append(row)
+                cell_items.append(position)
+                cell_codes.append(code)
+            whole = person_id.int
+            hi.append(whole >> 64)
+            lo.append(whole & 0xFFFF_FFFF_FFFF_FFFF)
+            names.append(name if "display_name" in parts else None)
+            prefectures.append(prefecture_code(prefecture) if "prefecture" in parts else 0)
+            updated.append(max(settings_at, snapshot_at) if snapshot_at else settings_at)
+        index.append_chunk(hi, lo, names, prefectures, updated, cell_rows, cell_items, cell_codes)
+    index.end_load()

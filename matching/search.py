@@ -62,7 +62,7 @@ class IndexHolder:
                 self.dirty.clear()  # whatever changes from now on is re-read next time
                 self.seen_until = _watermark()
                 index = self.empty_index()
-                index.load(await self.source.load_all(session))
+                await self.source.load_into(session, index)  # streamed into columns
                 self.index = index
             else:
                 since, self.seen_until = self.seen_until, _watermark()
