@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts import access
 from core.errors import InvalidInput
 from core.settings import Settings
+from core.openapi import problem_responses
 from credentials import views
 from credentials.achievements import AchievementService, achievement_json
 from credentials.batches import BatchOptions, BatchService, rows_from_csv, rows_from_json
@@ -114,7 +115,7 @@ class CredentialController(Controller):
     tags = ["credentials: provider"]
     dependencies = {"issuance": Provide(provide_issuance)}
 
-    @post("/", status_code=HTTP_201_CREATED, **PROVIDER)
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409), **PROVIDER)
     async def issue(self, org_id: FromPath[uuid.UUID], data: JSONBody[IssueIn], issuance: NamedDependency[IssuanceService],
                     idempotency_key: IdempotencyKey = None) -> CredentialRead:
         """Issue one OpenBadgeCredential (needs an Idempotency-Key header; a retry returns the first result)."""
@@ -142,7 +143,7 @@ class CredentialController(Controller):
         """One issued credential with its current state."""
         return views.credential_read(await issuance.get(org_id, credential_id))
 
-    @post("/{credential_id:uuid}/{action:str}", status_code=HTTP_200_OK, **PROVIDER)
+    @post("/{credential_id:uuid}/{action:str}", status_code=HTTP_200_OK, responses=problem_responses(409), **PROVIDER)
     async def change_state(self, org_id: FromPath[uuid.UUID], credential_id: FromPath[uuid.UUID],
                            action: FromPath[str], issuance: NamedDependency[IssuanceService],
                            data: JSONBody[StateChange | None] = None) -> CredentialRead:
@@ -156,7 +157,7 @@ class BatchController(Controller):
     tags = ["credentials: provider"]
     dependencies = {"batches": Provide(provide_batches), "runner": Provide(provide_runner)}
 
-    @post("/", status_code=HTTP_202_ACCEPTED, **PROVIDER)
+    @post("/", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409), **PROVIDER)
     async def submit_json(self, org_id: FromPath[uuid.UUID], data: JSONBody[BatchIn], batches: NamedDependency[BatchService],
                           runner: NamedDependency[BatchRunner],
                           idempotency_key: IdempotencyKey = None) -> Response[BatchRead]:
@@ -167,7 +168,7 @@ class BatchController(Controller):
                                         request_hash=fingerprint(data.model_dump(mode="json")))
         return await views.batch_accepted(batches, batch, runner)
 
-    @post("/csv", status_code=HTTP_202_ACCEPTED, **PROVIDER)
+    @post("/csv", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409), **PROVIDER)
     async def submit_csv(self, org_id: FromPath[uuid.UUID], batches: NamedDependency[BatchService],
                          runner: NamedDependency[BatchRunner],
                          data: MultipartBody[dict[str, Any]],
@@ -236,7 +237,7 @@ class WalletController(Controller):
         """Accept a credential offered by an issuer that is not trusted (it then counts, as evidenced)."""
         return views.held_detail(await wallet.answer_offer(views.person_id(request), held_id, accept=True))
 
-    @post("/{held_id:uuid}/decline", status_code=HTTP_200_OK, **access.signed_in())
+    @post("/{held_id:uuid}/decline", status_code=HTTP_200_OK, responses=problem_responses(409), **access.signed_in())
     async def decline_offer(self, request: Request, held_id: FromPath[uuid.UUID],
                             wallet: NamedDependency[WalletService]) -> HeldDetail:
         """Decline an offered credential: it stays hidden and counts for nothing."""
@@ -272,7 +273,7 @@ class HolderDidController(Controller):
         rows = await HolderDidService(db_session, settings).list_for_person(views.person_id(request))
         return [views.holder_did_read(row) for row in rows]
 
-    @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409), **access.signed_in())
     async def register_did(self, request: Request, data: JSONBody[dict[str, Any]],
                            db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict[str, Any]:
         """Register a DID: ``{"presentation": <VP or VP-JWT>}`` whose holder is the DID, signed by it,
@@ -311,21 +312,21 @@ async def status_list(list_id: FromPath[uuid.UUID], status_lists: NamedDependenc
                     headers={"Cache-Control": "public, max-age=60"})
 
 
-@get("/.well-known/did.json", tags=["credentials: public"], **access.public(),
+@get("/.well-known/did.json", media_type=DID_JSON, tags=["credentials: public"], **access.public(),
      dependencies={"issuers": Provide(provide_issuers)})
 async def platform_did(issuers: NamedDependency[IssuerService]) -> Response:
     """The platform's did:web DID document."""
     return Response(await issuers.document_of(PLATFORM_SLUG), media_type=DID_JSON)
 
 
-@get("/issuers/{slug:str}/did.json", tags=["credentials: public"], **access.public(),
+@get("/issuers/{slug:str}/did.json", media_type=DID_JSON, tags=["credentials: public"], **access.public(),
      dependencies={"issuers": Provide(provide_issuers)})
 async def issuer_did(slug: FromPath[str], issuers: NamedDependency[IssuerService]) -> Response:
     """An issuer's did:web DID document: every key it has used, so older credentials keep verifying."""
     return Response(await issuers.document_of(slug), media_type=DID_JSON)
 
 
-@get("/achievements/{achievement_id:uuid}", tags=["credentials: public"], **access.public(),
+@get("/achievements/{achievement_id:uuid}", media_type=LD_JSON, tags=["credentials: public"], **access.public(),
      dependencies={"achievements": Provide(provide_achievements)})
 async def public_achievement(achievement_id: FromPath[uuid.UUID], achievements: NamedDependency[AchievementService],
                              settings: NamedDependency[Settings], lang: FromQuery[str] = "ja") -> Response:

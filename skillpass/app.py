@@ -26,8 +26,10 @@ from core.db import RequestTransactionMiddleware, alchemy_config, session_scope
 from core.headers import security_headers_hook
 from core.jsonlimits import JsonDepthMiddleware
 from credentials.deps import start_jobs, stop_jobs
+from credentials.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.kvstore import make_store
 from core.modules import optional_import
+from core.openapi import document
 from core.problems import exception_handlers
 from core.requestlog import RequestLogMiddleware, configure_logging
 from core.settings import Settings, get_settings
@@ -111,7 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                       cookie_name="skillpass_csrf", cookie_samesite="lax")
     static = create_static_files_router(path="/static", directories=[FRONTEND_DIR / "static"],
                                         opt={"access": "public"}, include_in_schema=False)
-    return Litestar(
+    app = Litestar(
         route_handlers=[*collect_handlers(), static],
         plugins=[SQLAlchemyPlugin(config=alchemy), HTMXPlugin()],
         stores={name: make_store(settings, alchemy, name) for name in ("sessions", "login_throttle")},
@@ -137,10 +139,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             components=Components(security_schemes={
                 "apiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header",
                                          description="Provider API key (or `Authorization: Bearer <key>`)."),
+                "bearer": SecurityScheme(type="http", scheme="bearer", description="Provider API key as a bearer token."),
                 "session": SecurityScheme(type="apiKey", name="skillpass_session", security_scheme_in="cookie",
                                           description="Browser session; unsafe requests also need `x-csrftoken`."),
             }),
-            security=[{"apiKey": []}, {"session": []}],
         ),
         request_max_body_size=settings.max_body_bytes,
         on_startup=[_check_schema, start_jobs, *([_warm_up] if settings.warm_models else [])],
@@ -148,3 +150,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings}),
         debug=settings.debug,
     )
+    # security per operation and every status it can answer (core/openapi.py)
+    document(app.openapi_schema, app.routes, required_headers=[IDEMPOTENCY_HEADER])
+    return app

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts import access
 from core.errors import InvalidInput
 from core.settings import Settings
+from core.openapi import problem_responses
 from skills import consent, export, sharing
 from skills.mapping import TEMPLATE_CSV
 from skills.present import gap_view, profile_view, summaries_view
@@ -105,7 +106,7 @@ class ProfileController(Controller):
         """Per-category and per-subcategory summaries for charts."""
         return summaries_view(await profiles.summaries(me(request)))
 
-    @get("/gap", **access.signed_in())
+    @get("/gap", responses=problem_responses(404), **access.signed_in())
     async def get_gap(self, request: Request, profiles: Profiles,
                       role: FromQuery[str]) -> dict[str, Any]:
         """Needed vs held level on each skill item for a DSS role: met, partly met or missing."""
@@ -122,17 +123,17 @@ class RecordsController(Controller):
         """The person's imported learning records."""
         return [RecordRead.model_validate(r) for r in await records.list_records(db_session, me(request))]
 
-    @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 409, 413, 422), **access.signed_in())
     async def upload_records(self, request: Request, profiles: Profiles) -> dict[str, Any]:
         """Import a CSV/JSONL file (multipart ``file`` or raw body): good rows in, a report per bad row."""
         upload = await read_upload(request)
         report = await profiles.import_records(me(request), upload.data, upload.filename)
         return report.as_dict()
 
-    @get("/template.csv", **access.public())
+    @get("/template.csv", media_type="text/csv", **access.public())
     async def template(self) -> Response[bytes]:
         """The template CSV (UTF-8 with BOM so spreadsheet programs read the Japanese text)."""
-        return Response(b"\xef\xbb\xbf" + TEMPLATE_CSV.read_bytes(), media_type="text/csv; charset=utf-8",
+        return Response(b"\xef\xbb\xbf" + TEMPLATE_CSV.read_bytes(), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_NAME}"'})
 
     @get("/{record_id:uuid}", **access.signed_in())
@@ -157,7 +158,7 @@ class ExamsController(Controller):
         """The person's IPA examination results."""
         return [ExamRead.model_validate(r) for r in await exams.list_exam_results(db_session, me(request))]
 
-    @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409), **access.signed_in())
     async def add_exam(self, request: Request, data: JSONBody[ExamCreate], profiles: Profiles) -> ExamRead:
         """Record an exam result (exam, date, pass/fail, score); a pass becomes evidence."""
         result = await profiles.add_exam_result(me(request), data.exam, data.date, data.passed, data.score)
@@ -204,7 +205,7 @@ class BadgesController(Controller):
         """Imported Open Badges 2.0 with how far each could be checked."""
         return [BadgeRead.model_validate(b) for b in await badges.list_badges(db_session, me(request))]
 
-    @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 409, 413, 422), **access.signed_in())
     async def import_badge(self, request: Request, profiles: Profiles) -> BadgeDetail:
         """Import an OB 2.0 assertion: JSON body, or a baked PNG/SVG (multipart ``file`` or raw body)."""
         row = await profiles.import_badge(me(request), **await badge_input(request))

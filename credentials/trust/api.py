@@ -18,7 +18,7 @@ async def provide_trust(db_session: NamedDependency[AsyncSession], settings: Nam
     return TrustService(db_session, settings)
 
 
-@get(TRUST_LIST_PATH, tags=["credentials: public"], **access.public(),
+@get(TRUST_LIST_PATH, media_type="application/vc+ld+json", tags=["credentials: public"], **access.public(),
      dependencies={"trust": Provide(provide_trust)})
 async def published_trust_list(trust: NamedDependency[TrustService]) -> Response:
     """The platform's verified organisations as a trust list signed by the platform (TrustedIssuerList)."""
