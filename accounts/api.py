@@ -35,6 +35,7 @@ from accounts.service import AccountService
 from accounts.throttle import LoginThrottle
 from core.errors import NotAuthenticated
 from core.settings import Settings
+from core.openapi import problem_responses
 
 
 def client_address(request: Request) -> str:
@@ -71,7 +72,7 @@ class AuthController(Controller):
     tags = ["accounts"]
     dependencies = {"accounts": Provide(provide_accounts), "throttle": Provide(provide_throttle, sync_to_thread=False)}
 
-    @post("/signup", status_code=HTTP_201_CREATED, **access.public())
+    @post("/signup", status_code=HTTP_201_CREATED, responses=problem_responses(409), **access.public())
     async def sign_up(self, request: Request, data: JSONBody[SignUp], accounts: NamedDependency[AccountService]) -> PersonRead:
         """Create a learner account and sign it in."""
         person = await accounts.sign_up(data.email, data.password, data.display_name, data.lang)
@@ -79,7 +80,7 @@ class AuthController(Controller):
         request.set_session({SESSION_PERSON_KEY: str(person.id)})
         return PersonRead.model_validate(person)
 
-    @post("/signin", status_code=HTTP_200_OK, **access.public())
+    @post("/signin", status_code=HTTP_200_OK, responses=problem_responses(401, 429), **access.public())
     async def sign_in(self, request: Request, data: JSONBody[SignIn], accounts: NamedDependency[AccountService],
                       throttle: NamedDependency[LoginThrottle]) -> PersonRead:
         """Sign in with email and password (rate limited per email and address)."""
@@ -91,7 +92,8 @@ class AuthController(Controller):
         done = await confirmation.confirm_email(db_session, data.token)
         return EmailConfirmedRead(email_confirmed=True, claimed_credentials=done.claimed_credentials)
 
-    @post("/confirm/resend", status_code=HTTP_202_ACCEPTED, **access.signed_in())
+    @post("/confirm/resend", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409, 429),
+          **access.signed_in())
     async def resend_confirmation(self, request: Request, db_session: NamedDependency[AsyncSession],
                                   settings: NamedDependency[Settings]) -> ConfirmationSent:
         """Mail a new confirmation link to the signed-in person (a few per hour; 429 with Retry-After)."""
@@ -126,7 +128,7 @@ class OrgController(Controller):
     tags = ["accounts"]
     dependencies = {"accounts": Provide(provide_accounts), "principal": Provide(provide_principal, sync_to_thread=False)}
 
-    @post("/", status_code=HTTP_201_CREATED, **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409, 429), **access.signed_in())
     async def create_org(self, data: JSONBody[OrgCreate], principal: NamedDependency[Principal], accounts: NamedDependency[AccountService]) -> OrgRead:
         """Create an employer or training-provider organization; the caller becomes its admin."""
         org = await accounts.found_org(principal.person_id, data.kind, data.slug, data.name_ja, data.name_en,
