@@ -22,6 +22,7 @@ synchronous; callers serialise mutations and searches with :attr:`lock`.
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 import uuid
@@ -55,8 +56,9 @@ def decode(code: int) -> Held | None:
     return Held(LEVELS[len(LEVELS) - (code >> 2)], CODE_STATUS[code & 3])
 
 
-def _valid_codes() -> list[tuple[int, Held]]:
-    return [(code, held) for code in range(256) if (held := decode(code)) is not None]
+@functools.cache
+def _valid_codes() -> tuple[tuple[int, Held], ...]:
+    return tuple((code, held) for code in range(256) if (held := decode(code)) is not None)
 
 
 def coverage_lut(required: str, share: float) -> np.ndarray:
@@ -206,17 +208,32 @@ class CandidateIndex:
             self.month[rows] = [month_of(moment) for moment in updated]
             self.updated[rows] = [seconds_of(moment) for moment in updated]
             self.alive[rows] = True
-            self.codes[cell_items, np.asarray(cell_rows, dtype=np.int64) + start] = cell_codes
+            rows_of = np.asarray(cell_rows, dtype=np.int64) + start
+            items, codes = np.asarray(cell_items, dtype=np.intp), np.asarray(cell_codes, dtype=np.uint8)
+            self.codes[items, rows_of] = codes
+            self._score_cells(rows_of, items, codes)
             self.size = start + count
 
-    def end_load(self) -> None:
-        """Score the roles, build the id lookup and the posting lists of what was appended."""
-        with self.lock:
-            self._finish_load()
+    def _score_cells(self, rows: np.ndarray, items: np.ndarray, codes: np.ndarray) -> None:
+        """Role coverage and best role of fresh rows from their held cells, grouped by row in ascending
+        order: a person holds a few items, so this reads only those (rows without cells keep 0 and -1)."""
+        if not len(rows):
+            return
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        held = rows[starts]
+        self.role_score[:, held] = np.add.reduceat(self._role_table[:, items, codes], starts, axis=1)
+        fit = np.add.reduceat(self._fit_table[:, items, codes], starts, axis=1)
+        self.best_role[held] = np.where(fit.max(axis=0) > 0, fit.argmax(axis=0), -1)
 
-    def _finish_load(self) -> None:
+    def end_load(self) -> None:
+        """Build the id lookup and the posting lists of what was appended (roles are scored per chunk)."""
+        with self.lock:
+            self._finish_load(score=False)
+
+    def _finish_load(self, score: bool = True) -> None:
         n = self.size
-        self._score_roles(slice(0, n))
+        if score:
+            self._score_roles(slice(0, n))
         self._compact()
         for position in range(len(self.item_ids)):
             self._rebuild_posting(position)

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import msgspec
-from sqlalchemy import Select, Text, and_, cast, func, select
+from sqlalchemy import Select, Text, and_, cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching.index import STATUS_CODE, CandidateIndex, IndexedProfile, encode
@@ -133,7 +133,8 @@ class StaticProfileSource:
 
 
 # -- the streamed load ----------------------------------------------------------------------------------
-CHUNK = 10_000
+CHUNK = 2_000  # rows per fetch: larger fetches were slower with asyncpg (bench/matching/load.py)
+PG_WORK_MEM = "64MB"
 _CODES = {(level, status): encode(level, status) for level in LEVELS for status in STATUS_CODE}
 _decode_items = msgspec.json.Decoder(dict).decode
 _decode_parts = msgspec.json.Decoder(list).decode
@@ -165,6 +166,18 @@ def consented_rows(person_ids: list[uuid.UUID] | None = None) -> Select:
     return query
 
 
+async def discoverable_count(session: AsyncSession) -> int:
+    """How many people the load will read (to size the columns once)."""
+    from accounts.models import Person
+    from skills.models import LearnerSettings
+
+    settings, person = LearnerSettings.__table__.c, Person.__table__.c
+    query = (select(func.count()).select_from(LearnerSettings.__table__)
+             .join(Person.__table__, person.id == settings.person_id)
+             .where(settings.discoverable.is_(True), person.is_active.is_(True)))
+    return (await session.execute(query)).scalar_one()
+
+
 def _consented(parts_json: str | None, items_json: str | None) -> tuple[set[str], dict]:
     parts = set(_decode_parts(parts_json)) if parts_json else set()
     items = _decode_items(items_json) if items_json and "skills" in parts else {}
@@ -187,7 +200,9 @@ def profile_of_row(person_id: uuid.UUID, name: str | None, prefecture: str | Non
 async def stream_into(session: AsyncSession, index: CandidateIndex, chunk: int = CHUNK) -> None:
     """Replace the index's content with every discoverable person, ``chunk`` rows at a time."""
     query = consented_rows()
-    expected = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    expected = await discoverable_count(session)
+    if session.bind.dialect.name == "postgresql":  # the snapshot sort stays in memory
+        await session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
     index.begin_load(expected)
     positions, codes_of, prefecture_code = index.positions, _CODES, index.prefecture_code
     result = await session.stream(query.execution_options(yield_per=chunk))
