@@ -11,6 +11,9 @@ JSON view the API returns for the same profile (taxonomy names, evidence links).
 person's evidence rows, apply the rule, compare with the latest snapshot, store a new one), for one
 person with 500 pieces, on a fresh SQLite file and, when it answers, on PostgreSQL
 (``--pg URL``, default the local server's ``skillpass_bench`` database, created if missing).
+
+Checks that what it timed is real: every size yields a profile with items and a view listing them, and
+every timed recomputation stored a new snapshot; exits 1 otherwise.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def timings_ms(fn, runs: int) -> list[float]:
     return out
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pieces", type=int, nargs="+", default=[100, 500, 2000])
@@ -65,12 +68,15 @@ def main() -> None:
     get_taxonomy()  # loaded once, as in the running app
     print(f"compute_profile, median of {args.runs} runs (python {sys.version.split()[0]})")
     medians = {}
+    problems = []
     for n in args.pieces:
         evidence = make_evidence(n)
         profile = compute_profile(evidence)
         compute = timings_ms(lambda e=evidence: compute_profile(e), args.runs)
         view = timings_ms(lambda p=profile: profile_view(p, None), args.runs)
         medians[n] = statistics.median(compute)
+        if not profile.items or not view_items(profile_view(profile, None)):
+            problems.append(f"{n} pieces gave an empty profile or view")
         p95 = statistics.quantiles(compute, n=20)[-1]
         print(f"  {n:>5} pieces -> {len(profile.items):>2} items: "
               f"compute_profile median {medians[n]:6.2f} ms "
@@ -83,14 +89,25 @@ def main() -> None:
 
         for label, url in database_urls(args.pg):
             try:
-                runs = asyncio.run(recompute_timings(url, 500, max(args.runs // 10, 20)))
+                runs, stored = asyncio.run(recompute_timings(url, 500, max(args.runs // 10, 20)))
             except OSError as exc:
                 print(f"  {label}: skipped ({exc})")
                 continue
+            if stored < len(runs):
+                problems.append(f"{label}: {len(runs)} timed recomputations stored only {stored} snapshots")
             median = statistics.median(runs)
             verdict = "within" if median < BUDGET_MS else "OVER"
             print(f"  ProfileService.recompute, 500 pieces, {label}: median {median:6.2f} ms "
-                  f"(p95 {statistics.quantiles(runs, n=20)[-1]:6.2f} ms), {verdict} the budget")
+                  f"(p95 {statistics.quantiles(runs, n=20)[-1]:6.2f} ms), {verdict} the budget; "
+                  f"{stored} snapshots stored")
+    for problem in problems:
+        print(f"CHECK FAILED: {problem}")
+    return 1 if problems else 0
+
+
+def view_items(view: dict) -> int:
+    """How many skill items a profile view lists."""
+    return len(view["items"])
 
 
 def database_urls(pg_url: str) -> list[tuple[str, str]]:
@@ -99,14 +116,17 @@ def database_urls(pg_url: str) -> list[tuple[str, str]]:
     return [("SQLite", f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"), ("PostgreSQL", pg_url)]
 
 
-async def recompute_timings(url: str, pieces: int, runs: int) -> list[float]:
-    """Time ProfileService.recompute for one person whose evidence changes a little before each run."""
+async def recompute_timings(url: str, pieces: int, runs: int) -> tuple[list[float], int]:
+    """Time ProfileService.recompute for one person whose evidence changes a little before each run;
+    also how many snapshots the timed runs stored."""
     import uuid
 
     from accounts.models import Person
     from core.db import make_engine, session_scope
     from core.settings import Settings
-    from skills.models import SkillEvidence
+    from sqlalchemy import func, select
+
+    from skills.models import ProfileSnapshot, SkillEvidence
     from skills.service import ProfileService
     from skillpass.migrate import upgrade
     from tests.setup_env import ensure_database
@@ -139,8 +159,11 @@ async def recompute_timings(url: str, pieces: int, runs: int) -> list[float]:
             elapsed = (time.perf_counter() - start) * 1000
         if run >= 3:
             out.append(elapsed)
+    async with session_scope(engine) as session:
+        stored = (await session.execute(select(func.count()).select_from(ProfileSnapshot)
+                                        .where(ProfileSnapshot.person_id == person_id))).scalar_one()
     await engine.dispose()
-    return out
+    return out, stored - 3
 
 
 async def asyncio_to_thread(fn, *args):
@@ -150,4 +173,4 @@ async def asyncio_to_thread(fn, *args):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
