@@ -1,5 +1,8 @@
 """Run every benchmark in bench/ one after another (quick settings where a benchmark has them).
 
+Each benchmark checks that it measured something real (non-empty answers, agreement with its peer) and
+exits 1 when not; this script exits 1 when any did.
+
     .venv/bin/python bench/run_all.py        # or: make bench
 """
 
@@ -14,7 +17,8 @@ COMMANDS = [
     ["credentials/run.py"],
     ["records/run.py"],
     ["profile/run.py", "--db"],
-    ["matching/run.py"],
+    ["matching/run.py", "--quick"],
+    ["matching/load.py"],
 ]
 
 
