@@ -21,6 +21,7 @@ from accounts.principal import Principal
 from accounts.schemas import OrgRead
 from accounts.verification import OrgVerificationService, next_step
 from core.settings import Settings
+from core.openapi import problem_responses
 
 State = Literal["unverified", "pending", "verified", "suspended"]
 
@@ -112,7 +113,8 @@ class OrgVerificationController(Controller):
         """The organization's verification state, its request, what to do next and the audit log."""
         return verification_read(*await verification.status(org_id))
 
-    @post("/", status_code=HTTP_200_OK, **access.org_member("any", admin_only=True))
+    @post("/", status_code=HTTP_200_OK, responses=problem_responses(409),
+          **access.org_member("any", admin_only=True))
     async def ask(self, org_id: FromPath[uuid.UUID], data: JSONBody[VerificationAsk],
                   principal: NamedDependency[Principal], verification: Verification) -> VerificationRead:
         """Ask to be verified (unverified → pending); the answer holds the token to publish on the domain."""
@@ -151,7 +153,8 @@ class AdminOrgController(Controller):
         await verification.check_domain(org_id)
         return verification_read(*await verification.status(org_id))
 
-    @post("/{org_id:uuid}/{action:str}", status_code=HTTP_200_OK, **access.admin())
+    @post("/{org_id:uuid}/{action:str}", status_code=HTTP_200_OK, responses=problem_responses(409),
+          **access.admin())
     async def decide(self, org_id: FromPath[uuid.UUID], action: FromPath[str], data: JSONBody[Decision],
                      principal: NamedDependency[Principal], verification: Verification) -> VerificationRead:
         """approve | reject | suspend | reinstate; reject and suspend need a ``reason``."""

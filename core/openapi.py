@@ -29,7 +29,8 @@ PROBLEM_JSON = "application/problem+json"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 DESCRIPTIONS = {
-    400: "The request is malformed (unreadable JSON, a parameter of the wrong type, a body that does not fit).",
+    400: "The request is malformed (unreadable JSON, a parameter of the wrong type, a body that does "
+         "not fit).",
     401: "Sign in (session cookie) or send an API key where the operation accepts one.",
     403: "Not allowed for this caller (role, organization, API key) or, with a session cookie on an "
          "unsafe method, the `x-csrftoken` header is missing or does not match.",
@@ -94,8 +95,9 @@ def _problem_response(status: int) -> OpenAPIResponse:
     headers = None
     if status in (429, 503):
         headers = {"Retry-After": OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER), required=True)}
+    problem = OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
     return OpenAPIResponse(description=DESCRIPTIONS.get(status, "Error"), headers=headers,
-                           content={PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))})
+                           content={PROBLEM_JSON: problem})
 
 
 def document(openapi: OpenAPI, routes: Iterable[Any], *, required_headers: Iterable[str] = ()) -> OpenAPI:

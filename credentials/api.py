@@ -143,7 +143,8 @@ class CredentialController(Controller):
         """One issued credential with its current state."""
         return views.credential_read(await issuance.get(org_id, credential_id))
 
-    @post("/{credential_id:uuid}/{action:str}", status_code=HTTP_200_OK, responses=problem_responses(409), **PROVIDER)
+    @post("/{credential_id:uuid}/{action:str}", status_code=HTTP_200_OK, responses=problem_responses(409),
+          **PROVIDER)
     async def change_state(self, org_id: FromPath[uuid.UUID], credential_id: FromPath[uuid.UUID],
                            action: FromPath[str], issuance: NamedDependency[IssuanceService],
                            data: JSONBody[StateChange | None] = None) -> CredentialRead:
@@ -221,9 +222,12 @@ class WalletController(Controller):
 
     @post("/upload", status_code=HTTP_201_CREATED, **access.signed_in())
     async def import_file(self, request: Request, wallet: NamedDependency[WalletService],
-                          data: MultipartBody[UploadFile]) -> HeldDetail:
+                          data: MultipartBody[dict[str, Any]]) -> HeldDetail:
         """Import a credential file (JSON or VC-JWT text) as multipart field ``data``."""
-        return views.held_detail(await wallet.import_document(views.person_id(request), await data.read()))
+        upload = data.get("data")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("Attach the credential file as form field 'data'.", field="data")
+        return views.held_detail(await wallet.import_document(views.person_id(request), await upload.read()))
 
     @post("/{held_id:uuid}/verify", status_code=HTTP_200_OK, **access.signed_in())
     async def reverify(self, request: Request, held_id: FromPath[uuid.UUID],
@@ -237,7 +241,8 @@ class WalletController(Controller):
         """Accept a credential offered by an issuer that is not trusted (it then counts, as evidenced)."""
         return views.held_detail(await wallet.answer_offer(views.person_id(request), held_id, accept=True))
 
-    @post("/{held_id:uuid}/decline", status_code=HTTP_200_OK, responses=problem_responses(409), **access.signed_in())
+    @post("/{held_id:uuid}/decline", status_code=HTTP_200_OK, responses=problem_responses(409),
+          **access.signed_in())
     async def decline_offer(self, request: Request, held_id: FromPath[uuid.UUID],
                             wallet: NamedDependency[WalletService]) -> HeldDetail:
         """Decline an offered credential: it stays hidden and counts for nothing."""
@@ -273,7 +278,7 @@ class HolderDidController(Controller):
         rows = await HolderDidService(db_session, settings).list_for_person(views.person_id(request))
         return [views.holder_did_read(row) for row in rows]
 
-    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409), **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409, 429), **access.signed_in())
     async def register_did(self, request: Request, data: JSONBody[dict[str, Any]],
                            db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict[str, Any]:
         """Register a DID: ``{"presentation": <VP or VP-JWT>}`` whose holder is the DID, signed by it,
@@ -293,7 +298,7 @@ class HolderDidController(Controller):
 
 # Stateless and public: it reads no session, so cookies give a forged request nothing (no CSRF token needed).
 @post("/api/v1/verify", status_code=HTTP_200_OK, tags=["credentials: verification"],
-      **access.public(exclude_from_csrf=True))
+      responses=problem_responses(429), **access.public(exclude_from_csrf=True))
 async def verify_api(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
                      at: FromQuery[str | None] = None, challenge: FromQuery[str | None] = None,
                      domain: FromQuery[str | None] = None) -> dict[str, Any]:

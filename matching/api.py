@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts import access
 from core.errors import InvalidInput
 from core.settings import Settings
+from core.openapi import problem_responses
 from matching import service
 from matching.catalog import CatalogService
 from matching.inputs import parse_profile
@@ -68,7 +69,7 @@ class MatchController(Controller):
         return await service.recommend(db_session, profile_of(data), data.version,
                                        include_postings=data.include_postings, top_k=data.top_k)
 
-    @post("/path", status_code=HTTP_200_OK, **access.public())
+    @post("/path", status_code=HTTP_200_OK, responses=problem_responses(404), **access.public())
     async def plan_path(self, data: JSONBody[PathRequest], db_session: DbSession) -> dict[str, Any]:
         """Courses that close the posted profile's gap to a role or published posting, in order."""
         return await service.learning_path(db_session, profile_of(data), data, data.version)
@@ -85,7 +86,7 @@ class LearnerController(Controller):
         profile = await service.own_profile(db_session, settings, person_of(request))
         return await service.recommend(db_session, profile, top_k=max(1, min(top_k, 100)))
 
-    @get("/learning-path", **access.signed_in())
+    @get("/learning-path", responses=problem_responses(404), **access.signed_in())
     async def learning_path(self, request: Request, db_session: DbSession, settings: AppSettings,
                             role_id: FromQuery[str | None] = None,
                             posting_id: FromQuery[uuid.UUID | None] = None,
@@ -210,7 +211,8 @@ class CourseController(Controller):
         rows = await CatalogService(db_session).courses(provider_org_id=org_id)
         return [CourseRead.model_validate(c) for c, _ in rows]
 
-    @post("/", status_code=HTTP_201_CREATED, **access.org_member("provider", api_key=True))
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409),
+          **access.org_member("provider", api_key=True))
     async def create_course(self, org_id: OrgId, data: JSONBody[CourseCreate],
                             db_session: DbSession) -> CourseRead:
         """Add a course aligned to DSS skill items."""
@@ -218,7 +220,8 @@ class CourseController(Controller):
         fields["alignments"] = [a.model_dump() for a in data.alignments]
         return CourseRead.model_validate(await CatalogService(db_session).save(org_id, fields))
 
-    @patch("/{course_id:uuid}", **access.org_member("provider", api_key=True))
+    @patch("/{course_id:uuid}", responses=problem_responses(409),
+           **access.org_member("provider", api_key=True))
     async def update_course(self, org_id: OrgId, course_id: FromPath[uuid.UUID], data: JSONBody[CourseUpdate],
                             db_session: DbSession) -> CourseRead:
         """Change a course."""

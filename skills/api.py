@@ -123,7 +123,8 @@ class RecordsController(Controller):
         """The person's imported learning records."""
         return [RecordRead.model_validate(r) for r in await records.list_records(db_session, me(request))]
 
-    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 409, 413, 422), **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 409, 413, 422),
+          **access.signed_in())
     async def upload_records(self, request: Request, profiles: Profiles) -> dict[str, Any]:
         """Import a CSV/JSONL file (multipart ``file`` or raw body): good rows in, a report per bad row."""
         upload = await read_upload(request)
@@ -205,7 +206,8 @@ class BadgesController(Controller):
         """Imported Open Badges 2.0 with how far each could be checked."""
         return [BadgeRead.model_validate(b) for b in await badges.list_badges(db_session, me(request))]
 
-    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 409, 413, 422), **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 409, 413, 422),
+          **access.signed_in())
     async def import_badge(self, request: Request, profiles: Profiles) -> BadgeDetail:
         """Import an OB 2.0 assertion: JSON body, or a baked PNG/SVG (multipart ``file`` or raw body)."""
         row = await profiles.import_badge(me(request), **await badge_input(request))
