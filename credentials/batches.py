@@ -1,9 +1,9 @@
 """Batch issuance: recipients from a JSON array or a CSV file become a durable job.
 
 Every line is checked when the batch is submitted; lines with errors are stored as ``failed`` with
-the field at fault, the others as ``pending``. The job (``credentials.jobs``) then issues each pending
-line in its own transaction. Line numbers: the CSV file's physical line (the header is line 1), or the
-1-based position in the JSON array.
+the field at fault, the others as ``pending`` (the lines are inserted in bulk). The job
+(``credentials.jobs``) then issues the pending lines in chunks, one transaction per chunk. Line
+numbers: the CSV file's physical line (the header is line 1), or the 1-based position in the JSON array.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import InvalidInput, NotFound, TooLarge
@@ -170,12 +170,12 @@ class BatchService:
         batch = IssuanceBatch(org_id=org_id, format=options.format, suspendable=options.suspendable, total=len(rows))
         self.session.add(batch)
         await self.session.flush()
-        self.session.add_all([self._row(batch, row, options, owned) for row in rows])
-        await self.session.flush()
+        await self.session.execute(insert(BatchRow), [self._row(batch, row, options, owned) for row in rows])
         await idempotency.remember(org_id, idempotency_key, request_hash, "batch", batch.id)
         return batch, True
 
-    def _row(self, batch: IssuanceBatch, row: ParsedRow, options: BatchOptions, owned: set[uuid.UUID]) -> BatchRow:
+    def _row(self, batch: IssuanceBatch, row: ParsedRow, options: BatchOptions, owned: set[uuid.UUID]) -> dict:
+        """The ``batch_row`` values of one line (inserted in bulk: 10,000 ORM objects cost seconds)."""
         errors = list(row.errors)
         data = dict(row.data, lang=options.lang)
         achievement = data.get("achievement_id") or (str(options.achievement_id) if options.achievement_id else None)
@@ -186,8 +186,9 @@ class BatchService:
                     raise ValueError
             except ValueError:
                 errors.append({"field": "achievement_id", "message": "Give the id of one of your achievements."})
-        return BatchRow(batch_id=batch.id, line=row.line, data=data,
-                        state="failed" if errors else "pending", errors=errors or None)
+        return {"id": uuid.uuid4(), "batch_id": batch.id, "line": row.line, "data": data,
+                "state": "failed" if errors else "pending", "errors": errors or None, "credential_id": None,
+                "updated_at": None}
 
     async def get(self, org_id: uuid.UUID, batch_id: uuid.UUID) -> IssuanceBatch:
         batch = await self.session.get(IssuanceBatch, batch_id)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Person
@@ -25,6 +25,7 @@ from credentials.documents import issuer_profile, open_badge_credential
 from credentials.idempotency import Idempotency, fingerprint
 from credentials.issuers import IssuerService
 from credentials.models import FORMATS, Achievement, IssuedCredential
+from credentials.signing_pool import sign_many
 from credentials.status import StatusListService
 from credentials.vc import sign_credential
 from credentials.wallet import deliver_issued, reverify_copies
@@ -149,11 +150,11 @@ class IssuanceService:
         return row
 
     async def issue_many(self, org_id: uuid.UUID, requests: list[IssueRequest], *, batch_id: uuid.UUID | None = None,
-                         batch_lines: list[int] | None = None) -> list[IssuedCredential | DomainError]:
+                         batch_lines: list[int] | None = None) -> list[uuid.UUID | DomainError]:
         """Issue many credentials in this transaction: one key load, status indexes allocated per list in
         one statement, the credentials and their entries inserted together, wallet delivery only for the
-        recipients who have a confirmed account. Returns, per request, the credential or the line's error."""
-        results: list[IssuedCredential | DomainError | None] = [None] * len(requests)
+        recipients who have a confirmed account. Returns, per request, the credential's id or the line's error."""
+        results: list[uuid.UUID | DomainError | None] = [None] * len(requests)
         for i, request in enumerate(requests):
             errors = request.check()
             if errors:
@@ -180,7 +181,7 @@ class IssuanceService:
             for i, e in zip(suspendable, suspension):
                 entries[i].append(e)
         parts: dict[tuple[uuid.UUID, str], tuple[dict, list, dict]] = {}
-        now = utcnow()
+        now, rows = utcnow(), []
         for i in todo:
             request, achievement = requests[i], achievements[requests[i].achievement_id]
             if (achievement.id, request.lang) not in parts:
@@ -195,30 +196,35 @@ class IssuanceService:
                 results=results_part, recipient_email=request.recipient_email,
                 recipient_name=request.recipient_name, valid_from=valid_from, valid_until=request.valid_until,
                 evidence=request.evidence, status=entries[i][0] if len(entries[i]) == 1 else entries[i])
-            row = IssuedCredential(
-                id=ids[i], org_id=org_id, issuer_id=issuer.id, achievement_id=achievement.id,
-                recipient_email=request.recipient_email, recipient_name=request.recipient_name, format=request.format,
-                document=unsigned, verification_method=method, valid_from=valid_from, valid_until=request.valid_until,
-                batch_id=batch_id, batch_line=batch_lines[i] if batch_lines else None)
-            if request.format == "jwt":
-                row.jwt = sign_credential(unsigned, key, verification_method=method, suite="vc-jwt")
+            rows.append({
+                "id": ids[i], "org_id": org_id, "issuer_id": issuer.id, "achievement_id": achievement.id,
+                "recipient_email": request.recipient_email, "recipient_name": request.recipient_name,
+                "format": request.format, "document": unsigned, "jwt": None, "verification_method": method,
+                "valid_from": valid_from, "valid_until": request.valid_until, "state": "active",
+                "state_reason": None, "state_changed_at": None, "batch_id": batch_id,
+                "batch_line": batch_lines[i] if batch_lines else None, "created_at": now})
+        signed = await sign_many([r["document"] for r in rows],
+                                 ["vc-jwt" if r["format"] == "jwt" else "eddsa-rdfc-2022" for r in rows], key, method)
+        for row, result in zip(rows, signed):
+            if row["format"] == "jwt":
+                row["jwt"] = result
             else:
-                row.document = sign_credential(unsigned, key, verification_method=method)
-            results[i] = row
-        issued = [results[i] for i in todo]
-        self.session.add_all(issued)
-        await self.session.flush()
+                row["document"] = result
+        await self.session.execute(insert(IssuedCredential), rows)
         await self.status.insert_entries(entry_rows)
-        await self._deliver_many(issued)  # type: ignore[arg-type]
+        await self._deliver_many(rows)
+        for i in todo:
+            results[i] = ids[i]
         return results  # type: ignore[return-value]
 
-    async def _deliver_many(self, issued: list[IssuedCredential]) -> None:
+    async def _deliver_many(self, rows: list[dict]) -> None:
         """``deliver_issued`` for the credentials whose recipient has a confirmed account (one query finds them)."""
-        emails = {c.recipient_email for c in issued}
+        emails = {r["recipient_email"] for r in rows}
         holders = set((await self.session.execute(select(Person.email).where(
             Person.email.in_(emails), Person.email_confirmed_at.is_not(None)))).scalars())
-        for credential in issued:
-            if credential.recipient_email in holders:
+        for row in rows:
+            if row["recipient_email"] in holders:
+                credential = await self.session.get(IssuedCredential, row["id"])
                 await deliver_issued(self.session, self.settings, credential)
 
     async def get(self, org_id: uuid.UUID, credential_id: uuid.UUID) -> IssuedCredential:

@@ -115,7 +115,7 @@ async def _issue_next_chunk(maker: async_sessionmaker, settings: Settings, batch
                 await _issue_line(session, settings, batch, row, conflicts)
             return len(rows)
         now = utcnow()
-        issued = [row.id for row, result in zip(rows, results) if isinstance(result, IssuedCredential)]
+        issued = [row.id for row, result in zip(rows, results) if isinstance(result, uuid.UUID)]
         if issued:
             await session.execute(
                 update(BatchRow).where(BatchRow.id.in_(issued))
@@ -141,7 +141,7 @@ async def _issue_line(session, settings: Settings, batch: IssuanceBatch, row: Ba
                 batch.org_id, [request_of(row.data, batch)], batch_id=batch.id, batch_lines=[row.line])
         if isinstance(result, DomainError):
             raise result
-        row.state, row.credential_id = "issued", result.id
+        row.state, row.credential_id = "issued", result
     except IntegrityError:
         existing = (await session.execute(select(IssuedCredential.id).where(
             IssuedCredential.batch_id == batch.id, IssuedCredential.batch_line == row.line))).scalar()

@@ -181,7 +181,7 @@ async def test_interrupted_job_resumes_without_duplicates(client, db, engine, se
     with pytest.raises(Crash):
         await run_batch(engine, settings, batch.id, chunk=2)
     monkeypatch.setattr(jobs.IssuanceService, "issue_many", real_issue)
-    assert [c.batch_line for c in calls[1]] == [6, 7]
+    assert len(calls[1]) == 2 and all(isinstance(c, uuid.UUID) for c in calls[1])
     assert await _issued_lines(db, batch.id) == [1, 2, 3, 4, 5]  # nothing of the chunk 6-7 was kept
     assert batch.id in await unfinished_batches(engine)
 
@@ -283,3 +283,19 @@ async def test_batch_delivers_to_confirmed_accounts_only(client, db, engine, set
                              .join(IssuedCredential, IssuedCredential.id == HeldCredential.credential_id)
                              .where(IssuedCredential.batch_id == batch.id))).all()
     assert held == [(confirmed.id, 3)]  # line 3 is ok2@…
+
+
+async def test_signing_pool_signs_in_order(monkeypatch) -> None:
+    from credentials import signing_pool
+    from credentials.vc import generate_ed25519, verify
+
+    monkeypatch.setenv("SKILLPASS_SIGNING_PROCESSES", "2")
+    key = generate_ed25519()
+    documents = [{"@context": ["https://www.w3.org/ns/credentials/v2"], "id": f"urn:uuid:{uuid.uuid4()}",
+                  "type": ["VerifiableCredential"], "issuer": key.public.did, "validFrom": "2026-01-01T00:00:00Z",
+                  "credentialSubject": {"id": f"did:example:{i}"}} for i in range(signing_pool.MIN_POOL_CHUNK + 6)]
+    suites = ["eddsa-rdfc-2022"] * (len(documents) - 1) + ["vc-jwt"]
+    signed = await signing_pool.sign_many(documents, suites, key, key.public.did_key_vm)
+    assert [s["id"] for s in signed[:-1]] == [d["id"] for d in documents[:-1]]
+    assert isinstance(signed[-1], str) and signed[-1].count(".") == 2
+    assert verify(signed[0]).verified and verify(signed[-2]).verified

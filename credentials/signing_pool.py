@@ -1,0 +1,58 @@
+"""Signing batch chunks on every core: a long-lived process pool per server or worker process.
+
+A batch job signs a chunk's credentials here while its event loop stays free for the database; each
+pool task loads the key once and signs its share of the chunk. Small chunks are signed in-process,
+and so is everything unless ``SKILLPASS_SIGNING_PROCESSES`` asks for a pool (by default more worker
+processes use more cores). The pool forks (Linux's default): ``spawn`` and ``forkserver`` would re-run
+``python -m skillpass``'s main module in every pool process. The children only sign: they never touch
+the parent's connections, and exit without running its finalizers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from credentials.vc.keys import KeyPair, load_key
+from credentials.vc.signing import sign_credential
+
+MIN_POOL_CHUNK = 64  # below this, starting pool tasks costs more than it saves
+_pool: ProcessPoolExecutor | None = None
+
+
+def pool_size() -> int:
+    """Signing processes per job process: ``SKILLPASS_SIGNING_PROCESSES`` (default 1: in-process; more
+    worker processes are the default way to use more cores, see docs/credentials.md)."""
+    return int(os.environ.get("SKILLPASS_SIGNING_PROCESSES") or 1)
+
+
+def _sign_part(key_doc: dict, method: str, suites: list[str], documents: list[dict]) -> list[dict | str]:
+    key = load_key(key_doc)
+    return [sign_credential(d, key, verification_method=method, suite=s) for d, s in zip(documents, suites)]
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(max_workers=pool_size(), mp_context=multiprocessing.get_context("fork"))
+    return _pool
+
+
+async def sign_many(documents: list[dict], suites: list[str], key: KeyPair, method: str) -> list[dict | str]:
+    """Sign ``documents`` (``suites[i]``: "eddsa-rdfc-2022" or "vc-jwt"), results in input order."""
+    global _pool
+    workers = pool_size()
+    if len(documents) < MIN_POOL_CHUNK or workers < 2:
+        return [sign_credential(d, key, verification_method=method, suite=s) for d, s in zip(documents, suites)]
+    loop, key_doc, size = asyncio.get_running_loop(), key.to_multikey(), -(-len(documents) // workers)
+    try:
+        parts = await asyncio.gather(*[
+            loop.run_in_executor(_executor(), _sign_part, key_doc, method, suites[i:i + size], documents[i:i + size])
+            for i in range(0, len(documents), size)])
+    except BrokenProcessPool:  # a pool process died: start a new pool next time, sign this chunk here
+        _pool = None
+        return [sign_credential(d, key, verification_method=method, suite=s) for d, s in zip(documents, suites)]
+    return [signed for part in parts for signed in part]
