@@ -179,6 +179,17 @@ async def discoverable_count(session: AsyncSession) -> int:
     return (await session.execute(query)).scalar_one()
 
 
+def _consent_of(parts_json: str | None) -> tuple[dict | None, bool, bool]:
+    """What a person's employer parts allow: the (level, status) -> code pairs that may be shown (None:
+    no skills), the display name, the prefecture (the rules of ``skills.consent``)."""
+    parts = set(_decode_parts(parts_json)) if parts_json else set()
+    allowed = None
+    if "skills" in parts:
+        allowed = {pair: code for pair, code in _CODES.items()
+                   if pair[1] != "self_declared" or "self_declared" in parts}
+    return allowed, "display_name" in parts, "prefecture" in parts
+
+
 def _consented(parts_json: str | None, items_json: str | None) -> tuple[set[str], dict]:
     parts = set(_decode_parts(parts_json)) if parts_json else set()
     items = _decode_items(items_json) if items_json and "skills" in parts else {}
@@ -225,26 +236,29 @@ async def _stream_into(session: AsyncSession, index: CandidateIndex, chunk: int)
     if session.bind.dialect.name == "postgresql":  # the snapshot sort stays in memory
         await session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
     index.begin_load(expected)
-    positions, codes_of, prefecture_code = index.positions, _CODES, index.prefecture_code
+    positions, prefecture_code = index.positions, index.prefecture_code
+    consents: dict[str | None, tuple[dict | None, bool, bool]] = {}  # parts JSON -> codes allowed, name, prefecture
     async for rows in _chunks(session, query, chunk):
         hi, lo, names, prefectures, updated = [], [], [], [], []
         cell_rows, cell_items, cell_codes = [], [], []
         for row, (person_id, name, prefecture, parts_json, settings_at, items_json, snapshot_at) in enumerate(rows):
-            parts, items = _consented(parts_json, items_json)
-            self_declared = "self_declared" in parts
-            for skill_id, item in items.items():
-                code = codes_of.get((item["level"], item["status"]))
-                position = positions.get(skill_id)
-                if code is None or position is None or (item["status"] == "self_declared" and not self_declared):
-                    continue
-                cell_rows.append(row)
-                cell_items.append(position)
-                cell_codes.append(code)
+            consent = consents.get(parts_json)
+            if consent is None:
+                consent = consents[parts_json] = _consent_of(parts_json)
+            allowed, show_name, show_prefecture = consent
+            if allowed is not None and items_json:
+                for skill_id, item in _decode_items(items_json).items():
+                    code = allowed.get((item["level"], item["status"]))
+                    position = positions.get(skill_id)
+                    if code is not None and position is not None:
+                        cell_rows.append(row)
+                        cell_items.append(position)
+                        cell_codes.append(code)
             whole = person_id.int
             hi.append(whole >> 64)
             lo.append(whole & 0xFFFF_FFFF_FFFF_FFFF)
-            names.append(name if "display_name" in parts else None)
-            prefectures.append(prefecture_code(prefecture) if "prefecture" in parts else 0)
+            names.append(name if show_name else None)
+            prefectures.append(prefecture_code(prefecture) if show_prefecture else 0)
             updated.append(max(settings_at, snapshot_at) if snapshot_at else settings_at)
         index.append_chunk(hi, lo, names, prefectures, updated, cell_rows, cell_items, cell_codes)
     index.end_load()
