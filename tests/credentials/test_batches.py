@@ -299,3 +299,48 @@ async def test_signing_pool_signs_in_order(monkeypatch) -> None:
     assert [s["id"] for s in signed[:-1]] == [d["id"] for d in documents[:-1]]
     assert isinstance(signed[-1], str) and signed[-1].count(".") == 2
     assert verify(signed[0]).verified and verify(signed[-2]).verified
+
+
+KILLED_JOB = """
+import asyncio, sys, uuid
+from core.db import make_engine
+from core.settings import Settings
+from credentials.jobs import run_batch
+
+settings = Settings(environment="test", database_url=sys.argv[1], master_key=sys.argv[2], base_url=sys.argv[3],
+                    secret_key="test-secret-key-0123456789", warm_models=False, database_pool=False)
+asyncio.run(run_batch(make_engine(settings), settings, uuid.UUID(sys.argv[4]), chunk=25))
+"""
+
+
+async def test_kill_9_in_the_middle_of_a_batch_then_resume_issues_each_line_once(client, db, engine, settings) -> None:
+    """A job process killed with SIGKILL between or inside chunks: the resumed job issues the rest, once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    batch = await _stored_batch(db, provider, achievement, 600)
+    job = subprocess.Popen([sys.executable, "-c", KILLED_JOB, settings.database_url, settings.master_key,
+                            settings.base_url, str(batch.id)], cwd=Path(__file__).resolve().parents[2])
+    try:
+        for _ in range(600):  # kill it once some chunks are committed
+            if len(await _issued_lines(db, batch.id)) >= 50 or job.poll() is not None:
+                break
+            await asyncio.sleep(0.05)
+        os.kill(job.pid, signal.SIGKILL)
+    finally:
+        job.wait(timeout=30)
+    before = await _issued_lines(db, batch.id)
+    assert 50 <= len(before) < 600, len(before)  # killed part way (a chunk is 25 lines)
+    assert len(before) % 25 == 0  # whole chunks or nothing
+    await run_batch(engine, settings, batch.id)
+    lines = await _issued_lines(db, batch.id)
+    assert lines == list(range(1, 601))
+    rows = await BatchService(db).rows(batch.id, state="issued")
+    credential_of = {c.batch_line: c.id for c in (await db.execute(
+        select(IssuedCredential).where(IssuedCredential.batch_id == batch.id))).scalars()}
+    assert len(rows) == 600 and all(r.credential_id == credential_of[r.line] for r in rows)
