@@ -233,7 +233,7 @@ async def stream_into(session: AsyncSession, index: CandidateIndex, chunk: int =
 async def _stream_into(session: AsyncSession, index: CandidateIndex, chunk: int) -> None:
     query = consented_rows()
     expected = await discoverable_count(session)
-    if session.bind.dialect.name == "postgresql":  # the snapshot sort stays in memory
+    if (await session.connection()).dialect.name == "postgresql":  # the snapshot sort stays in memory
         await session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
     index.begin_load(expected)
     positions, prefecture_code = index.positions, index.prefecture_code
