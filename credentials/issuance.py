@@ -25,7 +25,7 @@ from credentials.documents import issuer_profile, open_badge_credential
 from credentials.idempotency import Idempotency, fingerprint
 from credentials.issuers import IssuerService
 from credentials.models import FORMATS, Achievement, IssuedCredential
-from credentials.signing_pool import sign_many
+from credentials.signing_pool import pool_size, sign_many
 from credentials.status import StatusListService
 from credentials.vc import sign_credential
 from credentials.wallet import deliver_issued, reverify_copies
@@ -204,7 +204,8 @@ class IssuanceService:
                 "state_reason": None, "state_changed_at": None, "batch_id": batch_id,
                 "batch_line": batch_lines[i] if batch_lines else None, "created_at": now})
         signed = await sign_many([r["document"] for r in rows],
-                                 ["vc-jwt" if r["format"] == "jwt" else "eddsa-rdfc-2022" for r in rows], key, method)
+                                 ["vc-jwt" if r["format"] == "jwt" else "eddsa-rdfc-2022" for r in rows], key, method,
+                                 processes=pool_size(self.session.bind.dialect.name))
         for row, result in zip(rows, signed):
             if row["format"] == "jwt":
                 row["jwt"] = result

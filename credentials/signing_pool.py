@@ -1,9 +1,8 @@
 """Signing batch chunks on every core: a long-lived process pool per server or worker process.
 
 A batch job signs a chunk's credentials here while its event loop stays free for the database; each
-pool task loads the key once and signs its share of the chunk. Small chunks are signed in-process,
-and so is everything unless ``SKILLPASS_SIGNING_PROCESSES`` asks for a pool (by default more worker
-processes use more cores). The pool forks (Linux's default): ``spawn`` and ``forkserver`` would re-run
+pool task loads the key once and signs its share of the chunk. Small chunks are signed in-process;
+how many processes sign is ``pool_size``. The pool forks (Linux's default): ``spawn`` and ``forkserver`` would re-run
 ``python -m skillpass``'s main module in every pool process. The children only sign: they never touch
 the parent's connections, and exit without running its finalizers.
 """
@@ -23,10 +22,14 @@ MIN_POOL_CHUNK = 64  # below this, starting pool tasks costs more than it saves
 _pool: ProcessPoolExecutor | None = None
 
 
-def pool_size() -> int:
-    """Signing processes per job process: ``SKILLPASS_SIGNING_PROCESSES`` (default 1: in-process; more
-    worker processes are the default way to use more cores, see docs/credentials.md)."""
-    return int(os.environ.get("SKILLPASS_SIGNING_PROCESSES") or 1)
+def pool_size(dialect: str = "postgresql") -> int:
+    """Signing processes per job process: ``SKILLPASS_SIGNING_PROCESSES``, else every core on SQLite
+    (one writer, no worker processes: the pool is how it uses more cores) and 1 (in-process) on
+    PostgreSQL, where more worker processes use more cores (docs/credentials.md)."""
+    chosen = os.environ.get("SKILLPASS_SIGNING_PROCESSES")
+    if chosen:
+        return max(1, int(chosen))
+    return (os.cpu_count() or 1) if dialect == "sqlite" else 1
 
 
 def _sign_part(key_doc: dict, method: str, suites: list[str], documents: list[dict]) -> list[dict | str]:
@@ -37,14 +40,16 @@ def _sign_part(key_doc: dict, method: str, suites: list[str], documents: list[di
 def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=pool_size(), mp_context=multiprocessing.get_context("fork"))
+        _pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"))
     return _pool
 
 
-async def sign_many(documents: list[dict], suites: list[str], key: KeyPair, method: str) -> list[dict | str]:
-    """Sign ``documents`` (``suites[i]``: "eddsa-rdfc-2022" or "vc-jwt"), results in input order."""
+async def sign_many(documents: list[dict], suites: list[str], key: KeyPair, method: str, *,
+                    processes: int = 1) -> list[dict | str]:
+    """Sign ``documents`` (``suites[i]``: "eddsa-rdfc-2022" or "vc-jwt") on up to ``processes``
+    processes, results in input order."""
     global _pool
-    workers = pool_size()
+    workers = processes
     if len(documents) < MIN_POOL_CHUNK or workers < 2:
         return [sign_credential(d, key, verification_method=method, suite=s) for d, s in zip(documents, suites)]
     loop, key_doc, size = asyncio.get_running_loop(), key.to_multikey(), -(-len(documents) // workers)

@@ -2,11 +2,12 @@
 time it until the batch is ``done``, on PostgreSQL (one and two batch workers) and SQLite.
 
     .venv/bin/python bench/credentials/batch.py [--lines 10000] [--rounds 3] [--databases postgresql sqlite]
-        [--workers 1 2] [--database-url postgresql://postgres@127.0.0.1:5432/skillpass_bench_batch]
+        [--workers 1 2] [--signing 1 2] [--database-url postgresql://postgres@127.0.0.1:5432/skillpass_bench_batch]
 
 For each set-up it resets the database (PostgreSQL: the name must contain load, bench or test; SQLite:
 a temporary file), starts ``skillpass serve`` on 127.0.0.1 (its in-process batch worker is worker 1)
-and, for ``--workers 2`` on PostgreSQL, one ``skillpass credentials worker`` process beside it. Each
+and, for ``--workers 2`` on PostgreSQL, one ``skillpass credentials worker`` process beside it;
+``--signing`` sets ``SKILLPASS_SIGNING_PROCESSES`` (signing processes per job process). Each
 round submits a fresh batch (one line goes to the confirmed admin account, so wallet delivery is on
 the path) and polls ``GET …/batches/{id}`` until it is done. It prints lines/s per round and the
 median, and checks that what it timed is real: every line issued, none failed or pending, exactly one
@@ -134,13 +135,13 @@ async def arrange(base: str, database_url: str) -> dict:
     return {"key": key, "base": base_path, "achievement_id": achievement.json()["id"]}
 
 
-def bench_setup(database: str, database_url: str, workers: int, lines: int, rounds: int) -> dict:
+def bench_setup(database: str, database_url: str, workers: int, signing: int, lines: int, rounds: int) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="skillpass-batch-bench-"))
     if database == "sqlite":
         database_url = f"sqlite+aiosqlite:///{data_dir / 'bench.db'}"
     else:
         reset_database(database_url)
-    env = server_env(database_url, 5, 5, 30.0, data_dir)
+    env = {**server_env(database_url, 5, 5, 30.0, data_dir), "SKILLPASS_SIGNING_PROCESSES": str(signing)}
     port, log_path = free_port(), ROOT / "var" / f"bench-batch-{database}-{workers}.log"
     log_path.parent.mkdir(exist_ok=True)
     processes = [start_server(env, port, 1, log_path)]
@@ -163,7 +164,7 @@ def bench_setup(database: str, database_url: str, workers: int, lines: int, roun
                                 f"{marked} lines marked issued pointing at {pointed} credentials")
             if result["verified_sample"] != f"{SAMPLE}/{SAMPLE}":
                 problems.append(f"round {round_no}: sample verified {result['verified_sample']}")
-            print(f"  {database} workers={workers} round {round_no}: {json.dumps(result)}", flush=True)
+            print(f"  {database} workers={workers} signing={signing} round {round_no}: {json.dumps(result)}", flush=True)
             results.append(result)
     finally:
         for process in reversed(processes):
@@ -173,7 +174,7 @@ def bench_setup(database: str, database_url: str, workers: int, lines: int, roun
             except subprocess.TimeoutExpired:
                 process.kill()
         shutil.rmtree(data_dir, ignore_errors=True)
-    return {"database": database, "workers": workers, "lines": lines, "rounds": rounds,
+    return {"database": database, "workers": workers, "signing_processes": signing, "lines": lines, "rounds": rounds,
             "load_average_1m": round(os.getloadavg()[0], 2),  # other work on the machine slows every figure
             "median_lines_per_s": statistics.median(r["lines_per_s"] for r in results),
             "median_seconds": statistics.median(r["seconds"] for r in results), "problems": problems}
@@ -185,16 +186,26 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--databases", nargs="+", default=["postgresql", "sqlite"], choices=["postgresql", "sqlite"])
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--signing", nargs="+", type=int, default=[1, 2],
+                        help="SKILLPASS_SIGNING_PROCESSES values (signing processes per job process)")
     parser.add_argument("--database-url", default=DEFAULT_PG)
     args = parser.parse_args()
     summaries = []
     for database in args.databases:
         for workers in (args.workers if database == "postgresql" else [1]):  # SQLite: the app's one writer
-            summaries.append(bench_setup(database, args.database_url, workers, args.lines, args.rounds))
+            for signing in args.signing:
+                if database == "postgresql" and workers > 1 and signing > 1:
+                    continue  # two worker processes already use both cores
+                summaries.append(bench_setup(database, args.database_url, workers, signing, args.lines, args.rounds))
     print(json.dumps(summaries, indent=2))
-    pg = {s["workers"]: s["median_lines_per_s"] for s in summaries if s["database"] == "postgresql"}
-    if 1 in pg and 2 in pg:
-        print(f"postgresql: 2 workers / 1 worker = {pg[2] / pg[1]:.2f}x")
+    print(f"{'database':<11} {'workers':>7} {'signing':>7} {'lines/s':>8}  (median of {args.rounds}, {args.lines} lines)")
+    for s in summaries:
+        print(f"{s['database']:<11} {s['workers']:>7} {s['signing_processes']:>7} {s['median_lines_per_s']:>8}")
+    base = {(s["database"]): s["median_lines_per_s"] for s in summaries if s["workers"] == 1 and s["signing_processes"] == 1}
+    for s in summaries:
+        if s["database"] in base and (s["workers"], s["signing_processes"]) != (1, 1):
+            print(f"{s['database']} workers={s['workers']} signing={s['signing_processes']} / 1 worker in-process "
+                  f"= {s['median_lines_per_s'] / base[s['database']]:.2f}x")
     problems = [p for s in summaries for p in s["problems"]]
     for problem in problems:
         print("FAILED:", problem)

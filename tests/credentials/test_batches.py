@@ -290,12 +290,13 @@ async def test_signing_pool_signs_in_order(monkeypatch) -> None:
     from credentials.vc import generate_ed25519, verify
 
     monkeypatch.setenv("SKILLPASS_SIGNING_PROCESSES", "2")
+    assert signing_pool.pool_size("postgresql") == 2
     key = generate_ed25519()
     documents = [{"@context": ["https://www.w3.org/ns/credentials/v2"], "id": f"urn:uuid:{uuid.uuid4()}",
                   "type": ["VerifiableCredential"], "issuer": key.public.did, "validFrom": "2026-01-01T00:00:00Z",
                   "credentialSubject": {"id": f"did:example:{i}"}} for i in range(signing_pool.MIN_POOL_CHUNK + 6)]
     suites = ["eddsa-rdfc-2022"] * (len(documents) - 1) + ["vc-jwt"]
-    signed = await signing_pool.sign_many(documents, suites, key, key.public.did_key_vm)
+    signed = await signing_pool.sign_many(documents, suites, key, key.public.did_key_vm, processes=2)
     assert [s["id"] for s in signed[:-1]] == [d["id"] for d in documents[:-1]]
     assert isinstance(signed[-1], str) and signed[-1].count(".") == 2
     assert verify(signed[0]).verified and verify(signed[-2]).verified
