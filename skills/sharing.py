@@ -170,6 +170,7 @@ def credential_view(held: Any) -> dict[str, Any]:
 
 def without_self_declared(profile: Profile) -> Profile:
     """The profile with self-declared items and self-assessment pieces left out."""
-    items = {skill_id: replace(item, evidence=tuple(p for p in item.evidence if p.tier != "self_declared"))
+    items = {skill_id: replace(item, evidence=tuple(p for p in item.evidence if p.tier != "self_declared"),
+                               levels={t: lv for t, lv in item.levels.items() if t != "self_declared"})
              for skill_id, item in profile.items.items() if item.status != "self_declared"}
     return Profile(items=items, evidence_count=sum(len(i.evidence) for i in items.values()))
