@@ -8,11 +8,12 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access, confirmation
 from accounts.deps import provide_accounts, provide_principal, provide_throttle
-from accounts.middleware import SESSION_PERSON_KEY
+from accounts.middleware import LOGIN_FORM_OPT, SESSION_PERSON_KEY
 from accounts.sessions import rotate_session
 from accounts.principal import Principal
 from accounts.schemas import (
@@ -32,8 +33,7 @@ from accounts.schemas import (
     SignUp,
 )
 from accounts.service import AccountService
-from accounts.throttle import LoginThrottle
-from core.errors import NotAuthenticated
+from accounts.throttle import LoginThrottle, sign_up_attempt
 from core.settings import Settings
 from core.openapi import problem_responses
 
@@ -46,13 +46,9 @@ async def sign_in_person(request: Request, accounts: AccountService, throttle: L
                          email: str, password: str) -> PersonRead:
     """Check the throttle and the password, then start a server-side session."""
     client = client_address(request)
-    await throttle.check(email, client)
-    try:
-        person = await accounts.authenticate(email, password)
-    except NotAuthenticated:
-        await throttle.failed(email, client)
-        raise
-    await throttle.succeeded(email, client)
+    await throttle.check(accounts.session, email, client)
+    person = await accounts.authenticate(email, password)
+    await throttle.succeeded(accounts.session, email, client)
     rotate_session(request)
     request.set_session({SESSION_PERSON_KEY: str(person.id)})
     return PersonRead.model_validate(person)
@@ -72,15 +68,22 @@ class AuthController(Controller):
     tags = ["accounts"]
     dependencies = {"accounts": Provide(provide_accounts), "throttle": Provide(provide_throttle, sync_to_thread=False)}
 
-    @post("/signup", status_code=HTTP_201_CREATED, responses=problem_responses(409), **access.public())
+    @get("/csrf", **access.public(**{LOGIN_FORM_OPT: True}))
+    async def csrf(self, request: Request) -> dict[str, str]:
+        """A CSRF token for sign-in and sign-up (starts a session that holds only its secret); send it as
+        ``x-csrftoken`` with the cookies of this response."""
+        return {"csrf_token": ScopeState.from_scope(request.scope).csrf_token}
+
+    @post("/signup", status_code=HTTP_201_CREATED, responses=problem_responses(409, 429), **access.public(**{LOGIN_FORM_OPT: True}))
     async def sign_up(self, request: Request, data: JSONBody[SignUp], accounts: NamedDependency[AccountService]) -> PersonRead:
-        """Create a learner account and sign it in."""
+        """Create a learner account and sign it in (a few per email and per address; 429 with Retry-After)."""
+        await sign_up_attempt(request, accounts.session, data.email, client_address(request))
         person = await accounts.sign_up(data.email, data.password, data.display_name, data.lang)
         rotate_session(request)
         request.set_session({SESSION_PERSON_KEY: str(person.id)})
         return PersonRead.model_validate(person)
 
-    @post("/signin", status_code=HTTP_200_OK, responses=problem_responses(401, 429), **access.public())
+    @post("/signin", status_code=HTTP_200_OK, responses=problem_responses(401, 429), **access.public(**{LOGIN_FORM_OPT: True}))
     async def sign_in(self, request: Request, data: JSONBody[SignIn], accounts: NamedDependency[AccountService],
                       throttle: NamedDependency[LoginThrottle]) -> PersonRead:
         """Sign in with email and password (rate limited per email and address)."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from litestar import Request
 from litestar.di import NamedDependency
-from litestar.stores.base import Store
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.principal import Principal
 from accounts.access import principal_of
 from accounts.service import AccountService
-from accounts.throttle import LoginThrottle
+from accounts.throttle import provide_throttle  # noqa: F401 - the providers of this domain live here
 from core.settings import Settings
 
 
@@ -21,7 +20,3 @@ async def provide_accounts(db_session: NamedDependency[AsyncSession], settings: 
 def provide_principal(request: Request) -> Principal:
     return principal_of(request)
 
-
-def provide_throttle(request: Request, settings: NamedDependency[Settings]) -> LoginThrottle:
-    store: Store = request.app.stores.get("login_throttle")
-    return LoginThrottle(store, settings.login_attempts, settings.login_window_seconds)

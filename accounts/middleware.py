@@ -5,17 +5,27 @@ Never refuses a request itself; route guards (``accounts.access``) decide who ma
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 import uuid
 from datetime import timedelta
+from secrets import compare_digest
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.middleware._utils import should_bypass_middleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 from sqlalchemy import or_, select, update
 
+from accounts import throttle
 from accounts.models import ApiKey
 from accounts.principal import ANONYMOUS, Principal
 from accounts.service import AccountService
@@ -24,6 +34,8 @@ from core.db import utcnow
 log = logging.getLogger("skillpass.accounts")
 
 SESSION_PERSON_KEY = "pid"
+CSRF_SESSION_KEY = "csrf"
+LOGIN_FORM_OPT = "login_form"
 LANG_COOKIE = "lang"
 
 
@@ -108,21 +120,102 @@ def _anonymous(lang: str | None, connection: ASGIConnection):
 
 
 class CookieCSRFMiddleware(CSRFMiddleware):
-    """CSRF protection wherever the browser sends cookies.
+    """CSRF protection with the token bound to the server-side session, and the per-route throttles.
 
-    A request without any Cookie header carries no ambient authority (API-key scripts, first JSON
-    sign-in from a client), so there is nothing to forge; every cookie-bearing unsafe request must
-    carry the token (form field ``_csrf_token`` or header ``x-csrftoken``). A request with an API key
-    is authenticated by that key alone (the session is ignored; a cross-site page cannot set the
-    header), so it is neither checked nor given a CSRF cookie.
+    Every stored session holds a random CSRF secret (kept across sign-in, gone with the session);
+    the token is its HMAC, put into forms, ``<body hx-headers>`` and the ``skillpass_csrf`` cookie (for
+    scripts). An unsafe request on a session must carry the token (form field ``_csrf_token`` or header
+    ``x-csrftoken``), whether or not it sends cookies. Without a session there is no ambient authority
+    to forge, except for sign-in and sign-up (routes with ``opt[LOGIN_FORM_OPT]``): those always need a
+    token, so a cross-site page cannot sign a victim into the attacker's account. The pages that render
+    these forms (same opt, safe method) start a pre-session holding only the CSRF secret; every other
+    anonymous request stores nothing. A request with an API key is authenticated by that key alone (a
+    cross-site page cannot set the header), so it is neither checked nor given a cookie.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and has_api_key(scope):
+        if scope["type"] != "http" or has_api_key(scope):
             await self.app(scope, receive, send)
             return
-        if scope["type"] == "http" and not any(name == b"cookie" for name, _ in scope.get("headers") or []):
-            if scope["method"] not in self.config.safe_methods:
-                await self.app(scope, receive, send)
-                return
-        await super().__call__(scope, receive, send)
+        await throttle_route(scope)
+        if should_bypass_middleware(scope=scope, scopes=self.scopes, exclude_opt_key=self.config.exclude_from_csrf_key,
+                                    exclude_path_pattern=self.exclude):
+            await self.app(scope, receive, send)
+            return
+        session = scope.get("session")
+        session = session if isinstance(session, dict) else {}
+        login_form = bool(scope["route_handler"].opt.get(LOGIN_FORM_OPT))
+        secret = session.get(CSRF_SESSION_KEY)
+        state = ScopeState.from_scope(scope)
+        if scope["method"] in self.config.safe_methods:
+            if secret is None and (login_form or session):  # a form page, or a session stored before secrets
+                secret = session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
+                scope["session"] = session
+        elif secret is not None or login_form or session.get(SESSION_PERSON_KEY):
+            submitted = await self._submitted_token(scope, receive)
+            if secret is None or not submitted or not compare_digest(submitted, self.token_of(secret)):
+                raise PermissionDeniedException("CSRF token verification failed")
+        state.csrf_token = self.token_of(secret) if secret else ""
+        await self.app(scope, receive, self._send_with_cookie(scope, send, secret))
+
+    def token_of(self, secret: str) -> str:
+        return hmac.new(self.config.secret.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+    async def _submitted_token(self, scope: Scope, receive: Receive) -> str | None:
+        request = scope["litestar_app"].request_class(scope=scope, receive=receive)
+        token = request.headers.get(self.config.header_name)
+        if not token and request.content_type[0] in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART):
+            token = (await request.form()).get("_csrf_token")
+        return token if isinstance(token, str) else None
+
+    def _send_with_cookie(self, scope: Scope, send: Send, secret_before: str | None) -> Send:
+        """Carry the secret into a session that was replaced (sign-in stores a new session under a new id),
+        and keep the cookie equal to the session's token (expired when there is no session)."""
+        cookies = scope["litestar_app"].request_class(scope=scope).cookies
+        current = cookies.get(self.config.cookie_name)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                session = scope.get("session")
+                token = ""
+                if isinstance(session, dict) and session:
+                    if CSRF_SESSION_KEY not in session:
+                        session[CSRF_SESSION_KEY] = secret_before or secrets.token_urlsafe(32)
+                    token = self.token_of(session[CSRF_SESSION_KEY])
+                if token != (current or ""):
+                    self._set_cookie(message, token)
+            await send(message)
+
+        return send_wrapper
+
+    def _set_cookie(self, message: Message, token: str) -> None:
+        cookie = Cookie(key=self.config.cookie_name, value=token or "null", path=self.config.cookie_path,
+                        secure=self.config.cookie_secure, httponly=self.config.cookie_httponly,
+                        samesite=self.config.cookie_samesite, domain=self.config.cookie_domain,
+                        expires=None if token else 0)
+        MutableScopeHeaders.from_message(message).add("set-cookie", cookie.to_header(header=""))
+
+
+async def throttle_route(scope: Scope) -> None:
+    """Count an attempt on the public verify and code-entry routes (429 with Retry-After when over)."""
+    limits = THROTTLED_ROUTES.get((scope["method"], scope["path"].rstrip("/") or "/"))
+    if limits is None:
+        return
+    person_limit, address_limit = limits
+    session = scope.get("session")
+    person = session.get(SESSION_PERSON_KEY) if isinstance(session, dict) else None
+    client = scope.get("client")
+    hits = [(address_limit, client[0] if client else "unknown")]
+    if person:
+        hits.insert(0, (person_limit, person))
+    await throttle.release_connection(throttle.request_session(scope))
+    await throttle.take(throttle.request_engine(scope), hits, "Too many attempts. Try again later.")
+
+
+THROTTLED_ROUTES = {
+    ("POST", "/api/v1/verify"): throttle.VERIFY,
+    ("POST", "/verify"): throttle.VERIFY,
+    ("POST", "/api/v1/auth/confirm"): throttle.CODE_ENTRY,
+    ("POST", "/account/confirm"): throttle.CODE_ENTRY,
+    ("POST", "/api/v1/me/dids"): throttle.CODE_ENTRY,
+}

@@ -111,9 +111,9 @@ async def client(app) -> AsyncIterator[AsyncTestClient]:
 
 
 async def csrf_headers(client: AsyncTestClient) -> dict[str, str]:
-    """Get a CSRF cookie (any safe request sets it) and return the header that must echo it."""
+    """The header that must echo the session's CSRF token (without a session, start a pre-session)."""
     if not client.cookies.get("skillpass_csrf"):
-        await client.get("/health")
+        await client.get("/api/v1/auth/csrf")
     return {"x-csrftoken": client.cookies.get("skillpass_csrf", "")}
 
 

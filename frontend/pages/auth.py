@@ -9,12 +9,12 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access, confirmation
-from accounts.api import sign_in_person
+from accounts.api import client_address, sign_in_person
 from accounts.deps import provide_throttle
-from accounts.middleware import SESSION_PERSON_KEY
+from accounts.middleware import LOGIN_FORM_OPT, SESSION_PERSON_KEY
 from accounts.sessions import rotate_session
 from accounts.service import AccountService, check_new_credentials
-from accounts.throttle import LoginThrottle
+from accounts.throttle import LoginThrottle, sign_up_attempt
 from core.errors import Conflict, DomainError, InvalidInput, RateLimited
 from core.settings import Settings
 from frontend.i18n import translate
@@ -22,15 +22,16 @@ from frontend.pages import FormData, form_error_status, redirect, safe_next
 from frontend.rendering import lang_of, page
 
 _throttle = {"throttle": Provide(provide_throttle, sync_to_thread=False)}
+_LOGIN_FORM = {LOGIN_FORM_OPT: True}  # CSRF token needed even without cookies; the form page starts a pre-session
 
 
-@get("/signin", **access.public(), include_in_schema=False)
+@get("/signin", **access.public(**_LOGIN_FORM), include_in_schema=False)
 async def signin_page(request: Request, next: FromQuery[str | None] = None) -> Template:
     """The sign-in form."""
     return page(request, "auth/signin.html", {"errors": {}, "next": safe_next(next, "")})
 
 
-@post("/signin", **access.public(), dependencies=_throttle, include_in_schema=False)
+@post("/signin", **access.public(**_LOGIN_FORM), dependencies=_throttle, include_in_schema=False)
 async def signin_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession], throttle: NamedDependency[LoginThrottle]) -> Response:
     """Check the credentials; on success go on to ``next`` or the wallet."""
     email = str(data.get("email", ""))
@@ -45,13 +46,13 @@ async def signin_submit(request: Request, data: FormData, db_session: NamedDepen
     return redirect(request, safe_next(data.get("next"), "/wallet"))
 
 
-@get("/signup", **access.public(), include_in_schema=False)
+@get("/signup", **access.public(**_LOGIN_FORM), include_in_schema=False)
 async def signup_page(request: Request) -> Template:
     """The sign-up form."""
     return page(request, "auth/signup.html", {"errors": {}, "values": {}})
 
 
-@post("/signup", **access.public(), include_in_schema=False)
+@post("/signup", **access.public(**_LOGIN_FORM), include_in_schema=False)
 async def signup_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession],
                         settings: NamedDependency[Settings]) -> Response:
     """Create a learner account, mail its confirmation link and sign it in."""
@@ -62,6 +63,7 @@ async def signup_submit(request: Request, data: FormData, db_session: NamedDepen
     if not values["display_name"].strip():
         errors["display_name"] = translate("signup.error.display_name", lang)
     if not errors:
+        await sign_up_attempt(request, db_session, values["email"], client_address(request))
         try:
             person = await AccountService(db_session, settings).sign_up(
                 values["email"], values["password"], values["display_name"],
