@@ -7,14 +7,14 @@ from tests.conftest import csrf_headers
 
 async def test_bad_json_is_a_400_problem(client) -> None:
     response = await client.post("/api/v1/auth/signup", content=b"{not json",
-                                 headers={"content-type": "application/json"})
+                                 headers={"content-type": "application/json", **await csrf_headers(client)})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["status"] == 400 and response.json()["detail"]
 
 
 async def test_wrong_types_are_a_400_problem_naming_the_field(client) -> None:
-    response = await client.post("/api/v1/auth/signup",
+    response = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client),
                                  json={"email": 12, "password": ["x"], "display_name": "A"})
     assert response.status_code == 400
     body = response.json()
@@ -24,7 +24,8 @@ async def test_wrong_types_are_a_400_problem_naming_the_field(client) -> None:
 
 async def test_oversized_body_is_413(client, settings) -> None:
     big = b'{"email": "' + b"a" * (settings.max_body_bytes + 10) + b'"}'
-    response = await client.post("/api/v1/auth/signin", content=big, headers={"content-type": "application/json"})
+    response = await client.post("/api/v1/auth/signin", content=big,
+                                 headers={"content-type": "application/json", **await csrf_headers(client)})
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("application/problem+json")
 

@@ -128,8 +128,7 @@ def confirmation_token(outbox: Path, email: str) -> str | None:
 async def arrange(base: str, data_dir: Path) -> dict:
     """A provider admin (session cookie), its organization, API key, achievement and one issued credential."""
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as admin:
-        await admin.get("/health")
-        csrf = {"x-csrftoken": admin.cookies.get("skillpass_csrf", "")}
+        csrf = {"x-csrftoken": (await admin.get("/api/v1/auth/csrf")).json()["csrf_token"]}  # a pre-session
         signed_up = await admin.post("/api/v1/auth/signup", headers=csrf, json={
             "email": ADMIN_EMAIL, "password": "correct-horse-battery", "display_name": "Load", "lang": "en"})
         assert signed_up.status_code == 201, signed_up.text
