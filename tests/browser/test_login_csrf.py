@@ -3,7 +3,11 @@ form does not sign the visitor in; our own form still does."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser.conftest import DEMO_PASSWORD, LEARNER
+
+pytestmark = pytest.mark.browser
 
 
 def test_a_cross_site_sign_in_form_does_not_sign_the_visitor_in(visit) -> None:
