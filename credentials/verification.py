@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.settings import Settings
 from credentials.issuers import IssuerService
 from credentials.status import StatusListService
+from credentials.trust.service import TrustService
 from credentials.vc import Resolver, VerificationResult, verify
 from credentials.vc.errors import VcError
 from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
@@ -134,20 +135,11 @@ def credential_documents(raw: Any) -> list[dict[str, Any]]:
     return [raw] if "VerifiableCredential" in types else []
 
 
-async def trust_of(session: AsyncSession, settings: Settings, document: dict[str, Any]) -> dict[str, Any]:
-    """The trust object (``credentials.trust``) of one credential document."""
-    from credentials.trust.service import TrustService
-
-    return (await TrustService(session, settings).evaluate(document)).to_dict()
-
-
 async def check(session: AsyncSession, settings: Settings, raw: Any, *, at: datetime | str | None = None,
                 documents: dict[str, Any] | None = None, challenge: str | None = None,
                 domain: str | None = None) -> Checked:
     """Verify a credential, presentation or VC-JWT and say who stands behind it: the one verify use case
     of the API, the public and employer verify pages, share pages and the wallet."""
-    from credentials.trust.service import TrustService
-
     result = await verify_document(session, settings, raw, at=at, documents=documents, challenge=challenge,
                                    domain=domain)
     service = TrustService(session, settings)

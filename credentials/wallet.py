@@ -25,11 +25,12 @@ from core.settings import Settings
 from credentials import events
 from credentials.issuers import IssuerService
 from credentials.models import HeldCredential, HolderDid, IssuedCredential
+from credentials.subject import SUBJECT_SELF, subject_match
+from credentials.trust.service import TrustService
 from credentials.vc.errors import VcError
 from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
 from credentials.vc.verifier import MAX_BYTES
-from credentials.subject import SUBJECT_SELF, subject_match
-from credentials.verification import check, trust_of
+from credentials.verification import check
 
 UNREADABLE = {"malformed_input", "not_a_credential", "too_large", "too_deep", "malformed_jwt", "invalid_date"}
 
@@ -146,9 +147,10 @@ async def retrust(session: AsyncSession, settings: Settings, dids: set[str]) -> 
     Returns the holders whose credentials changed."""
     rows = await session.execute(select(HeldCredential).where(
         or_(HeldCredential.issuer_did.in_(dids), HeldCredential.trust_status != "trusted")))
+    trust_service = TrustService(session, settings)  # the registry entries are read once for the whole pass
     changed: set[uuid.UUID] = set()
     for held in rows.scalars():
-        trust = await trust_of(session, settings, held.document)
+        trust = (await trust_service.evaluate(held.document)).to_dict()
         if trust != held.trust:
             _apply_trust(held, trust)
             if held.verification is not None:
@@ -200,10 +202,15 @@ async def retrust_org(session: AsyncSession, settings: Settings, org_id: uuid.UU
 async def rejudge_subjects(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> None:
     """After the holder confirmed an email (or registered a DID): which held credentials name them now."""
     rows = await session.execute(select(HeldCredential).where(HeldCredential.person_id == person_id))
+    emails, dids = await holder_identities(session, person_id)
+    changed = False
     for held in rows.scalars():
-        await _judge_subject(session, held)
-    await session.flush()
-    await events.wallet_changed(session, settings, person_id)
+        subject = subject_match(held.document, emails, dids)
+        changed = changed or subject != held.subject
+        held.subject = subject
+    if changed:
+        await session.flush()
+        await events.wallet_changed(session, settings, person_id)
 
 
 async def reverify_copies(session: AsyncSession, settings: Settings, credential: IssuedCredential) -> None:
