@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, InvalidInput, NotFound
@@ -59,8 +60,16 @@ def check_challenge(settings: Settings, person_id: uuid.UUID, challenge: Any, no
         raise InvalidInput("The challenge has expired: ask for a new one.", field="presentation")
 
 
-def _presentation_of(raw: Any) -> tuple[dict[str, Any], Any]:
-    """(the presentation as a document, what to verify) from a JSON object or a VP-JWT."""
+def _holder(document: dict[str, Any]) -> str:
+    holder = document.get("holder")
+    holder = holder.get("id") if isinstance(holder, dict) else holder
+    if not isinstance(holder, str) or not holder.startswith(DID_METHODS):
+        raise InvalidInput("The presentation's holder must be a did:key or did:jwk DID.", field="presentation")
+    return holder
+
+
+def read_presentation(raw: Any) -> tuple[str, Any, Any]:
+    """(holder DID, the challenge it answers, what to verify) of a JSON presentation or a VP-JWT."""
     if isinstance(raw, str) and looks_like_jwt(raw.strip()):
         try:
             payload = parse_jwt(raw.strip())[1]
@@ -69,12 +78,12 @@ def _presentation_of(raw: Any) -> tuple[dict[str, Any], Any]:
             raise InvalidInput(f"The VP-JWT cannot be read: {exc}", field="presentation") from None
         if kind != "presentation":
             raise InvalidInput("Send a presentation, not a credential.", field="presentation")
-        return {**document, "_challenge": payload.get("nonce")}, raw.strip()
+        return _holder(document), payload.get("nonce"), raw.strip()
     if not isinstance(raw, dict):
         raise InvalidInput("Send a presentation (a JSON object or a VP-JWT).", field="presentation")
     proof = raw.get("proof")
     proof = proof[0] if isinstance(proof, list) and proof else proof
-    return {**raw, "_challenge": proof.get("challenge") if isinstance(proof, dict) else None}, raw
+    return _holder(raw), proof.get("challenge") if isinstance(proof, dict) else None, raw
 
 
 class HolderDidService:
@@ -91,14 +100,10 @@ class HolderDidService:
 
     async def register(self, person_id: uuid.UUID, raw: Any) -> HolderDid:
         """Register the presentation's holder DID once the presentation proves control of it."""
-        document, to_verify = _presentation_of(raw)
-        holder = document.get("holder")
-        holder = holder.get("id") if isinstance(holder, dict) else holder
-        if not isinstance(holder, str) or not holder.startswith(DID_METHODS):
-            raise InvalidInput("The presentation's holder must be a did:key or did:jwk DID.", field="presentation")
-        check_challenge(self.settings, person_id, document.get("_challenge"))
-        result = await verify_document(self.session, self.settings, to_verify,
-                                       challenge=document["_challenge"], domain=domain_of(self.settings))
+        holder, challenge, to_verify = read_presentation(raw)
+        check_challenge(self.settings, person_id, challenge)
+        result = await verify_document(self.session, self.settings, to_verify, challenge=challenge,
+                                       domain=domain_of(self.settings))
         failed = [c for c in result.checks if not c.ok and c.severity == "error"]
         holder_checked = any(c.check == "holder" and c.ok for c in result.checks)
         if failed or not holder_checked:
@@ -110,8 +115,12 @@ class HolderDidService:
             raise Conflict("This DID is registered to another account.", field="presentation")
         if existing is None:
             existing = HolderDid(person_id=person_id, did=holder)
-            self.session.add(existing)
-            await self.session.flush()
+            try:
+                async with self.session.begin_nested():  # another account registering it at the same moment
+                    self.session.add(existing)
+                    await self.session.flush()
+            except IntegrityError:
+                raise Conflict("This DID is registered to another account.", field="presentation") from None
             await rejudge_subjects(self.session, self.settings, person_id)
         return existing
 

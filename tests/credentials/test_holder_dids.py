@@ -101,3 +101,39 @@ def test_challenges_expire_and_are_bound_to_the_person(settings) -> None:
     check_challenge(settings, person, fresh)
     with pytest.raises(InvalidInput):
         check_challenge(settings, uuid.uuid4(), fresh)
+
+
+async def test_a_did_taken_by_a_concurrent_transaction_is_a_conflict_not_a_crash(engine, settings) -> None:
+    """Both registrations pass the "already registered?" check; the unique DID decides, and the loser is a 409."""
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from accounts.service import AccountService
+    from core.errors import Conflict
+    from credentials.holders import HolderDidService
+    from credentials.models import HolderDid
+
+    maker = async_sessionmaker(engine, expire_on_commit=False)
+    async with maker() as setup:
+        first = await AccountService(setup).sign_up("first@example.jp", "correct-horse-battery", "A")
+        second = await AccountService(setup).sign_up("second@example.jp", "correct-horse-battery", "B")
+        await setup.commit()
+    key = generate_ed25519()
+    presentation = did_auth(key, new_challenge(settings, second.id))
+
+    async def first_takes_it() -> None:
+        async with maker() as session:
+            session.add(HolderDid(person_id=first.id, did=key.public.did))
+            await session.flush()  # holds the DID, not yet committed
+            await asyncio.sleep(0.5)
+            await session.commit()
+
+    async def second_asks() -> None:
+        await asyncio.sleep(0.1)
+        async with maker() as session:
+            await HolderDidService(session, settings).register(second.id, presentation)
+
+    taken, asked = await asyncio.gather(first_takes_it(), second_asks(), return_exceptions=True)
+    assert taken is None
+    assert isinstance(asked, Conflict), asked
