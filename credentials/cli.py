@@ -9,7 +9,7 @@ import asyncio
 import click
 
 from core.settings import get_settings
-from credentials.vc.cli import credentials_group
+from credentials.vc.cli import credentials_group, verify_options
 
 
 async def _with_engine(work):
@@ -156,14 +156,7 @@ def _trust_output(data: bytes, entries: list | None) -> dict | list:
 
 
 @click.command("verify")
-@click.argument("in_path", metavar="IN.json")
-@click.option("--documents", "documents_path", help="URL -> file map (paths relative to the map) for offline "
-              "did:web documents and status lists.")
-@click.option("--at", help="judge validity at this date-time (ISO 8601); default: now.")
-@click.option("--challenge", help="expected presentation challenge.")
-@click.option("--domain", help="expected presentation domain.")
-@click.option("--strict-schema", is_flag=True, help="fail on OB 3.0 schema violations (default: warning).")
-@click.option("--network", is_flag=True, help="allow HTTPS resolution of did:web and status lists.")
+@verify_options
 @click.option("--trust-list", "trust_path", help="judge the issuer against this registry file (DCC legacy "
               "registry.json or a signed TrustedIssuerList).")
 @click.option("--pin", help="operator DID or verification method id of a signed --trust-list.")

@@ -86,15 +86,24 @@ def verify_input(in_path: str, documents_path: str | None, network: bool) -> tup
     return data, Resolver(documents=documents, fetcher=HttpFetcher() if network else None)
 
 
+def verify_options(command):
+    """The argument and options of ``verify`` (the platform's verify adds its trust options to these)."""
+    for option in reversed((
+        click.argument("in_path", metavar="IN.json"),
+        click.option("--documents", "documents_path", help="URL -> file map (paths relative to the map) for "
+                     "offline did:web documents and status lists."),
+        click.option("--at", help="judge validity at this date-time (ISO 8601); default: now."),
+        click.option("--challenge", help="expected presentation challenge."),
+        click.option("--domain", help="expected presentation domain."),
+        click.option("--strict-schema", is_flag=True, help="fail on OB 3.0 schema violations (default: warning)."),
+        click.option("--network", is_flag=True, help="allow HTTPS resolution of did:web and status lists."),
+    )):
+        command = option(command)
+    return command
+
+
 @credentials_group.command("verify")
-@click.argument("in_path", metavar="IN.json")
-@click.option("--documents", "documents_path", help="URL -> file map (paths relative to the map) for offline "
-              "did:web documents and status lists.")
-@click.option("--at", help="judge validity at this date-time (ISO 8601); default: now.")
-@click.option("--challenge", help="expected presentation challenge.")
-@click.option("--domain", help="expected presentation domain.")
-@click.option("--strict-schema", is_flag=True, help="fail on OB 3.0 schema violations (default: warning).")
-@click.option("--network", is_flag=True, help="allow HTTPS resolution of did:web and status lists.")
+@verify_options
 def verify_cmd(in_path: str, documents_path: str | None, at: str | None, challenge: str | None,
                domain: str | None, strict_schema: bool, network: bool) -> None:
     """Verify a credential, presentation or VC-JWT; print one JSON object.
