@@ -89,46 +89,31 @@ async def check(request: Request, db: AsyncSession, settings: Settings, kind: st
     return redirect(request, f"/{kind}/{org_id}/verification")
 
 
-@get("/provider/{org_id:uuid}/verification", **access.org_member("provider"), include_in_schema=False)
-async def provider_page(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Template:
-    """The provider's verification state and what to do next."""
-    return await show(request, db_session, settings, "provider", org_id)
+def console_handlers(kind: str) -> list:
+    """The verification page, its request form and the domain check of one console (provider or employer):
+    members see it, organization admins act."""
+    path = f"/{kind}/{{org_id:uuid}}/verification"
+    admins = access.org_member(kind, admin_only=True)
+
+    @get(path, **access.org_member(kind), include_in_schema=False)
+    async def verification_page(request: Request, org_id: OrgId, db_session: DbSession,
+                                settings: AppSettings) -> Template:
+        """The organization's verification state and what to do next."""
+        return await show(request, db_session, settings, kind, org_id)
+
+    @post(path, **admins, include_in_schema=False)
+    async def verification_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
+                                  settings: AppSettings) -> Response:
+        """Ask to be verified (organization admins)."""
+        return await submit(request, db_session, settings, kind, org_id, data)
+
+    @post(f"{path}/check-domain", **admins, include_in_schema=False)
+    async def verification_check(request: Request, org_id: OrgId, db_session: DbSession,
+                                 settings: AppSettings) -> Response:
+        """Check the published domain proof now."""
+        return await check(request, db_session, settings, kind, org_id)
+
+    return [verification_page, verification_submit, verification_check]
 
 
-@post("/provider/{org_id:uuid}/verification", **access.org_member("provider", admin_only=True),
-      include_in_schema=False)
-async def provider_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
-                          settings: AppSettings) -> Response:
-    """Ask to be verified (provider admins)."""
-    return await submit(request, db_session, settings, "provider", org_id, data)
-
-
-@post("/provider/{org_id:uuid}/verification/check-domain", **access.org_member("provider", admin_only=True),
-      include_in_schema=False)
-async def provider_check(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Response:
-    """Check the published domain proof now."""
-    return await check(request, db_session, settings, "provider", org_id)
-
-
-@get("/employer/{org_id:uuid}/verification", **access.org_member("employer"), include_in_schema=False)
-async def employer_page(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Template:
-    """The employer's verification state and what to do next."""
-    return await show(request, db_session, settings, "employer", org_id)
-
-
-@post("/employer/{org_id:uuid}/verification", **access.org_member("employer", admin_only=True),
-      include_in_schema=False)
-async def employer_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
-                          settings: AppSettings) -> Response:
-    """Ask to be verified (employer admins)."""
-    return await submit(request, db_session, settings, "employer", org_id, data)
-
-
-@post("/employer/{org_id:uuid}/verification/check-domain", **access.org_member("employer", admin_only=True),
-      include_in_schema=False)
-async def employer_check(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Response:
-    """Check the published domain proof now."""
-    return await check(request, db_session, settings, "employer", org_id)
-
-
-handlers = [provider_page, provider_submit, provider_check, employer_page, employer_submit, employer_check]
+handlers = [*console_handlers("provider"), *console_handlers("employer")]
