@@ -88,8 +88,6 @@ async def sync_wallet(session: AsyncSession, settings: Settings, person_id: uuid
         digest = hashlib.sha256(f"{credential.content_hash}:{source}".encode()).hexdigest()
         if done is not None and done.digest == digest:
             continue
-        if done is not None:
-            await drop_evidence(session, person_id, credential.id)
         pieces, method = await credential_pieces(credential.document)
         await replace_evidence(session, person_id, source, credential.id, pieces, credential.title,
                                issued_on(credential.document))
