@@ -89,7 +89,7 @@ class AuthController(Controller):
         """Sign in with email and password (rate limited per email and address)."""
         return await sign_in_person(request, accounts, throttle, data.email, data.password)
 
-    @post("/confirm", status_code=HTTP_200_OK, responses=problem_responses(429), **access.public())
+    @post("/confirm", status_code=HTTP_200_OK, responses=problem_responses(429), **access.public(throttle="code_entry"))
     async def confirm(self, data: JSONBody[ConfirmEmail], db_session: NamedDependency[AsyncSession]) -> EmailConfirmedRead:
         """Confirm an email address with the token from the confirmation mail (works once)."""
         done = await confirmation.confirm_email(db_session, data.token)

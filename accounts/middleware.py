@@ -36,6 +36,7 @@ log = logging.getLogger("skillpass.accounts")
 SESSION_PERSON_KEY = "pid"
 CSRF_SESSION_KEY = "csrf"
 LOGIN_FORM_OPT = "login_form"
+THROTTLE_OPT = "throttle"  # a route's attempts are counted (see THROTTLES)
 LANG_COOKIE = "lang"
 
 
@@ -197,10 +198,12 @@ class CookieCSRFMiddleware(CSRFMiddleware):
 
 
 async def throttle_route(scope: Scope) -> None:
-    """Count an attempt on the public verify and code-entry routes (429 with Retry-After when over)."""
-    limits = THROTTLED_ROUTES.get((scope["method"], scope["path"].rstrip("/") or "/"))
-    if limits is None:
+    """Count an attempt on a route that declares ``throttle="verify" | "code_entry"`` in its access opt
+    (public verify, code entry): 429 with Retry-After when over."""
+    declared = scope["route_handler"].opt.get(THROTTLE_OPT) if scope.get("route_handler") else None
+    if declared is None:
         return
+    limits = THROTTLES[declared]
     person_limit, address_limit = limits
     session = scope.get("session")
     person = session.get(SESSION_PERSON_KEY) if isinstance(session, dict) else None
@@ -212,10 +215,4 @@ async def throttle_route(scope: Scope) -> None:
     await throttle.take(throttle.request_engine(scope), hits, "Too many attempts. Try again later.")
 
 
-THROTTLED_ROUTES = {
-    ("POST", "/api/v1/verify"): throttle.VERIFY,
-    ("POST", "/verify"): throttle.VERIFY,
-    ("POST", "/api/v1/auth/confirm"): throttle.CODE_ENTRY,
-    ("POST", "/account/confirm"): throttle.CODE_ENTRY,
-    ("POST", "/api/v1/me/dids"): throttle.CODE_ENTRY,
-}
+THROTTLES = {"verify": throttle.VERIFY, "code_entry": throttle.CODE_ENTRY}

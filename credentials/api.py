@@ -278,7 +278,8 @@ class HolderDidController(Controller):
         rows = await HolderDidService(db_session, settings).list_for_person(views.person_id(request))
         return [views.holder_did_read(row) for row in rows]
 
-    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409, 429), **access.signed_in())
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409, 429),
+          **access.signed_in(throttle="code_entry"))
     async def register_did(self, request: Request, data: JSONBody[dict[str, Any]],
                            db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict[str, Any]:
         """Register a DID: ``{"presentation": <VP or VP-JWT>}`` whose holder is the DID, signed by it,
@@ -298,7 +299,7 @@ class HolderDidController(Controller):
 
 # Stateless and public: it reads no session, so cookies give a forged request nothing (no CSRF token needed).
 @post("/api/v1/verify", status_code=HTTP_200_OK, tags=["credentials: verification"],
-      responses=problem_responses(429), **access.public(exclude_from_csrf=True))
+      responses=problem_responses(429), **access.public(exclude_from_csrf=True, throttle="verify"))
 async def verify_api(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
                      at: FromQuery[str | None] = None, challenge: FromQuery[str | None] = None,
                      domain: FromQuery[str | None] = None) -> dict[str, Any]:

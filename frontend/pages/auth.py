@@ -96,7 +96,7 @@ async def confirm_page(request: Request, token: FromQuery[str | None] = None) ->
     return page(request, "auth/confirm.html", {"token": (token or "")[:200]}, headers=_TOKEN_PAGE_HEADERS)
 
 
-@post("/account/confirm", **access.public(), include_in_schema=False)
+@post("/account/confirm", **access.public(throttle="code_entry"), include_in_schema=False)
 async def confirm_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Template:
     """Confirm the address; show what arrived in the wallet."""
     try:

@@ -87,7 +87,7 @@ async def verify_page(request: Request, db_session: NamedDependency[AsyncSession
                                                 "document": "", "tab": "url" if url else "paste"})
 
 
-@post("/verify", **access.public(), include_in_schema=False)
+@post("/verify", **access.public(throttle="verify"), include_in_schema=False)
 async def verify_submit(request: Request, data: MultipartData, db_session: NamedDependency[AsyncSession],
                         settings: NamedDependency[Settings]) -> Template:
     """Verify a pasted document, an uploaded file (JSON, VC-JWT, baked PNG/SVG) or one of our links."""
