@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[*collect_handlers(), static],
         plugins=[SQLAlchemyPlugin(config=alchemy), HTMXPlugin()],
-        stores={name: make_store(settings, alchemy, name) for name in ("sessions", "login_throttle")},
+        stores={"sessions": make_store(settings, alchemy, "sessions")},
         middleware=[
             RequestLogMiddleware,
             DefineMiddleware(JsonDepthMiddleware, max_body_bytes=settings.max_body_bytes),
