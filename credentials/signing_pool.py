@@ -1,10 +1,14 @@
-"""Signing batch chunks on every core: a long-lived process pool per server or worker process.
+"""Signing batch chunks off the event loop: in a worker thread by default, or on a long-lived process
+pool when ``SKILLPASS_SIGNING_PROCESSES`` asks for more than one process.
 
-A batch job signs a chunk's credentials here while its event loop stays free for the database; each
-pool task loads the key once and signs its share of the chunk. Small chunks are signed in-process;
-how many processes sign is ``pool_size``. The pool forks (Linux's default): ``spawn`` and ``forkserver`` would re-run
-``python -m skillpass``'s main module in every pool process. The children only sign: they never touch
-the parent's connections, and exit without running its finalizers.
+A batch job signs a chunk's credentials here while its event loop stays free for requests and the
+database (a chunk of 250 takes a noticeable fraction of a second to sign: signing it on the loop would
+stall every request of the process meanwhile). Each pool task loads the key once and signs its share
+of the chunk. The pool forks (Linux's default): ``spawn`` and ``forkserver`` would re-run ``python -m
+skillpass``'s main module in every pool process. Forking a process that already runs threads can
+deadlock a child on a lock held at fork time, which is why the pool is opt-in (docs/credentials.md).
+The children only sign: they never touch the parent's connections, and exit without running its
+finalizers.
 """
 
 from __future__ import annotations
@@ -23,13 +27,10 @@ _pool: ProcessPoolExecutor | None = None
 
 
 def pool_size(dialect: str = "postgresql") -> int:
-    """Signing processes per job process: ``SKILLPASS_SIGNING_PROCESSES``, else every core on SQLite
-    (one writer, no worker processes: the pool is how it uses more cores) and 1 (in-process) on
-    PostgreSQL, where more worker processes use more cores (docs/credentials.md)."""
+    """Signing processes per job process: ``SKILLPASS_SIGNING_PROCESSES``, else 1 (a worker thread of
+    the job's process) on either database; on PostgreSQL more worker processes use more cores."""
     chosen = os.environ.get("SKILLPASS_SIGNING_PROCESSES")
-    if chosen:
-        return max(1, int(chosen))
-    return (os.cpu_count() or 1) if dialect == "sqlite" else 1
+    return max(1, int(chosen)) if chosen else 1
 
 
 def _sign_part(key_doc: dict, method: str, suites: list[str], documents: list[dict]) -> list[dict | str]:
@@ -51,7 +52,7 @@ async def sign_many(documents: list[dict], suites: list[str], key: KeyPair, meth
     global _pool
     workers = processes
     if len(documents) < MIN_POOL_CHUNK or workers < 2:
-        return [sign_credential(d, key, verification_method=method, suite=s) for d, s in zip(documents, suites)]
+        return await asyncio.to_thread(_sign_here, documents, suites, key, method)
     loop, key_doc, size = asyncio.get_running_loop(), key.to_multikey(), -(-len(documents) // workers)
     try:
         parts = await asyncio.gather(*[
@@ -59,5 +60,9 @@ async def sign_many(documents: list[dict], suites: list[str], key: KeyPair, meth
             for i in range(0, len(documents), size)])
     except BrokenProcessPool:  # a pool process died: start a new pool next time, sign this chunk here
         _pool = None
-        return [sign_credential(d, key, verification_method=method, suite=s) for d, s in zip(documents, suites)]
+        return await asyncio.to_thread(_sign_here, documents, suites, key, method)
     return [signed for part in parts for signed in part]
+
+
+def _sign_here(documents: list[dict], suites: list[str], key: KeyPair, method: str) -> list[dict | str]:
+    return [sign_credential(d, key, verification_method=method, suite=s) for d, s in zip(documents, suites)]
