@@ -106,7 +106,12 @@ def trust_line(trust: dict[str, Any], lang: str) -> CheckLine:
     status = trust.get("status", "untrusted")
     reasons = [r.get("message_ja") if lang == "ja" and r.get("message_ja") else r.get("message", "")
                for r in trust.get("reasons") or []]
-    text = " ".join([translate(f"verify.trust.{status}", lang, registry=trust.get("registry") or ""), *reasons])
+    issuer = trust.get("issuer") or {}
+    # the name the registry vouches for, not the one the credential claims: a trusted issuer may still
+    # write another organisation's name into its badges
+    name = (issuer.get("name_en") if lang == "en" else None) or issuer.get("name") or issuer.get("id") or ""
+    text = " ".join([translate(f"verify.trust.{status}", lang, registry=trust.get("registry") or "", name=name),
+                     *reasons])
     return CheckLine("trust", translate("verify.check.trust", lang), TRUST_OUTCOME.get(status, "advice"), text.strip())
 
 

@@ -65,3 +65,11 @@ async def test_a_learner_accepts_an_untrusted_issuers_offer_from_its_page(client
     assert held.offer_state == "accepted"
     page = await client.get(f"/wallet/credentials/{held_id}", headers=HTML)
     assert "「根拠あり」として裏付けます" in page.text
+
+
+async def test_a_trusted_issuer_is_named_as_the_registry_knows_it_not_as_it_claims(client, db, settings) -> None:
+    issued = (await issue_badges(db, settings, "someone@example.jp"))[0]
+    ja = await verify_page(client, issued.document, "ja")
+    assert "発行者は「テストアカデミー」として確認済みです（skillpass）。" in ja
+    en = await verify_page(client, issued.document, "en")
+    assert "The issuer is vetted as “Test Academy” (skillpass)." in en
