@@ -1,10 +1,11 @@
 """Who stands behind a credential: the trust verdict from the issuer DID, the names it claims and the
 entries of the trust registries.  Pure: no database, no network (imports only ``names``).
 
-Order of the rules: a DID of a trusted entry is ``trusted`` (unless we suspended its organisation) (the registered name is shown, not the
-claimed one); otherwise a claimed name that resembles a trusted organisation's name is
-``impersonation``; otherwise ``untrusted`` with why (our organisation not verified yet, suspended, or
-an issuer nobody here knows).
+Order of the rules: a claimed name that resembles a trusted organisation's name while the DID is not
+that organisation's is ``impersonation`` (also for a trusted DID that claims another of our verified
+organisations' names); otherwise a DID of a trusted entry is ``trusted`` (unless we suspended its
+organisation; the registered name is shown, not the claimed one); otherwise ``untrusted`` with why
+(our organisation not verified yet, suspended, or an issuer nobody here knows).
 """
 
 from __future__ import annotations
@@ -120,16 +121,38 @@ def evaluate(issuer_did: str | None, claimed_names: Sequence[str], entries: Sequ
     trusted_mine = next((e for e in mine if e.trusted), None)
     # Our own suspension outweighs another registry still listing the DID.
     suspended = any(e.registry == SKILLPASS and e.state == "suspended" for e in mine)
-    if trusted_mine is not None and not suspended:
-        return _trusted(issuer_did, trusted_mine, claimed)
-    for entry in entries:
-        if not entry.trusted or entry.did == issuer_did:
-            continue
-        for name in claimed:
-            if resembles(name, entry.name_ja) or resembles(name, entry.name_en):
-                return _impersonation(issuer_did, name, entry)
+    own = trusted_mine if not suspended else None
+    found = _look_alike(issuer_did, claimed, entries, own)
+    if found is not None:
+        return _impersonation(issuer_did, found[1], found[0])
+    if own is not None:
+        return _trusted(issuer_did, own, claimed)
     known = next((e for e in mine if e.registry == SKILLPASS), mine[0] if mine else None)
     return _untrusted(issuer_did, known, claimed)
+
+
+def _look_alike(issuer_did: str | None, claimed: Sequence[str], entries: Sequence[TrustEntry],
+                own: TrustEntry | None) -> tuple[TrustEntry, str] | None:
+    """(the trusted organisation, the claimed name) when the credential claims the name of a trusted
+    issuer it is not: any trusted issuer, for a DID nobody vouches for; for a trusted DID, another of our
+    verified organisations (a vetted issuer writing another one's name into its badges). External
+    registries say nothing of which of their DIDs belong together, so they are not held against a
+    trusted DID."""
+    for name in claimed:
+        if own is not None and (resembles(name, own.name_ja) or resembles(name, own.name_en)):
+            continue  # its own name
+        for entry in entries:
+            if not entry.trusted or entry.did == issuer_did:
+                continue
+            if own is not None and (entry.org is None or _same_org(entry, own)):
+                continue
+            if resembles(name, entry.name_ja) or resembles(name, entry.name_en):
+                return entry, name
+    return None
+
+
+def _same_org(entry: TrustEntry, own: TrustEntry | None) -> bool:
+    return bool(own is not None and entry.org and own.org and entry.org.get("id") == own.org.get("id"))
 
 
 def _names(value: Any) -> list[str]:

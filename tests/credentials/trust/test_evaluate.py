@@ -104,3 +104,15 @@ def test_issuer_of_reads_strings_objects_and_language_maps() -> None:
         "did:key:z1", ["Tokyo"])
     assert issuer_of({"vc": {"issuer": {"id": "did:key:z2", "name": "X"}}}) == ("did:key:z2", ["X"])
     assert issuer_of({"issuer": 7}) == (None, [])
+
+
+def test_a_vetted_issuer_badging_in_another_vetted_organisations_name_is_an_impersonation() -> None:
+    kds = TrustEntry("did:key:z6MkKansai", "関西データスクール", "Kansai Data School", "skillpass",
+                     org={"id": "3", "slug": "kds", "name_ja": "関西データスクール", "name_en": "Kansai Data School"})
+    entries = [*ENTRIES, kds]
+    trust = evaluate("did:key:z6MkKansai", ["株式会社東京デジタルアカデミー"], entries)
+    assert trust.status == "impersonation"
+    assert trust.reasons[0]["resembles"]["org"] == TDA_ORG
+    assert evaluate("did:key:z6MkKansai", ["関西データスクール"], entries).status == "trusted"
+    assert evaluate("did:key:z6MkKansai", ["A name of nobody we know"], entries).status == "trusted"
+    assert evaluate(TDA_OLD, ["Tokyo Digital Academy"], entries).status == "trusted"  # its own older key
