@@ -55,7 +55,8 @@ def import_all_models() -> None:
     """Import every domain's models so their tables are registered (migrations, test schema)."""
     from core.modules import optional_import
 
-    for module in ("accounts.models", "credentials.models", "credentials.trust.models", "skills.models",
+    for module in ("accounts.models", "credentials.models", "credentials.trust.models",
+                   "credentials.oid4vci.models", "skills.models",
                    "matching.models"):
         optional_import(module)
 

@@ -49,6 +49,7 @@ ROUTE_MODULES = (
     "taxonomies.dss.api",
     "credentials.api",
     "credentials.trust.api",
+    "credentials.oid4vci.api",
     "skills.api",
     "matching.api",
     "frontend.routes",

@@ -1,0 +1,1 @@
+"""OpenID4VCI issuance and OpenID4VP presentation for standard wallets (issue 13)."""
