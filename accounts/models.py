@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import created_at_field, datetime_field, id_field
@@ -89,6 +89,21 @@ class EmailConfirmation(SQLModel, table=True):
     created_at: datetime = created_at_field(index=True)
     expires_at: datetime = datetime_field(nullable=False)
     used_at: datetime | None = datetime_field()
+
+
+class MailOutbox(SQLModel, table=True):
+    """A mail written in the transaction that caused it and sent after that transaction commits (then
+    deleted). Sealed at rest: the message carries a one-time link that the database must not reveal."""
+
+    __tablename__ = "mail_outbox"
+
+    id: uuid.UUID = id_field()
+    message_sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    link_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    attempts: int = 0
+    next_attempt_at: datetime = datetime_field(nullable=False, index=True)
+    last_error: str | None = Field(default=None, max_length=100)
+    created_at: datetime = created_at_field()
 
 
 class OrgVerificationRequest(SQLModel, table=True):

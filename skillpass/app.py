@@ -20,6 +20,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from accounts.outbox import MailAfterCommitMiddleware
 from accounts.sessions import RotatingSessionConfig
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
 from core.db import RequestTransactionMiddleware, alchemy_config, session_scope
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             sessions.middleware,
             # inside the session middleware: the request's connection is released before the session is saved
             DefineMiddleware(RequestTransactionMiddleware, alchemy=alchemy),
+            DefineMiddleware(MailAfterCommitMiddleware, alchemy=alchemy),  # mail once the commit above went through
             DefineMiddleware(PrincipalMiddleware, alchemy=alchemy,
                              touch_every=timedelta(seconds=settings.api_key_touch_seconds)),
             DefineMiddleware(CookieCSRFMiddleware, config=csrf),

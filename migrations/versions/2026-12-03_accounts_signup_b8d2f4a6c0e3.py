@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import advanced_alchemy
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 
@@ -18,9 +20,25 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _when(name: str, nullable: bool = True) -> sa.Column:
+    return sa.Column(name, advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=nullable)
+
+
 def upgrade() -> None:
-    pass  # reserved: filled in by the work on this change, or removed before landing
+    op.create_table(
+        'mail_outbox',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('message_sealed', sa.LargeBinary(), nullable=False),
+        sa.Column('link_sealed', sa.LargeBinary(), nullable=True),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        _when('next_attempt_at', False),
+        sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        _when('created_at', False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(op.f('ix_mail_outbox_next_attempt_at'), 'mail_outbox', ['next_attempt_at'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index(op.f('ix_mail_outbox_next_attempt_at'), table_name='mail_outbox')
+    op.drop_table('mail_outbox')
