@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access, confirmation
 from accounts.deps import provide_accounts, provide_principal, provide_throttle
-from accounts.middleware import LOGIN_FORM_OPT, SESSION_PERSON_KEY
+from accounts.middleware import CSRF_SESSION_KEY, LOGIN_FORM_OPT, SESSION_PERSON_KEY
 from accounts.sessions import rotate_session
 from accounts.principal import Principal
 from accounts.schemas import (
@@ -31,15 +31,36 @@ from accounts.schemas import (
     PersonRead,
     SignIn,
     SignUp,
+    SignUpAccepted,
 )
 from accounts.service import AccountService
-from accounts.throttle import LoginThrottle, sign_up_attempt
+from accounts.throttle import LoginThrottle, client_of, pre_session_attempt, sign_up_attempt
 from core.settings import Settings
 from core.openapi import problem_responses
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+client_address = client_of
+
+
+def start_session(request: Request, person_id: uuid.UUID) -> None:
+    """Sign the person in: a new session id (no fixation), the pre-session's CSRF secret kept."""
+    rotate_session(request)
+    request.set_session({SESSION_PERSON_KEY: str(person_id)})
+
+
+async def sign_up_person(request: Request, accounts: AccountService, data: SignUp) -> SignUpAccepted:
+    """Count the attempt, then sign up; the answer is the same for a new and a known address."""
+    await sign_up_attempt(request, accounts.session, data.email, client_address(request))
+    email = await accounts.request_sign_up(data.email, data.password, data.display_name, data.lang)
+    return SignUpAccepted(email=email)
+
+
+async def confirm_and_sign_in(request: Request, db: AsyncSession, token: str) -> confirmation.Confirmed:
+    """Use the mailed token, and sign its person in: opening the link proves control of the mailbox, and
+    the password was set at sign-up."""
+    done = await confirmation.confirm_email(db, token)
+    start_session(request, done.person.id)
+    return done
 
 
 async def sign_in_person(request: Request, accounts: AccountService, throttle: LoginThrottle,
@@ -49,8 +70,7 @@ async def sign_in_person(request: Request, accounts: AccountService, throttle: L
     await throttle.check(accounts.session, email, client)
     person = await accounts.authenticate(email, password)
     await throttle.succeeded(accounts.session, email, client)
-    rotate_session(request)
-    request.set_session({SESSION_PERSON_KEY: str(person.id)})
+    start_session(request, person.id)
     return PersonRead.model_validate(person)
 
 
@@ -68,20 +88,19 @@ class AuthController(Controller):
     tags = ["accounts"]
     dependencies = {"accounts": Provide(provide_accounts), "throttle": Provide(provide_throttle, sync_to_thread=False)}
 
-    @get("/csrf", **access.public(**{LOGIN_FORM_OPT: True}))
+    @get("/csrf", responses=problem_responses(429), **access.public(**{LOGIN_FORM_OPT: True}))
     async def csrf(self, request: Request) -> dict[str, str]:
-        """A CSRF token for sign-in and sign-up (starts a session that holds only its secret); send it as
-        ``x-csrftoken`` with the cookies of this response."""
+        """A CSRF token for sign-in and sign-up (starts a session that holds only its secret; a few new
+        ones per address, 429 with Retry-After); send it as ``x-csrftoken`` with this response's cookies."""
+        await pre_session_attempt(request, CSRF_SESSION_KEY)
         return {"csrf_token": ScopeState.from_scope(request.scope).csrf_token}
 
-    @post("/signup", status_code=HTTP_201_CREATED, responses=problem_responses(409, 429), **access.public(**{LOGIN_FORM_OPT: True}))
-    async def sign_up(self, request: Request, data: JSONBody[SignUp], accounts: NamedDependency[AccountService]) -> PersonRead:
-        """Create a learner account and sign it in (a few per email and per address; 429 with Retry-After)."""
-        await sign_up_attempt(request, accounts.session, data.email, client_address(request))
-        person = await accounts.sign_up(data.email, data.password, data.display_name, data.lang)
-        rotate_session(request)
-        request.set_session({SESSION_PERSON_KEY: str(person.id)})
-        return PersonRead.model_validate(person)
+    @post("/signup", status_code=HTTP_202_ACCEPTED, responses=problem_responses(429),
+          **access.public(**{LOGIN_FORM_OPT: True}))
+    async def sign_up(self, request: Request, data: JSONBody[SignUp], accounts: NamedDependency[AccountService]) -> SignUpAccepted:
+        """Sign up a learner: 202 and a mail, whether or not the address has an account (a new one gets its
+        confirmation link, which signs in; a known one a note). A few per email and per address (429)."""
+        return await sign_up_person(request, accounts, data)
 
     @post("/signin", status_code=HTTP_200_OK, responses=problem_responses(401, 429), **access.public(**{LOGIN_FORM_OPT: True}))
     async def sign_in(self, request: Request, data: JSONBody[SignIn], accounts: NamedDependency[AccountService],
@@ -90,9 +109,10 @@ class AuthController(Controller):
         return await sign_in_person(request, accounts, throttle, data.email, data.password)
 
     @post("/confirm", status_code=HTTP_200_OK, responses=problem_responses(429), **access.public(throttle="code_entry"))
-    async def confirm(self, data: JSONBody[ConfirmEmail], db_session: NamedDependency[AsyncSession]) -> EmailConfirmedRead:
-        """Confirm an email address with the token from the confirmation mail (works once)."""
-        done = await confirmation.confirm_email(db_session, data.token)
+    async def confirm(self, request: Request, data: JSONBody[ConfirmEmail],
+                      db_session: NamedDependency[AsyncSession]) -> EmailConfirmedRead:
+        """Confirm an email address with the token from the confirmation mail (works once) and sign in."""
+        done = await confirm_and_sign_in(request, db_session, data.token)
         return EmailConfirmedRead(email_confirmed=True, claimed_credentials=done.claimed_credentials)
 
     @post("/confirm/resend", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409, 429),

@@ -1,4 +1,5 @@
-"""Email confirmation: a one-time link mailed at sign-up (and again on request), and what confirming does.
+"""Email confirmation: a one-time link mailed at sign-up (and again on request), the mail a sign-up with an
+address that already has an account gets instead, and what confirming does.
 
 A token carries 256 random bits and only its SHA-256 is stored, so the database alone confirms nothing.
 A link works once, for ``confirm_token_hours``. Confirming runs the ``on_email_confirmed`` hooks in the
@@ -19,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.hooks import run_email_confirmed_hooks
+from accounts import outbox
 from accounts.models import EmailConfirmation, Person
 from core import mail
 from core.db import utcnow
@@ -46,6 +48,20 @@ _TEXT = {
            "move into your skill wallet.\n"
            "If you did not sign up, please ignore this mail."),
 }
+# A sign-up with an address that has an account: the page answered as for a new one, this mail says it.
+_EXISTS = {
+    "ja": ("【skillpass】このアドレスのアカウントは登録済みです",
+           "メールアドレス {email} で skillpass への登録がありましたが、このアドレスのアカウントは既にあります。\n"
+           "アカウントは変更していません（パスワードもそのままです）。次のページからログインしてください。\n\n"
+           "{link}\n\n"
+           "パスワードをお忘れの場合は、ログインページからお問い合わせください。\n"
+           "お心当たりのない場合は、このメールを破棄してください。"),
+    "en": ("skillpass: you already have an account",
+           "Someone signed up for skillpass with the address {email}, which already has an account.\n"
+           "Nothing was changed (your password neither). Sign in here:\n\n"
+           "{link}\n\n"
+           "If this was not you, please ignore this mail."),
+}
 
 
 @dataclass(frozen=True)
@@ -70,16 +86,25 @@ def confirmation_link(settings: Settings, token: str) -> str:
 
 def confirmation_message(settings: Settings, person: Person, link: str):
     """The mail in the person's language first and the other one below (no name: it is user-chosen text)."""
-    first = person.lang if person.lang in _TEXT else "ja"
+    return _bilingual(settings, person, _TEXT, {"link": link, "hours": settings.confirm_token_hours})
+
+
+def account_exists_message(settings: Settings, person: Person):
+    """The mail for a sign-up with the address of an existing account: sign in, or ignore it."""
+    return _bilingual(settings, person, _EXISTS, {"link": f"{settings.base_url.rstrip('/')}/signin"})
+
+
+def _bilingual(settings: Settings, person: Person, texts: dict, values: dict):
+    first = person.lang if person.lang in texts else "ja"
     order = [first, "en" if first == "ja" else "ja"]
-    values = {"email": person.email, "link": link, "hours": settings.confirm_token_hours}
-    subject = " / ".join(_TEXT[lang][0] for lang in order)
-    body = "\n\n----------\n\n".join(_TEXT[lang][1].format(**values) for lang in order)
+    values = {"email": person.email, **values}
+    subject = " / ".join(texts[lang][0] for lang in order)
+    body = "\n\n----------\n\n".join(texts[lang][1].format(**values) for lang in order)
     return mail.build_message(settings, person.email, subject, body + "\n\n-- \nskillpass\n")
 
 
 async def send_confirmation(session: AsyncSession, settings: Settings, person: Person) -> None:
-    """Mail a new one-time link to the person's address (rate limited per account)."""
+    """Mail a new one-time link to the person's address (rate limited per account; sent after commit)."""
     await _check_send_rate(session, settings, person.id)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = utcnow()
@@ -87,7 +112,12 @@ async def send_confirmation(session: AsyncSession, settings: Settings, person: P
                                   created_at=now, expires_at=now + timedelta(hours=settings.confirm_token_hours)))
     await session.flush()
     link = confirmation_link(settings, token)
-    await mail.send(settings, confirmation_message(settings, person, link), link=link)
+    await outbox.enqueue(session, settings, confirmation_message(settings, person, link), link=link)
+
+
+async def send_account_exists(session: AsyncSession, settings: Settings, person: Person) -> None:
+    """Tell the owner of an address that someone signed up with it (sent after commit)."""
+    await outbox.enqueue(session, settings, account_exists_message(settings, person))
 
 
 async def resend_confirmation(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> Person:

@@ -16,6 +16,13 @@ class SignUp(BaseModel):
     lang: Literal["ja", "en"] = "ja"
 
 
+class SignUpAccepted(BaseModel):
+    """The answer to every accepted sign-up, for a new address and a known one alike."""
+
+    status: Literal["confirmation_sent"] = "confirmation_sent"
+    email: str = Field(description="The address, normalised, to which a mail is on its way.")
+
+
 class SignIn(BaseModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=200)

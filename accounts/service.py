@@ -17,7 +17,6 @@ from accounts.principal import Membership as PrincipalMembership
 from accounts.principal import Principal
 from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, RateLimited
-from core.mail import MailNotSent
 from core.settings import Settings
 
 log = logging.getLogger("skillpass.accounts")
@@ -29,10 +28,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_new_credentials(email: str, password: str) -> list[dict[str, str]]:
-    """Field errors for a sign-up (empty when acceptable)."""
+def check_new_credentials(email: str, password: str, display_name: str | None = None) -> list[dict[str, str]]:
+    """Field errors for a sign-up (empty when acceptable); the page and the API check the same."""
     errors = []
-    if not _EMAIL.match(normalize_email(email)):
+    if display_name is not None and not 0 < len(display_name.strip()) <= 200:
+        errors.append({"field": "display_name", "message": "Enter a display name (at most 200 characters)."})
+    if len(email) > 320 or not _EMAIL.match(normalize_email(email)):
         errors.append({"field": "email", "message": "Enter a valid email address."})
     if len(password) < security.MIN_PASSWORD_LENGTH:
         errors.append(
@@ -62,15 +63,26 @@ class AccountService:
                         password_hash=security.hash_password(password), is_admin=is_admin)
         self.session.add(person)
         await self.session.flush()
-        await run_sign_up_hooks(self.session, person)
         if confirmed:
             await confirmation.mark_confirmed(self.session, person)
         elif self.settings is not None:
-            try:
-                await confirmation.send_confirmation(self.session, self.settings, person)
-            except MailNotSent:
-                log.warning("confirmation mail for a new account not sent; the person can ask again")
+            await confirmation.send_confirmation(self.session, self.settings, person)  # sent after commit
+        await run_sign_up_hooks(self.session, person)
         return person
+
+    async def request_sign_up(self, email: str, password: str, display_name: str, lang: str = "ja") -> str:
+        """The public sign-up, answering alike whether or not the address has an account: a new address
+        gets an account and its confirmation mail, a known one a mail saying so (its account untouched).
+        Signs nobody in: the confirmation link does. Returns the normalised address."""
+        errors = check_new_credentials(email, password, display_name)
+        if errors:
+            raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
+        existing = await self.person_by_email(email)
+        if existing is None:
+            return (await self.sign_up(email, password, display_name, lang)).email
+        security.hash_password(password)  # the same work as for a new account: the time tells nothing
+        await confirmation.send_account_exists(self.session, self.settings, existing)
+        return existing.email
 
     async def person_by_email(self, email: str) -> Person | None:
         result = await self.session.execute(select(Person).where(Person.email == normalize_email(email)))

@@ -21,10 +21,12 @@ from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
 from litestar import Request
 from litestar.di import NamedDependency
 from litestar.types import Scope
+from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from core.db import utcnow
 from core.errors import RateLimited
-from core.kvstore import hit_counter, take_back
+from core.kvstore import StoreItem, hit_counter, take_back
 from core.settings import Settings
 
 NAMESPACE = "throttle"
@@ -106,9 +108,31 @@ def provide_throttle(request: Request, settings: NamedDependency[Settings]) -> L
 
 
 SIGN_UP = (Limit("signup:account", 5, 3600), Limit("signup:address", 30, 3600))
+PRE_SESSION = Limit("presession:address", 60, 600)  # sign-in/sign-up forms and GET /api/v1/auth/csrf
 # public verify and code entry: the caller's address, and the signed-in person when there is one
 VERIFY = (Limit("verify:person", 60, 60), Limit("verify:address", 60, 60))
 CODE_ENTRY = (Limit("code:person", 10, 600), Limit("code:address", 30, 600))
+
+
+async def pre_session_attempt(request: Request, csrf_session_key: str) -> None:
+    """Count, per address, a request that starts a new pre-session (a stored session holding only a CSRF
+    secret): one whose ``skillpass_csrf`` cookie is not already the token of its session. Over the limit
+    the new pre-session is dropped, not stored, and the caller gets 429."""
+    token = ScopeState.from_scope(request.scope).csrf_token
+    if token and request.cookies.get("skillpass_csrf") == token:
+        return  # the session was there before this request: nothing new is stored
+    await release_connection(request_session(request.scope))
+    try:
+        await take(request_engine(request.scope), [(PRE_SESSION, client_of(request))],
+                   "Too many new sessions from here. Try again in a few minutes.")
+    except RateLimited:
+        if set(request.session) <= {csrf_session_key}:
+            request.clear_session()
+        raise
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 async def sign_up_attempt(request: Request, db: AsyncSession, email: str, client: str) -> None:
@@ -116,3 +140,12 @@ async def sign_up_attempt(request: Request, db: AsyncSession, email: str, client
     await release_connection(db)
     await take(request_engine(request.scope), [(SIGN_UP[0], email), (SIGN_UP[1], client)],
                "Too many sign-ups from here. Try again later.")
+
+
+async def sweep_lapsed_counters(engine: AsyncEngine) -> int:
+    """Delete the counters whose window has passed (a lapsed counter counts as zero anyway; without
+    this, every address and email ever seen kept its row). Returns how many went."""
+    table = StoreItem.__table__
+    async with engine.begin() as conn:
+        gone = await conn.execute(table.delete().where(table.c.namespace == NAMESPACE, table.c.expires_at <= utcnow()))
+    return gone.rowcount or 0

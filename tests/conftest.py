@@ -150,16 +150,21 @@ async def confirm_email(client: AsyncTestClient, token: str) -> dict:
 
 async def sign_up(client: AsyncTestClient, email: str, name: str = "Test Person", lang: str = "en", *,
                   confirm: bool = True) -> dict:
-    """Sign up through the API; with ``confirm``, follow the link of the mailed .eml as a person would."""
+    """Sign up through the API as a person would: with ``confirm``, follow the link of the mailed .eml;
+    then sign in with the password (sign-up itself signs nobody in). Returns the person as
+    ``/api/v1/auth/me`` shows it; with ``confirm=False`` the client is signed in, unconfirmed."""
     before = outbox_files(client)
     response = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client),
                                  json={"email": email, "password": TEST_PASSWORD, "display_name": name, "lang": lang})
-    assert response.status_code == 201, response.text
-    person = response.json()
+    assert response.status_code == 202, response.text
     if confirm:
         await confirm_email(client, mailed_token(client, email.strip().lower(), before))
-        person["email_confirmed"] = True
-    return person
+    signed_in = await client.post("/api/v1/auth/signin", headers=await csrf_headers(client),
+                                  json={"email": email, "password": TEST_PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    me = await client.get("/api/v1/auth/me")
+    assert me.status_code == 200, me.text
+    return me.json()["person"]
 
 
 async def create_org(client: AsyncTestClient, kind: str, slug: str) -> dict:

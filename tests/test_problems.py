@@ -72,6 +72,6 @@ async def test_request_log_has_status_and_duration_but_no_secrets(client, caplog
     finally:
         logger.removeHandler(caplog.handler)
     records = [r for r in caplog.records if r.name == "skillpass.request"]
-    assert any(r.fields["status"] == 201 and "duration_ms" in r.fields for r in records)
+    assert any(r.fields["status"] == 202 and "duration_ms" in r.fields for r in records)
     text = " ".join(str(r.__dict__) for r in caplog.records)
     assert "very-secret-pw-1" not in text and "skillpass_session" not in text

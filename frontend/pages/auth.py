@@ -9,13 +9,13 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access, confirmation
-from accounts.api import client_address, sign_in_person
+from accounts.api import confirm_and_sign_in, sign_in_person, sign_up_person
 from accounts.deps import provide_throttle
-from accounts.middleware import LOGIN_FORM_OPT, SESSION_PERSON_KEY
-from accounts.sessions import rotate_session
-from accounts.service import AccountService, check_new_credentials
-from accounts.throttle import LoginThrottle, sign_up_attempt
-from core.errors import Conflict, DomainError, InvalidInput, RateLimited
+from accounts.middleware import CSRF_SESSION_KEY, LOGIN_FORM_OPT
+from accounts.schemas import SignUp
+from accounts.service import AccountService
+from accounts.throttle import LoginThrottle, pre_session_attempt
+from core.errors import DomainError, InvalidInput, RateLimited
 from core.settings import Settings
 from frontend.i18n import translate
 from frontend.pages import FormData, form_error_status, redirect, safe_next
@@ -27,7 +27,8 @@ _LOGIN_FORM = {LOGIN_FORM_OPT: True}  # CSRF token needed even without cookies; 
 
 @get("/signin", **access.public(**_LOGIN_FORM), include_in_schema=False)
 async def signin_page(request: Request, next: FromQuery[str | None] = None) -> Template:
-    """The sign-in form."""
+    """The sign-in form (a few new pre-sessions per address)."""
+    await pre_session_attempt(request, CSRF_SESSION_KEY)
     return page(request, "auth/signin.html", {"errors": {}, "next": safe_next(next, "")})
 
 
@@ -48,35 +49,25 @@ async def signin_submit(request: Request, data: FormData, db_session: NamedDepen
 
 @get("/signup", **access.public(**_LOGIN_FORM), include_in_schema=False)
 async def signup_page(request: Request) -> Template:
-    """The sign-up form."""
+    """The sign-up form (a few new pre-sessions per address)."""
+    await pre_session_attempt(request, CSRF_SESSION_KEY)
     return page(request, "auth/signup.html", {"errors": {}, "values": {}})
 
 
 @post("/signup", **access.public(**_LOGIN_FORM), include_in_schema=False)
 async def signup_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession],
-                        settings: NamedDependency[Settings]) -> Response:
-    """Create a learner account, mail its confirmation link and sign it in."""
+                        settings: NamedDependency[Settings]) -> Template:
+    """Sign up as the API does; "check your mail" whether or not the address had an account."""
     lang = lang_of(request)
     values = {k: str(data.get(k, "")) for k in ("display_name", "email", "password", "lang")}
-    errors = {e["field"]: translate(f"signup.error.{e['field']}", lang) for e in
-              check_new_credentials(values["email"], values["password"])}
-    if not values["display_name"].strip():
-        errors["display_name"] = translate("signup.error.display_name", lang)
-    if not errors:
-        await sign_up_attempt(request, db_session, values["email"], client_address(request))
-        try:
-            person = await AccountService(db_session, settings).sign_up(
-                values["email"], values["password"], values["display_name"],
-                values["lang"] if values["lang"] in ("ja", "en") else lang)
-        except Conflict:
-            errors["email"] = translate("signup.error.taken", lang)
-    if errors:
-        status = form_error_status(request, 400)
+    form = SignUp.model_construct(**{**values, "lang": values["lang"] if values["lang"] in ("ja", "en") else lang})
+    try:
+        accepted = await sign_up_person(request, AccountService(db_session, settings), form)
+    except InvalidInput as exc:
+        errors = {e["field"]: translate(f"signup.error.{e['field']}", lang) for e in exc.errors}
         return page(request, "auth/signup.html", {"errors": errors, "values": values},
-                    block="signup_form", status_code=status)
-    rotate_session(request)
-    request.set_session({SESSION_PERSON_KEY: str(person.id)})
-    return redirect(request, "/wallet")
+                    block="signup_form", status_code=form_error_status(request, 400))
+    return page(request, "auth/check_mail.html", {"email": accepted.email}, block="signup_form")
 
 
 @post("/signout", **access.signed_in(), include_in_schema=False)
@@ -98,9 +89,9 @@ async def confirm_page(request: Request, token: FromQuery[str | None] = None) ->
 
 @post("/account/confirm", **access.public(throttle="code_entry"), include_in_schema=False)
 async def confirm_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Template:
-    """Confirm the address; show what arrived in the wallet."""
+    """Confirm the address and sign in; show what arrived in the wallet."""
     try:
-        done = await confirmation.confirm_email(db_session, str(data.get("token", "")))
+        done = await confirm_and_sign_in(request, db_session, str(data.get("token", "")))
     except InvalidInput:
         return page(request, "auth/confirm.html", {"error": True}, status_code=400, headers=_TOKEN_PAGE_HEADERS)
     return page(request, "auth/confirmed.html", {"email": done.person.email, "claimed": done.claimed_credentials},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.conftest import TEST_PASSWORD, csrf_headers, sign_up
 
 
-async def test_sign_up_signs_in_and_me_shows_the_person(client) -> None:
+async def test_sign_up_confirm_sign_in_and_me_shows_the_person(client) -> None:
     person = await sign_up(client, "aki@example.jp", "秋山 明", "ja")
     assert person["email"] == "aki@example.jp" and "password_hash" not in person
     me = await client.get("/api/v1/me")
@@ -13,7 +13,7 @@ async def test_sign_up_signs_in_and_me_shows_the_person(client) -> None:
     assert me.json()["person"]["display_name"] == "秋山 明"
 
 
-async def test_sign_up_refuses_short_password_and_duplicate_email(client) -> None:
+async def test_sign_up_refuses_short_password_and_answers_a_known_email_as_a_new_one(client) -> None:
     headers = await csrf_headers(client)
     short = await client.post("/api/v1/auth/signup", headers=headers,
                               json={"email": "x@example.jp", "password": "short", "display_name": "X"})
@@ -21,9 +21,10 @@ async def test_sign_up_refuses_short_password_and_duplicate_email(client) -> Non
     assert short.headers["content-type"].startswith("application/problem+json")
     assert short.json()["errors"][0]["field"] == "password"
     await sign_up(client, "dup@example.jp")
-    again = await client.post("/api/v1/auth/signup", headers=headers,
+    client.cookies.clear()
+    again = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client),
                               json={"email": "DUP@example.jp", "password": TEST_PASSWORD, "display_name": "Y"})
-    assert again.status_code == 409
+    assert again.status_code == 202 and again.json() == {"status": "confirmation_sent", "email": "dup@example.jp"}
 
 
 async def test_sign_in_and_sign_out(client) -> None:

@@ -1,0 +1,45 @@
+"""Account housekeeping in the background of each server process: retry mail that was not sent after
+its commit, and delete lapsed throttle counters. Started and stopped with the app's jobs
+(``credentials.deps.start_jobs``); every step is safe to run in several processes at once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from accounts.outbox import deliver_due
+from accounts.throttle import sweep_lapsed_counters
+from core.settings import Settings
+
+log = logging.getLogger("skillpass.accounts")
+EVERY_SECONDS = 60
+
+
+async def run_once(engine: AsyncEngine, settings: Settings) -> None:
+    """One round: mail whose turn has come, then the counters whose window has passed."""
+    await deliver_due(engine, settings)
+    await sweep_lapsed_counters(engine)
+
+
+async def _loop(engine: AsyncEngine, settings: Settings, every: float) -> None:
+    while True:
+        try:
+            await run_once(engine, settings)
+        except Exception:  # noqa: BLE001 - a database hiccup must not end the loop; the next round retries
+            log.warning("account upkeep failed; trying again in %s s", every, exc_info=True)
+        await asyncio.sleep(every)
+
+
+def start(engine: AsyncEngine, settings: Settings, every: float = EVERY_SECONDS) -> asyncio.Task:
+    return asyncio.get_running_loop().create_task(_loop(engine, settings, every), name="skillpass-account-upkeep")
+
+
+async def stop(task: asyncio.Task | None) -> None:
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
