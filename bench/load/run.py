@@ -131,11 +131,14 @@ async def arrange(base: str, data_dir: Path) -> dict:
         csrf = {"x-csrftoken": (await admin.get("/api/v1/auth/csrf")).json()["csrf_token"]}  # a pre-session
         signed_up = await admin.post("/api/v1/auth/signup", headers=csrf, json={
             "email": ADMIN_EMAIL, "password": "correct-horse-battery", "display_name": "Load", "lang": "en"})
-        assert signed_up.status_code == 201, signed_up.text
+        assert signed_up.status_code == 202, signed_up.text  # sign-up signs nobody in: the link or the password does
         token = confirmation_token(data_dir / "outbox", ADMIN_EMAIL)
         if token is not None:  # organizations are created by people who confirmed their email
             confirmed = await admin.post("/api/v1/auth/confirm", headers=csrf, json={"token": token})
             assert confirmed.status_code == 200, confirmed.text
+        signed_in = await admin.post("/api/v1/auth/signin", headers=csrf, json={
+            "email": ADMIN_EMAIL, "password": "correct-horse-battery"})
+        assert signed_in.status_code == 200, signed_in.text
         csrf = {"x-csrftoken": admin.cookies.get("skillpass_csrf", "")}
         org = await admin.post("/api/v1/orgs", headers=csrf, json={
             "kind": "provider", "slug": "load-provider", "name_ja": "負荷 株式会社", "name_en": "Load"})
