@@ -6,6 +6,10 @@ signed by one of its keys (``proofPurpose: authentication``, Data Integrity or V
 challenge we issued for this person. The challenge is stateless: ``<person>.<expiry>.<HMAC>`` under the
 secret key, valid for ten minutes, so that nothing is stored before the proof arrives. A DID belongs to
 at most one person.
+
+Every learner also has a did:key the platform holds for them (``HolderKey``; private key sealed at rest
+like issuer keys, ``credentials.keystore``), created on first need and registered as one of their DIDs,
+so that credentials the platform holds or presents for them can be bound to a DID of theirs.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.settings import Settings
-from credentials.models import HolderDid
+from credentials.keystore import open_key, seal_key
+from credentials.models import HeldCredential, HolderDid
+from credentials.oid4vci.models import CredentialOffer, HolderKey, WalletCopy
+from credentials.vc import KeyPair, generate_ed25519
 from credentials.vc.errors import VcError
 from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
 from credentials.verification import verify_document
@@ -128,6 +135,70 @@ class HolderDidService:
         row = await self.session.get(HolderDid, did_id)
         if row is None or row.person_id != person_id:
             raise NotFound("No such DID on your account.")
+        held_here = await self.session.execute(select(HolderKey.id).where(HolderKey.did == row.did))
+        if held_here.first() is not None:
+            raise Conflict("This is the DID skillpass holds for you; it cannot be removed.", field="did_id")
         await self.session.delete(row)
         await self.session.flush()
         await rejudge_subjects(self.session, self.settings, person_id)
+
+    async def platform_key(self, person_id: uuid.UUID) -> HolderKey:
+        """The learner's platform-held did:key, created (and registered as their DID) on first need."""
+        found = await self.session.execute(select(HolderKey).where(HolderKey.person_id == person_id))
+        key = found.scalar_one_or_none()
+        if key is not None:
+            return key
+        pair = generate_ed25519()
+        key = HolderKey(person_id=person_id, did=pair.public.did, public_multibase=pair.public.multibase,
+                        secret_encrypted=seal_key(pair, self.settings.master_key))
+        try:
+            async with self.session.begin_nested():  # a second request creating it at the same moment
+                self.session.add(key)
+                self.session.add(HolderDid(person_id=person_id, did=key.did))
+                await self.session.flush()
+        except IntegrityError:
+            return (await self.session.execute(select(HolderKey).where(HolderKey.person_id == person_id))).scalar_one()
+        await rejudge_subjects(self.session, self.settings, person_id)
+        return key
+
+    async def platform_signing_key(self, person_id: uuid.UUID) -> KeyPair:
+        """The decrypted platform-held key, with its did:key verification method as id."""
+        key = await self.platform_key(person_id)
+        pair = open_key(key.secret_encrypted, key.public_multibase, self.settings.master_key)
+        pair.id, pair.controller = pair.public.did_key_vm, key.did
+        return pair
+
+    async def bindings(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
+        """Each of the learner's DIDs (the platform-held one first, then registered ones, then the holder
+        DIDs of wallets that received a copy) with the held credentials bound to it."""
+        platform = await self.platform_key(person_id)
+        rows: dict[str, dict[str, Any]] = {}
+        for did in await self.list_for_person(person_id):
+            rows[did.did] = {"did": did.did, "kind": "platform" if did.did == platform.did else "registered",
+                             "id": str(did.id), "credentials": []}
+        held = await self.session.execute(select(HeldCredential).where(HeldCredential.person_id == person_id))
+        for credential in held.scalars():
+            for did in _subject_ids(credential.document):
+                if did in rows:
+                    rows[did]["credentials"].append(_bound(credential.id, credential.title, "held"))
+        copies = await self.session.execute(
+            select(WalletCopy, CredentialOffer.held_id, HeldCredential.title)
+            .join(CredentialOffer, CredentialOffer.id == WalletCopy.offer_id)
+            .join(HeldCredential, HeldCredential.id == CredentialOffer.held_id, isouter=True)
+            .where(WalletCopy.person_id == person_id).order_by(WalletCopy.created_at))
+        for copy, held_id, title in copies.all():
+            row = rows.setdefault(copy.holder_did, {"did": copy.holder_did, "kind": "wallet", "id": None,
+                                                    "credentials": []})
+            row["credentials"].append({**_bound(held_id, title or "", copy.configuration_id),
+                                       "copy_id": copy.copy_id, "issued_at": copy.created_at.isoformat()})
+        return sorted(rows.values(), key=lambda r: ("platform", "registered", "wallet").index(r["kind"]))
+
+
+def _bound(held_id: uuid.UUID | None, title: str, how: str) -> dict[str, Any]:
+    return {"held_id": str(held_id) if held_id else None, "title": title, "bound_as": how}
+
+
+def _subject_ids(document: dict[str, Any]) -> list[str]:
+    subject = document.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    return [s["id"] for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)]
