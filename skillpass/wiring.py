@@ -7,6 +7,7 @@ from functools import partial
 from accounts import hooks
 from core.settings import Settings
 from credentials.wallet import claim_for_person, rejudge_subjects, retrust_org
+from matching import candidates
 from skills import wallet_sync
 
 
@@ -18,6 +19,7 @@ def connect_domains(settings: Settings) -> None:
     hooks.on_email_confirmed("credentials.subjects", partial(_rejudge, settings=settings))
     hooks.on_org_verification_changed("credentials.retrust", partial(_retrust, settings=settings))
     wallet_sync.connect()
+    candidates.connect()  # the candidate index's stored rows change with the profile, in its transaction
 
 
 async def _claim(session, person, *, settings: Settings) -> dict[str, int]:

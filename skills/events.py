@@ -7,6 +7,10 @@ Services call :func:`changed_on_commit` with their session; subscribers are call
 once that session commits (never for a rollback), so they read committed data. A callback may be
 sync or async (a coroutine callback runs as a task on the running loop). A failing callback is logged
 and does not affect the request or the other subscribers.
+
+:func:`subscribe_in_transaction` callbacks run just before the commit instead, in the same transaction
+(``callback(sync_session, person_ids)``; a sync ``Session``, whose ``execute`` works inside an
+``AsyncSession`` too): what they write commits with the change, and if they fail the commit fails.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 Callback = Callable[[uuid.UUID], Awaitable[None] | None]
+TransactionCallback = Callable[[Session, set[uuid.UUID]], None]
 
 log = logging.getLogger("skillpass.skills.events")
 _PENDING_KEY = "skills.changed_people"
 _subscribers: list[Callback] = []
+_in_transaction: list[TransactionCallback] = []
 _tasks: set[asyncio.Task] = set()
 
 
@@ -38,6 +44,12 @@ def subscribe(callback: Callback) -> None:
 def unsubscribe(callback: Callback) -> None:
     if callback in _subscribers:
         _subscribers.remove(callback)
+
+
+def subscribe_in_transaction(callback: TransactionCallback) -> None:
+    """Call ``callback(session, person_ids)`` before each commit of a session that changed someone."""
+    if callback not in _in_transaction:
+        _in_transaction.append(callback)
 
 
 def changed_on_commit(session: AsyncSession, person_id: uuid.UUID) -> None:
@@ -63,6 +75,14 @@ async def _guarded(awaitable: Awaitable[None]) -> None:
         await awaitable
     except Exception:
         log.exception("skills change subscriber failed")
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    pending = session.info.get(_PENDING_KEY)
+    if pending:
+        for callback in list(_in_transaction):
+            callback(session, set(pending))
 
 
 @event.listens_for(Session, "after_commit")
