@@ -3,6 +3,10 @@ employers' job postings with their DSS requirements.
 
 ``alignments`` and ``requirements`` are JSON lists of ``{"skill_id": ..., "level": ...}``: small, always
 read whole, and validated against the taxonomy by the services before they are stored.
+
+``matching_candidate`` is the candidate index's own copy of each discoverable person: the consented
+profile already encoded as the index's columns (see ``matching.candidates``), kept in the transaction
+that changes the profile or the consent, so loading the index is one scan of fixed-shape rows.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Text, UniqueConstraint
+from sqlalchemy import JSON, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import created_at_field, datetime_field, id_field
@@ -61,3 +65,19 @@ class JobPosting(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime | None = datetime_field()
     published_at: datetime | None = datetime_field(index=True)
+
+
+class CandidateRow(SQLModel, table=True):
+    """One discoverable person as the candidate index stores them (only consented data).
+
+    ``packed`` holds the index's columns for the person (codes per item, role coverages, best role,
+    update second and month) in the byte layout ``layout`` names; a row of another layout is rebuilt
+    before the index reads it. The display name is read from ``person`` when ``show_name``."""
+
+    __tablename__ = "matching_candidate"
+
+    person_id: uuid.UUID = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    layout: int = Field(sa_type=Integer)
+    packed: bytes = Field(sa_type=LargeBinary)
+    show_name: bool = False
+    prefecture: str | None = Field(default=None, max_length=5)

@@ -65,8 +65,12 @@ class SkillsProfileSource:
         return [indexed(row) for row in await discoverable_profiles(session)]
 
     async def load_into(self, session: AsyncSession, index: CandidateIndex) -> None:
-        """Replace the index's content with every discoverable person, streamed (see the module docstring)."""
-        await stream_into(session, index)
+        """Replace the index's content with every discoverable person: the stored rows
+        (``matching.candidates``), or, for an index of another layout, streamed from the consented view."""
+        from matching import candidates
+
+        if not await candidates.load_into(session, index):
+            await stream_into(session, index)
 
     async def load_some(self, session: AsyncSession, person_ids: set[uuid.UUID]) -> list[IndexedProfile]:
         """The changed people who are still discoverable."""
@@ -141,9 +145,10 @@ _decode_items = msgspec.json.Decoder(dict).decode
 _decode_parts = msgspec.json.Decoder(list).decode
 
 
-def consented_rows(person_ids: list[uuid.UUID] | None = None) -> Select:
+def consented_rows(person_ids: list[uuid.UUID] | None = None, active_only: bool = True) -> Select:
     """(id, name, prefecture, parts JSON, settings time, latest snapshot items JSON, snapshot time) of every
-    active, discoverable person (or of those in ``person_ids``); JSON columns as text."""
+    active (or, with ``active_only`` false, every) discoverable person, or of those in ``person_ids``;
+    JSON columns as text."""
     from accounts.models import Person
     from skills.models import LearnerSettings, ProfileSnapshot
 
@@ -161,7 +166,9 @@ def consented_rows(person_ids: list[uuid.UUID] | None = None) -> Select:
                     latest.c.created_at)
              .join(Person.__table__, person.id == settings.person_id)
              .outerjoin(latest, and_(latest.c.person_id == settings.person_id, latest.c.newest == 1))
-             .where(settings.discoverable.is_(True), person.is_active.is_(True)))
+             .where(settings.discoverable.is_(True)))
+    if active_only:
+        query = query.where(person.is_active.is_(True))
     if person_ids is not None:
         query = query.where(settings.person_id.in_(person_ids))
     return query
