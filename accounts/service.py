@@ -84,6 +84,28 @@ class AccountService:
         await confirmation.send_account_exists(self.session, self.settings, existing)
         return existing.email
 
+    async def make_admin(self, email: str, new_password, name: str, *, promote: bool = False,
+                         vouch: bool = False) -> tuple[Person, str]:
+        """An operator's platform administrator: a new confirmed account, or (only with ``promote``) an
+        existing one, which must be confirmed unless the operator vouches for its address (``vouch``).
+        ``new_password`` is called only for a new account. Returns the person and "created", "promoted"
+        or "unchanged"."""
+        person = await self.person_by_email(email)
+        if person is None:
+            return await self.sign_up(email, new_password(), name, "ja", is_admin=True, confirmed=True), "created"
+        if person.is_admin:
+            return person, "unchanged"
+        if not promote:
+            raise Conflict("An account with this email exists; pass --promote to make it an administrator.",
+                           field="email")
+        if person.email_confirmed_at is None:
+            if not vouch:
+                raise PermissionDenied("That account's email is not confirmed; pass --confirm if you vouch for "
+                                       "the address.", field="email")
+            await confirmation.mark_confirmed(self.session, person)
+        person.is_admin = True
+        return person, "promoted"
+
     async def person_by_email(self, email: str) -> Person | None:
         result = await self.session.execute(select(Person).where(Person.email == normalize_email(email)))
         return result.scalar_one_or_none()

@@ -117,27 +117,26 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--name", default="Administrator", show_default=True)
 @click.option("--password", envvar="SKILLPASS_ADMIN_PASSWORD", default=None,
-              help="Read from SKILLPASS_ADMIN_PASSWORD or asked for when omitted.")
-def create_admin(email: str, name: str, password: str | None) -> None:
-    """Create a platform administrator (or promote an existing account)."""
+              help="For a new account: read from SKILLPASS_ADMIN_PASSWORD or asked for when omitted.")
+@click.option("--promote", is_flag=True, help="Make an existing account an administrator.")
+@click.option("--confirm", "vouch", is_flag=True, help="With --promote: confirm an unconfirmed address (you vouch for it).")
+def create_admin(email: str, name: str, password: str | None, promote: bool, vouch: bool) -> None:
+    """Create a platform administrator, or promote an existing account with --promote."""
     from accounts.service import AccountService
     from core.errors import DomainError
 
-    password = password or getpass.getpass("Password: ")
-
     async def work(session):
-        accounts = AccountService(session)
-        person = await accounts.person_by_email(email)
-        if person is None:
-            return await accounts.sign_up(email, password, name, "ja", is_admin=True, confirmed=True)
-        person.is_admin = True
-        return person
+        person, outcome = await AccountService(session).make_admin(
+            email, lambda: password or getpass.getpass("Password: "), name, promote=promote, vouch=vouch)
+        return person.email, person.display_name, outcome
 
     try:
-        person = asyncio.run(_with_session(work))
+        address, display_name, outcome = asyncio.run(_with_session(work))
     except DomainError as exc:
         raise click.ClickException(f"{exc.field or 'input'}: {exc.detail}") from exc
-    click.echo(f"administrator: {person.email}")
+    said = {"created": "administrator created", "promoted": "promoted to administrator",
+            "unchanged": "already an administrator"}[outcome]
+    click.echo(f"{said}: {address} ({display_name})")
 
 
 def _mount_domain_groups() -> None:
