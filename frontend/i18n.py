@@ -65,6 +65,7 @@ def fmt_date(value: date | datetime | str | None, lang: str) -> str:
     return format_date(value, "long" if lang == "ja" else "medium", locale=locale)
 
 
+@lru_cache(maxsize=4096, typed=True)  # babel's formatting is slow and pages show the same few numbers
 def fmt_number(value: float | int | None, lang: str) -> str:
     if value is None:
         return ""
