@@ -98,6 +98,32 @@ async def test_other_anonymous_pages_store_no_session_and_api_keys_need_no_token
     assert no_key.status_code == 401 and not no_key.cookies
 
 
+async def test_new_pre_sessions_are_limited_per_address_and_a_refused_one_is_not_stored(app, settings) -> None:
+    from accounts.throttle import PRE_SESSION
+
+    store = settings.data_dir / "store" / "sessions"
+    async with AsyncTestClient(app=app) as kept:  # a visitor who got a pre-session earlier keeps using it
+        token = (await kept.get("/api/v1/auth/csrf")).json()["csrf_token"]
+        async with AsyncTestClient(app=app) as flood:
+            statuses = []
+            for _ in range(PRE_SESSION.attempts - 1):  # the kept visitor's one counted too
+                flood.cookies.clear()
+                statuses.append((await flood.get("/api/v1/auth/csrf")).status_code)
+            assert statuses == [200] * (PRE_SESSION.attempts - 1), statuses
+            stored = set(store.iterdir())
+            flood.cookies.clear()
+            refused = await flood.get("/api/v1/auth/csrf")
+            assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= PRE_SESSION.window
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            assert not refused.cookies.get("skillpass_session") and set(store.iterdir()) == stored
+            flood.cookies.clear()
+            assert (await flood.get("/signin", headers=HTML)).status_code == 429
+            flood.cookies.set("skillpass_session", "made-up-session-id")  # a made-up id is a new session too
+            assert (await flood.get("/signup", headers=HTML)).status_code == 429
+        again = await kept.get("/api/v1/auth/csrf")
+        assert again.status_code == 200 and again.json()["csrf_token"] == token  # nothing new stored: not counted
+
+
 # --- throttles ------------------------------------------------------------------------------------
 
 
