@@ -1,19 +1,21 @@
-"""One mapping from errors to responses: RFC 9457 problem details for the API, an error fragment
-for htmx requests, a full error page for browsers."""
+"""One mapping from errors to responses: RFC 9457 problem details for the API; for browsers, the page
+renderer the composition root registers (``frontend.errors``: an error fragment for htmx, else a page)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Template
 
 from core.errors import DomainError, InvalidInput, RateLimited
 from core.jsonlimits import MAX_DEPTH
 
 log = logging.getLogger("skillpass.errors")
+# (request, problem details, response headers) -> the error as a page
+PageRenderer = Callable[[Request, dict[str, Any], dict[str, str]], Response]
 PROBLEM_JSON = "application/problem+json"
 
 _TITLES = {400: "Bad request", 401: "Sign-in required", 403: "Forbidden", 404: "Not found",
@@ -58,23 +60,23 @@ def wants_json(request: Request) -> bool:
     return "text/html" not in request.headers.get("accept", "")
 
 
-def exception_to_response(request: Request, exc: Exception) -> Response:
-    """App-wide exception handler."""
-    problem = problem_from_exception(request, exc)
-    status = problem["status"]
-    if status >= 500:
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    headers = {}
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
-    if not wants_json(request) and request.app.template_engine is not None:
-        context = {"problem": problem}
-        if request.headers.get("hx-request") == "true":
-            headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
-            return Template(template_name="error_fragment.html", context=context, status_code=status,
-                            headers=headers)
-        return Template(template_name="error.html", context=context, status_code=status, headers=headers)
-    return Response(content=problem, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+def exception_handler(render_page: PageRenderer | None = None) -> Callable[[Request, Exception], Response]:
+    """The app-wide exception handler: problem details, or ``render_page`` for browsers asking for HTML
+    (the frontend registers its error page in the composition root; core renders no template)."""
+
+    def exception_to_response(request: Request, exc: Exception) -> Response:
+        problem = problem_from_exception(request, exc)
+        status = problem["status"]
+        if status >= 500:
+            log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        headers = {}
+        if isinstance(exc, RateLimited):
+            headers["Retry-After"] = str(exc.extra.get("retry_after", 60))
+        if render_page is not None and not wants_json(request):
+            return render_page(request, problem, headers)
+        return Response(content=problem, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+    return exception_to_response
 
 
-exception_handlers = {Exception: exception_to_response}
+exception_handlers = {Exception: exception_handler()}

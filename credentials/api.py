@@ -17,7 +17,7 @@ from accounts import access
 from core.errors import InvalidInput
 from core.settings import Settings
 from core.openapi import problem_responses
-from credentials import views
+from credentials import revocation, views
 from credentials.achievements import AchievementService, achievement_json
 from credentials.batches import BatchOptions, BatchService, rows_from_csv, rows_from_json
 from credentials.deps import (
@@ -150,7 +150,7 @@ class CredentialController(Controller):
                            data: JSONBody[StateChange | None] = None) -> CredentialRead:
         """``revoke`` (final), ``suspend`` or ``unsuspend``, with an optional reason; the status list is re-signed."""
         reason = data.reason if data else None
-        return views.credential_read(await issuance.change_state(org_id, credential_id, action, reason))
+        return views.credential_read(await revocation.change_state(issuance, org_id, credential_id, action, reason))
 
 
 class BatchController(Controller):

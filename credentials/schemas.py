@@ -90,7 +90,7 @@ class CredentialPage(BaseModel):
 
 
 class StateChange(BaseModel):
-    reason: str | None = Field(None, max_length=500)
+    reason: str | None = Field(None, description="optional; at most 500 characters (credentials.revocation)")
 
 
 class BatchIn(BaseModel):

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from core.modules import optional_import
-
-PAGE_MODULES = (
-    "home", "auth", "dss", "public", "trends", "shared", "wallet", "credentials", "records", "shares", "provider",
-    "employer", "org_verification", "admin",
+from frontend.pages import (
+    admin,
+    auth,
+    credentials,
+    dss,
+    employer,
+    employer_postings,
+    home,
+    org_verification,
+    provider,
+    provider_batches,
+    provider_credentials,
+    public,
+    records,
+    shared,
+    shares,
+    trends,
+    wallet,
 )
 
+PAGE_MODULES = (home, auth, dss, public, trends, shared, wallet, credentials, records, shares, provider,
+                provider_credentials, provider_batches, employer, employer_postings, org_verification, admin)
 
-def _collect() -> list:
-    handlers: list = []
-    for name in PAGE_MODULES:
-        module = optional_import(f"frontend.pages.{name}")
-        if module is not None:
-            handlers.extend(module.handlers)
-    return handlers
-
-
-handlers = _collect()
+handlers = [handler for module in PAGE_MODULES for handler in module.handlers]

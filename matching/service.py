@@ -17,9 +17,10 @@ from core.settings import Settings
 from matching.catalog import CatalogService, skill_id_of
 from matching.paths import PathFilters, plan_path
 from matching.postings import PostingService, posting_target
-from matching.present import path_view, target_match_view
-from matching.query import CandidateQuery, SkillFilter
-from matching.roles import Held, Profile, Target, recommend_roles, role_targets
+from matching.present import explanation, path_view, target_match_view
+from matching.profiles import SkillsProfileSource
+from matching.query import CandidateQuery, SkillFilter, ranking_target
+from matching.roles import Held, Profile, Target, recommend_roles, role_targets, score_target
 from matching.schemas import CandidateSearchRequest, PathOptions
 from matching.search import IndexHolder, find_candidates
 from matching.trends import KINDS, parse_month, trend_cells
@@ -105,20 +106,42 @@ def candidate_query(request: CandidateSearchRequest, target: Target | None) -> C
                           request.min_coverage, (request.page - 1) * request.per_page, request.per_page)
 
 
+async def search_target(session: AsyncSession, org_id: uuid.UUID, request: CandidateSearchRequest) -> Target | None:
+    """The role or the employer's own posting a search ranks by; None when the request's items do."""
+    if request.role_id:
+        return role_target(request.role_id)
+    if request.posting_id:
+        return posting_target(await PostingService(session).get(org_id, request.posting_id))
+    return None
+
+
 async def search_candidates(session: AsyncSession, holder: IndexHolder, org_id: uuid.UUID,
                             request: CandidateSearchRequest) -> dict[str, Any]:
     """One explained page of opted-in people matching the employer's filters and target."""
-    target = None
-    if request.role_id:
-        target = role_target(request.role_id)
-    elif request.posting_id:
-        target = posting_target(await PostingService(session).get(org_id, request.posting_id))
+    target = await search_target(session, org_id, request)
     total, results = await find_candidates(holder, session, candidate_query(request, target))
     return {"total": total, "page": request.page, "per_page": request.per_page,
             "ranked_by": {"kind": target.kind, "id": target.id} if target else {"kind": "query"},
             "results": [{"person_id": str(r.person_id), "display_name": r.display_name,
                          "prefecture": r.prefecture, "coverage": r.coverage, "updated_at": r.updated_at,
                          **r.explanation} for r in results]}
+
+
+async def explain_candidate(session: AsyncSession, org_id: uuid.UUID, person_id: uuid.UUID,
+                            request: CandidateSearchRequest | None) -> dict[str, Any] | None:
+    """One opted-in person as an employer may see them (consented parts only) and, for a search
+    ``request``, how they meet the target the search ranks by: coverage and met / partly met / missing
+    needs, as the search explains it. None when the person is not discoverable."""
+    found = await SkillsProfileSource().load_some(session, {person_id})
+    if not found:
+        return None
+    person, explained = found[0], None
+    if request is not None:
+        target = ranking_target(candidate_query(request, await search_target(session, org_id, request)))
+        match = score_target(person.skills, target)
+        explained = {"coverage": match.coverage, "target": target,
+                     **explanation(match, "c" if target.kind == "role" else None)}
+    return {"person": person, "explained": explained}
 
 
 def trend_window(month_from: str | None, month_to: str | None) -> tuple[int, int]:

@@ -31,9 +31,10 @@ from credentials.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.kvstore import make_store
 from core.modules import optional_import
 from core.openapi import document
-from core.problems import exception_handlers
+from core.problems import exception_handler
 from core.requestlog import RequestLogMiddleware, configure_logging
 from core.settings import Settings, get_settings
+from frontend.errors import error_page
 from frontend.rendering import configure_templates
 from skillpass.migrate import pending_revisions
 from skillpass.wiring import connect_domains
@@ -132,7 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         template_config=TemplateConfig(directory=FRONTEND_DIR / "templates", engine=JinjaTemplateEngine,
                                        engine_callback=configure_templates),
-        exception_handlers=exception_handlers,
+        exception_handlers={Exception: exception_handler(error_page)},
         before_send=[security_headers_hook(settings.base_url.startswith("https://"))],
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(

@@ -22,8 +22,7 @@ from accounts.models import VERIFICATION_STATES
 from accounts.verification import ADMIN_ACTIONS, REASON_REQUIRED, TRANSITIONS, OrgVerificationService
 from core.errors import InvalidInput, NotFound
 from core.settings import Settings
-from frontend.pages import FormData, form_error_status, redirect
-from frontend.pages.org_verification import field_errors, text_of
+from frontend.forms import FormData, errors_by_field, form_error_status, redirect, text_of
 from frontend.rendering import lang_of, not_found_page, page
 
 DbSession = NamedDependency[AsyncSession]
@@ -85,7 +84,7 @@ async def admin_decide(request: Request, org_id: FromPath[uuid.UUID], action: Fr
                                                                   note)
     except InvalidInput as exc:
         context = await detail_context(db_session, settings, org_id, failed_action=action, values={"note": note},
-                                       errors=field_errors(exc, lang_of(request)))
+                                       errors=errors_by_field(exc, lang_of(request), "verification"))
         return page(request, "admin/organization.html", context, status_code=form_error_status(request, 422))
     return redirect(request, f"/admin/organizations/{org_id}")
 

@@ -20,8 +20,8 @@ from core.settings import Settings
 from credentials.baked import BakedError, baked_kind, credential_text, is_image
 from credentials.wallet import WalletService
 from frontend.i18n import translate
-from frontend.pages import FormData, MultipartData, form_error_status, redirect
-from frontend.pages.wallet import SIGNED_IN, me
+from frontend.forms import FormData, MultipartData, form_error_status, redirect
+from frontend.signed_in import SIGNED_IN, me
 from frontend.pagination import paginate
 from frontend.rendering import lang_of, not_found_page, page
 from frontend.verification import summary_of, verdict_of

@@ -21,8 +21,8 @@ from accounts.access import principal_of
 from accounts.verification import DID_PATH, TOKEN_PATH, OrgVerificationService
 from core.errors import InvalidInput
 from core.settings import Settings
-from frontend.i18n import messages, translate
-from frontend.pages import FormData, form_error_status, redirect
+from frontend.consoles import is_org_admin
+from frontend.forms import FormData, errors_by_field, form_error_status, redirect, text_of
 from frontend.rendering import lang_of, page
 
 DbSession = NamedDependency[AsyncSession]
@@ -31,26 +31,9 @@ OrgId = FromPath[uuid.UUID]
 FIELDS = ("corporate_number", "domain", "domain_method", "gbiz_id")
 
 
-def text_of(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    value = value[-1] if isinstance(value, list) else value
-    return str(value).strip() if value is not None else ""
-
-
 def field_errors(exc: InvalidInput, lang: str) -> dict[str, str]:
     """Each field's error in ``lang`` (our wording when we have one, else the service's)."""
-    found: dict[str, str] = {}
-    for error in exc.errors or [{"field": exc.field or "form", "message": exc.detail}]:
-        field = str(error.get("field") or "form")
-        key = f"verification.error.{field}"
-        found.setdefault(field, translate(key, lang) if key in messages() else str(error.get("message", "")))
-    return found
-
-
-def is_org_admin(request: Request, org_id: uuid.UUID) -> bool:
-    principal = principal_of(request)
-    membership = principal.membership(org_id)
-    return principal.is_admin or (membership is not None and membership.role == "admin")
+    return errors_by_field(exc, lang, "verification")
 
 
 async def verification_context(request: Request, db: AsyncSession, settings: Settings, kind: str,

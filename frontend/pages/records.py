@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from frontend.i18n import translate
-from frontend.pages import MultipartData, form_error_status, redirect
-from frontend.pages.wallet import SIGNED_IN, me
+from frontend.forms import MultipartData, form_error_status, redirect
+from frontend.signed_in import SIGNED_IN, me
 from frontend.pagination import paginate
 from frontend.rendering import dss_skill, lang_of, page
 from skills.service import ProfileService

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts import access
 from core.errors import DomainError
 from core.settings import Settings
-from frontend.pages.public import check_one
-from frontend.pages.wallet import profile_chart
+from frontend.profile_chart import profile_chart
 from frontend.rendering import lang_of, page
+from frontend.verify_flow import check_one
 from skills import sharing
 from skills.api import viewer_of
 from skills.prefectures import PREFECTURES

@@ -17,8 +17,8 @@ from core.errors import DomainError
 from core.settings import Settings
 from credentials.wallet import WalletService
 from frontend.i18n import translate
-from frontend.pages import FormData, redirect
-from frontend.pages.wallet import SIGNED_IN, me
+from frontend.forms import FormData, redirect
+from frontend.signed_in import SIGNED_IN, me
 from frontend.pagination import paginate
 from frontend.rendering import lang_of, not_found_page, page
 from skills import sharing

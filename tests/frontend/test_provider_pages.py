@@ -160,8 +160,12 @@ async def test_issue_form_errors_then_issue_and_revoke_with_a_reason(client) -> 
     page = await client.get(issued.headers["location"])
     assert "learner@example.jp" in page.text and "was issued" in page.text
     revoke_url = issued.headers["location"].split("?")[0] + "/revoke"
-    missing = await client.post(revoke_url, data=await form(client), headers=htmx("revoke_form"))
-    assert missing.status_code == 200 and "<html" not in missing.text and 'id="e-reason"' in missing.text
+    unconfirmed = await client.post(revoke_url, data=await form(client), headers=htmx("revoke_form"))
+    assert unconfirmed.status_code == 200 and "<html" not in unconfirmed.text and 'id="e-confirm"' in unconfirmed.text
+    too_long = await client.post(revoke_url, data={**await form(client), "reason": "x" * 501, "confirm": "on"},
+                                 headers=htmx("revoke_form"))
+    assert too_long.status_code == 200 and 'id="e-reason"' in too_long.text
+    assert "This credential is revoked." not in (await client.get(revoke_url.removesuffix("/revoke"))).text
     done = await client.post(revoke_url, data={**await form(client), "reason": "issued by mistake",
                                                "confirm": "on"},
                              follow_redirects=False)

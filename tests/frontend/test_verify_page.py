@@ -77,7 +77,7 @@ async def test_empty_form_shows_the_error_next_to_the_field(client) -> None:
     client.cookies.set("lang", "ja")
     response = await client.post("/verify", data=form(await csrf_token(client)), files={"file": ("", b"")},
                                  headers=HTML)
-    assert response.status_code == 400
+    assert response.status_code == 422  # as POST /api/v1/verify answers bad input
     assert 'id="e-document"' in response.text and "<html" in response.text
 
 
