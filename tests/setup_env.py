@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
 import sys
+from pathlib import Path
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
 
 
 async def ensure_database(url: str) -> None:
@@ -25,6 +29,17 @@ async def ensure_database(url: str) -> None:
         await admin.close()
 
 
+def install_node_client() -> None:
+    """Test-only: the third-party OpenID4VCI client (tests/node, exact versions from package-lock.json)."""
+    npm = shutil.which("npm")
+    if shutil.which("node") is None or npm is None:
+        print("node for the third-party wallet tests: missing (they skip)")
+        return
+    if not (NODE_DIR / "node_modules" / ".package-lock.json").exists():
+        subprocess.run([npm, "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"], check=True)
+    print(f"node for the third-party wallet tests: found ({NODE_DIR / 'node_modules'})")
+
+
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "--postgres":
         try:
@@ -36,6 +51,7 @@ def main(argv: list[str]) -> int:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     print(f"chromium for browser tests: {'found' if shutil.which('chromium') else 'missing (browser tests skip)'}"
           f" ({chromium})")
+    install_node_client()
     return 0
 
 

@@ -1,0 +1,125 @@
+"""A real third-party client drives the issuer: the Node script tests/node/oid4vci_wallet.mjs, built on
+@openid4vc/openid4vci, receives a badge from a live skillpass server (uvicorn) through the pre-authorized
+code flow, with and without tx_code, in each format, with a did:key (Ed25519) or did:jwk (P-256) key
+of its own. skillpass's verifier then checks the credential and that it is bound to that holder DID."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from credentials.vc.jwt import jwt_document, parse_jwt
+from credentials.verification import check
+from tests.conftest import TEST_PASSWORD
+from tests.credentials.oid4vci.conftest import LEARNER, learner_with_badge
+
+ROOT = Path(__file__).resolve().parents[3]
+NODE_DIR = ROOT / "tests" / "node"
+WALLET = NODE_DIR / "oid4vci_wallet.mjs"
+CLIENT = NODE_DIR / "node_modules" / "@openid4vc" / "openid4vci"
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+async def live_server(settings, tmp_path):
+    """skillpass served by uvicorn on the test database, with the test secrets (issuer keys decrypt)."""
+    if shutil.which("node") is None or not CLIENT.exists():
+        if os.environ.get("REQUIRE_NODE"):
+            pytest.fail("node and tests/node/node_modules are required (REQUIRE_NODE=1)")
+        pytest.skip("node or tests/node/node_modules missing (tests/setup_env.py runs npm ci --prefix tests/node)")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "SKILLPASS_ENVIRONMENT": "test",
+           "SKILLPASS_SECRET_KEY": settings.secret_key, "SKILLPASS_MASTER_KEY": settings.master_key,
+           "SKILLPASS_BASE_URL": base, "SKILLPASS_DATA_DIR": str(tmp_path), "SKILLPASS_WARM_MODELS": "false",
+           "SKILLPASS_LOG_LEVEL": "WARNING"}
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "skillpass", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, cwd=ROOT, stdout=log, stderr=log)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=2.0) as probe:
+            for _ in range(600):
+                try:
+                    if (await probe.get("/health")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                raise AssertionError((tmp_path / "server.log").read_text()[-3000:])
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+async def offer_from_live_server(base: str, held_id: str, tx_code: bool) -> dict:
+    """The learner signs in on the live server and presses "send to my wallet app" (the API behind it)."""
+    async with httpx.AsyncClient(base_url=base, timeout=10.0) as learner:
+        csrf = {"x-csrftoken": (await learner.get("/api/v1/auth/csrf")).json()["csrf_token"]}
+        signed_in = await learner.post("/api/v1/auth/signin", headers=csrf,
+                                       json={"email": LEARNER, "password": TEST_PASSWORD})
+        assert signed_in.status_code == 200, signed_in.text
+        response = await learner.post(f"/api/v1/me/credentials/{held_id}/oid4vci-offer", json={"tx_code": tx_code},
+                                      headers={"x-csrftoken": learner.cookies.get("skillpass_csrf", "")})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+def run_wallet(offer: dict, configuration: str, method: str) -> dict:
+    done = subprocess.run(["node", str(WALLET), offer["offer_uri"], offer["tx_code"] or "-", configuration, method],
+                          cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(("fmt", "configuration", "method", "tx_code"), [
+    ("ldp", "OpenBadgeCredential_ldp_vc", "did:key", True),
+    ("ldp", "OpenBadgeCredential_ldp_vc", "did:jwk", False),
+    ("jwt", "OpenBadgeCredential_jwt_vc_json", "did:jwk", True),
+    ("jwt", "OpenBadgeCredential_jwt_vc_json", "did:key", False),
+])
+async def test_the_openid4vc_client_receives_a_bound_badge_that_verifies(
+        client, db, settings, live_server, fmt, configuration, method, tx_code) -> None:
+    learner = await learner_with_badge(client, fmt=fmt)
+    offer = await offer_from_live_server(live_server, learner["held"]["id"], tx_code)
+    received = run_wallet(offer, configuration, method)
+    assert received["tx_code_asked"] is tx_code
+    assert received["holder_did"].startswith(method + ":")
+
+    credential = received["credential"]
+    if configuration.endswith("jwt_vc_json"):
+        assert isinstance(credential, str)
+        document = jwt_document(parse_jwt(credential)[1])[1]
+    else:
+        document = credential
+        assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert document["credentialSubject"]["id"] == received["holder_did"]  # bound to the wallet's own key
+    original = learner["issued"]["credential"]
+    original = jwt_document(parse_jwt(original)[1])[1] if isinstance(original, str) else original
+    assert document["credentialStatus"] == original["credentialStatus"]
+    checked = await check(db, settings, credential)
+    assert checked.result.verified, checked.to_dict()
+    assert checked.trust["status"] == "trusted"
+
+    # the offer is spent: the same link gives the client nothing the second time
+    again = subprocess.run(["node", str(WALLET), offer["offer_uri"], offer["tx_code"] or "-", configuration, method],
+                           cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
+    assert again.returncode != 0
