@@ -16,14 +16,19 @@ Dispatch:
   lines with ``FOR UPDATE SKIP LOCKED``, so the workers share one batch.
 * **SQLite** (embedded default): the same job function runs as an asyncio task inside the app.
 
-Either way, unfinished batches are resumed when the app (or a worker) starts.
+Either way, unfinished batches are resumed when the app (or a worker) starts. On PostgreSQL a job also
+beats a heartbeat (SAQ's ``touched``) after each chunk: a job whose worker was killed stops beating, and
+the sweep of any live worker (every ``SWEEP_SECONDS``) aborts it and queues it again, so no job stays
+``active`` forever and the batch is finished by the next runner without waiting for a restart.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import select, update
@@ -45,12 +50,15 @@ RETRIES = 5
 CONFLICT_RETRIES = 3
 CHUNK = 250  # lines per transaction
 JOBS_PER_BATCH = 4  # jobs enqueued per batch: the workers that pick them up share its chunks
+HEARTBEAT_SECONDS = 60  # a job not touched for this long is taken for dead (a chunk takes about a second)
+SWEEP_SECONDS = 30  # how often a worker looks for dead jobs
 
 
 async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID, *,
-                    max_rows: int | None = None, chunk: int = CHUNK) -> int:
+                    max_rows: int | None = None, chunk: int = CHUNK,
+                    alive: Callable[[], Awaitable[None]] | None = None) -> int:
     """Issue the batch's pending lines (at most ``max_rows``), ``chunk`` lines per transaction; returns
-    how many lines were handled."""
+    how many lines were handled. ``alive`` is awaited after each chunk (the job's heartbeat)."""
     maker = async_sessionmaker(engine, expire_on_commit=False)
     async with maker() as session, session.begin():
         batch = await session.get(IssuanceBatch, batch_id)
@@ -66,6 +74,8 @@ async def run_batch(engine: AsyncEngine, settings: Settings, batch_id: uuid.UUID
             if not done:
                 break
             handled += done
+            if alive is not None:
+                await alive()
     await _finish_if_complete(maker, batch_id)
     return handled
 
@@ -241,7 +251,7 @@ async def _ensure_schema(url: str) -> None:
         await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{SAQ_SCHEMA}"')
 
 
-async def make_queue(settings: Settings) -> Any:
+async def make_queue(settings: Settings, name: str = SAQ_QUEUE) -> Any:
     """SAQ's PostgreSQL queue; its tables live in their own schema, out of the app's migrations."""
     from psycopg_pool import AsyncConnectionPool
     from saq.queue.postgres import PostgresQueue
@@ -250,34 +260,50 @@ async def make_queue(settings: Settings) -> Any:
     await _ensure_schema(url)
     pool = AsyncConnectionPool(url, open=False, min_size=1, max_size=4, check=AsyncConnectionPool.check_connection,
                                kwargs={"autocommit": True, "options": f"-c search_path={SAQ_SCHEMA}"})
-    return PostgresQueue(pool=pool, name=SAQ_QUEUE, manage_pool_lifecycle=True)
+    return PostgresQueue(pool=pool, name=name, manage_pool_lifecycle=True)
 
 
 async def run_batch_job(ctx: dict[str, Any], *, batch_id: str) -> int:
-    """The SAQ job: run the batch with the worker's engine and settings."""
-    return await run_batch(ctx["engine"], ctx["settings"], uuid.UUID(batch_id))
+    """The SAQ job: run the batch with the worker's engine and settings, beating the job's heartbeat."""
+    return await run_batch(ctx["engine"], ctx["settings"], uuid.UUID(batch_id), alive=heartbeat_of(ctx.get("job")))
+
+
+def heartbeat_of(job: Any) -> Callable[[], Awaitable[None]]:
+    """Touch the SAQ job (``touched`` = now) when a quarter of its heartbeat has passed since the last touch."""
+    last = time.monotonic()
+
+    async def beat() -> None:
+        nonlocal last
+        if job is None or not job.heartbeat or time.monotonic() - last < job.heartbeat / 4:
+            return
+        last = time.monotonic()
+        await job.update()
+
+    return beat
 
 
 def make_worker(queue: Any, engine: AsyncEngine, settings: Settings, *, concurrency: int = 2,
-                handle_signals: bool = False) -> Any:
+                handle_signals: bool = False, sweep_seconds: int = SWEEP_SECONDS) -> Any:
     from saq import Worker
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["engine"], ctx["settings"] = engine, settings
 
     worker = Worker(queue, functions=[(JOB_NAME, run_batch_job)], concurrency=concurrency, startup=startup,
-                    timers={"sweep": 30})
+                    timers={"sweep": sweep_seconds})
     if not handle_signals:  # inside the web app the server owns SIGINT/SIGTERM
         worker.SIGNALS = []
     return worker
 
 
-async def enqueue(queue: Any, batch_id: uuid.UUID, jobs: int = JOBS_PER_BATCH) -> None:
+async def enqueue(queue: Any, batch_id: uuid.UUID, jobs: int = JOBS_PER_BATCH,
+                  heartbeat: int = HEARTBEAT_SECONDS) -> None:
     """Several jobs per batch, so that every worker process can take part (each claims its own chunks).
 
-    No fixed job key: a duplicate job is harmless (lines are claimed), a lost one is not."""
+    No fixed job key: a duplicate job is harmless (lines are claimed), a lost one is not. No timeout (a
+    batch may take minutes), but a heartbeat: without one SAQ never takes a killed worker's job for stuck."""
     for _ in range(jobs):
-        await queue.enqueue(JOB_NAME, batch_id=str(batch_id), timeout=0, retries=RETRIES)
+        await queue.enqueue(JOB_NAME, batch_id=str(batch_id), timeout=0, heartbeat=heartbeat, retries=RETRIES)
 
 
 class SaqRunner:

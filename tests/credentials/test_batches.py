@@ -345,3 +345,81 @@ async def test_kill_9_in_the_middle_of_a_batch_then_resume_issues_each_line_once
     credential_of = {c.batch_line: c.id for c in (await db.execute(
         select(IssuedCredential).where(IssuedCredential.batch_id == batch.id))).scalars()}
     assert len(rows) == 600 and all(r.credential_id == credential_of[r.line] for r in rows)
+
+
+KILLED_WORKER = """
+import asyncio, sys, uuid
+from core.db import make_engine
+from core.settings import Settings
+from credentials.jobs import enqueue, make_queue, make_worker
+
+settings = Settings(environment="test", database_url=sys.argv[1], master_key=sys.argv[2], base_url=sys.argv[3],
+                    secret_key="test-secret-key-0123456789", warm_models=False, database_pool=False)
+
+async def main():
+    queue = await make_queue(settings, name=sys.argv[5])
+    await queue.connect()
+    await enqueue(queue, uuid.UUID(sys.argv[4]), heartbeat=2)
+    await make_worker(queue, make_engine(settings), settings, concurrency=2).start()
+
+asyncio.run(main())
+"""
+
+
+async def _job_states(engine, queue_name: str) -> list[str]:
+    from sqlalchemy import text
+
+    async with engine.connect() as conn:
+        rows = await conn.execute(text(f"SELECT status FROM {jobs.SAQ_SCHEMA}.saq_jobs WHERE queue = :queue"),
+                                  {"queue": queue_name})
+        return sorted(row[0] for row in rows)
+
+
+async def test_jobs_of_a_worker_killed_mid_batch_do_not_stay_active(client, db, engine, settings) -> None:
+    """A SAQ worker killed with SIGKILL while running two jobs of a batch: a live worker's sweep takes
+    them for dead (no heartbeat), queues them again, and the batch finishes with each line issued once;
+    no job is left ``active`` (they were, forever, before jobs had a heartbeat)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SAQ workers run on PostgreSQL only")
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    lines = 1500
+    batch = await _stored_batch(db, provider, achievement, lines)
+    queue_name = f"test-{uuid.uuid4().hex[:12]}"
+    worker = subprocess.Popen([sys.executable, "-c", KILLED_WORKER, settings.database_url, settings.master_key,
+                               settings.base_url, str(batch.id), queue_name], cwd=Path(__file__).resolve().parents[2])
+    try:
+        for _ in range(1200):  # kill it once a chunk is committed, with both its jobs running
+            if len(await _issued_lines(db, batch.id)) >= jobs.CHUNK or worker.poll() is not None:
+                break
+            await asyncio.sleep(0.05)
+        os.kill(worker.pid, signal.SIGKILL)
+    finally:
+        worker.wait(timeout=30)
+    assert jobs.CHUNK <= len(await _issued_lines(db, batch.id)) < lines
+    assert (await _job_states(engine, queue_name)).count("active") == 2  # what the kill leaves behind
+
+    queue = await jobs.make_queue(settings, name=queue_name)
+    await queue.connect()
+    survivor = jobs.make_worker(queue, engine, settings, concurrency=2, sweep_seconds=1)
+    task = asyncio.create_task(survivor.start())
+    try:
+        for _ in range(300):
+            states = await _job_states(engine, queue_name)
+            if "active" not in states and "queued" not in states:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await survivor.stop()
+        await asyncio.gather(task, return_exceptions=True)
+        await queue.disconnect()
+    assert "active" not in states and "queued" not in states, states
+    assert await _issued_lines(db, batch.id) == list(range(1, lines + 1))
+    await db.refresh(batch)
+    assert batch.state == "done"
