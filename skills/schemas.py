@@ -39,9 +39,10 @@ class SettingsUpdate(BaseModel):
 
 
 class ShareLinkCreate(BaseModel):
-    label: str = Field("", max_length=200)
+    label: str = Field("", description="at most 200 characters (skills.sharing.MAX_LABEL)")
     parts: list[str] = Field(default_factory=list, max_length=10)
-    credential_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+    credential_ids: list[uuid.UUID] = Field(default_factory=list,
+                                            description="at most 100 (skills.sharing.MAX_CREDENTIALS)")
     expires_at: datetime | None = Field(None, description="default: 30 days from now; at most 365 days")
 
 

@@ -34,6 +34,8 @@ SHARE_PARTS = ("skills", "self_declared", "evidence", "categories", "gap", "targ
                "display_name")
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
+MAX_LABEL = 200
+MAX_CREDENTIALS = 100
 SHARED_PATH = "/api/v1/shared/{token}"
 
 
@@ -72,7 +74,12 @@ async def held_credentials(session: AsyncSession, settings: Settings, person_id:
 async def create_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *, label: str,
                       parts: list[str], credential_ids: list[uuid.UUID],
                       expires_at: datetime | None) -> tuple[ShareLink, str]:
-    """A new link and its token (shown once)."""
+    """A new link and its token (shown once). The API and the wallet form both come here, so a label
+    over ``MAX_LABEL`` characters or more than ``MAX_CREDENTIALS`` credentials are refused (422) on both."""
+    if len(label.strip()) > MAX_LABEL:
+        raise InvalidInput(f"a label has at most {MAX_LABEL} characters", field="label")
+    if len(set(credential_ids)) > MAX_CREDENTIALS:
+        raise InvalidInput(f"a link shares at most {MAX_CREDENTIALS} credentials", field="credential_ids")
     parts = check_parts(parts, SHARE_PARTS, "parts")
     wallet = await held_credentials(session, settings, person_id)
     chosen = sorted({str(c) for c in credential_ids})
@@ -82,7 +89,7 @@ async def create_link(session: AsyncSession, settings: Settings, person_id: uuid
     if not parts and not chosen:
         raise InvalidInput("choose at least one profile part or credential to share", field="parts")
     token = secrets.token_urlsafe(32)
-    link = ShareLink(person_id=person_id, token_hash=token_hash(token), label=label.strip()[:200],
+    link = ShareLink(person_id=person_id, token_hash=token_hash(token), label=label.strip(),
                      parts=parts, credential_ids=chosen, expires_at=check_expiry(expires_at))
     session.add(link)
     await session.flush()

@@ -17,7 +17,7 @@ from core.errors import DomainError
 from core.settings import Settings
 from credentials.wallet import WalletService
 from frontend.i18n import translate
-from frontend.forms import FormData, redirect
+from frontend.forms import FormData, as_list, form_error_status, redirect
 from frontend.signed_in import SIGNED_IN, me
 from frontend.pagination import paginate
 from frontend.rendering import lang_of, not_found_page, page
@@ -59,39 +59,39 @@ async def share_page(request: Request, db_session: NamedDependency[AsyncSession]
     return page(request, "shares/index.html", context, block="share_list")
 
 
-def _list(value) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+def share_form(data: dict) -> tuple[dict, int]:
+    """The form as sent (to show it again) and the validity in days (one of ``EXPIRY_DAYS``, else 30)."""
+    values = {"label": str(data.get("label") or "").strip(), "parts": as_list(data.get("parts")),
+              "credential_ids": as_list(data.get("credential_ids")), "days": str(data.get("days") or "30")}
+    return values, int(values["days"]) if values["days"] in {str(d) for d in EXPIRY_DAYS} else 30
+
+
+def share_errors(exc: DomainError, lang: str) -> dict[str, str]:
+    field = exc.field if exc.field in ("label", "parts", "credential_ids", "expires_at") else "parts"
+    return {field: translate(f"share.error.{field}", lang)}
 
 
 @post("/wallet/share", **SIGNED_IN)
 async def share_create(request: Request, data: FormData, db_session: NamedDependency[AsyncSession],
                        settings: NamedDependency[Settings]) -> Template:
-    """Create a link; its address is shown once (only a hash of the token is kept)."""
-    lang = lang_of(request)
-    values = {"label": str(data.get("label") or "").strip(), "parts": _list(data.get("parts")),
-              "credential_ids": _list(data.get("credential_ids")), "days": str(data.get("days") or "30")}
-    days = int(values["days"]) if values["days"] in {str(d) for d in EXPIRY_DAYS} else 30
-    errors: dict[str, str] = {}
-    created = None
+    """Create a link with ``skills.sharing.create_link`` (the API's rule); its address is shown once."""
+    values, days = share_form(data)
     try:
         ids = [uuid.UUID(c) for c in values["credential_ids"]]
         link, token = await sharing.create_link(
             db_session, settings, me(request), label=values["label"], parts=values["parts"], credential_ids=ids,
             expires_at=utcnow() + timedelta(days=days))
-        created = {"link": link, "url": share_url(settings, token)}
     except ValueError:
-        errors["credential_ids"] = translate("share.error.credentials", lang)
+        errors = {"credential_ids": translate("share.error.credentials", lang_of(request))}
     except DomainError as exc:
-        field = exc.field if exc.field in ("parts", "credential_ids", "expires_at") else "parts"
-        errors[field] = translate(f"share.error.{field}", lang)
-    context = await _context(request, db_session, settings, errors=errors, created=created,
-                             values=values if errors else None)
-    if context["values"] is None:
-        context["values"] = {"parts": list(DEFAULT_PARTS), "credential_ids": [], "days": "30", "label": ""}
-    status = 400 if errors and request.headers.get("hx-request") != "true" else 200
-    return page(request, "shares/index.html", context, block="share_panel", status_code=status)
+        errors = share_errors(exc, lang_of(request))
+    else:
+        created = {"link": link, "url": share_url(settings, token)}
+        return page(request, "shares/index.html", await _context(request, db_session, settings, created=created),
+                    block="share_panel")
+    context = await _context(request, db_session, settings, errors=errors, values=values)
+    return page(request, "shares/index.html", context, block="share_panel",
+                status_code=form_error_status(request, 422))
 
 
 @get("/wallet/share/{link_id:uuid}", **SIGNED_IN)
