@@ -98,10 +98,21 @@ async def test_other_anonymous_pages_store_no_session_and_api_keys_need_no_token
     assert no_key.status_code == 401 and not no_key.cookies
 
 
-async def test_new_pre_sessions_are_limited_per_address_and_a_refused_one_is_not_stored(app, settings) -> None:
+async def _stored_sessions(settings, db) -> set:
+    """Session ids in the store: files on SQLite, ``kv_store`` rows on PostgreSQL (core.kvstore)."""
+    if settings.is_sqlite:
+        return {p.name for p in (settings.data_dir / "store" / "sessions").iterdir()}
+    from sqlalchemy import select
+
+    from core.kvstore import StoreItem
+
+    table = StoreItem.__table__
+    return set((await db.execute(select(table.c.key).where(table.c.namespace == "sessions"))).scalars())
+
+
+async def test_new_pre_sessions_are_limited_per_address_and_a_refused_one_is_not_stored(app, settings, db) -> None:
     from accounts.throttle import PRE_SESSION
 
-    store = settings.data_dir / "store" / "sessions"
     async with AsyncTestClient(app=app) as kept:  # a visitor who got a pre-session earlier keeps using it
         token = (await kept.get("/api/v1/auth/csrf")).json()["csrf_token"]
         async with AsyncTestClient(app=app) as flood:
@@ -110,12 +121,12 @@ async def test_new_pre_sessions_are_limited_per_address_and_a_refused_one_is_not
                 flood.cookies.clear()
                 statuses.append((await flood.get("/api/v1/auth/csrf")).status_code)
             assert statuses == [200] * (PRE_SESSION.attempts - 1), statuses
-            stored = set(store.iterdir())
+            stored = await _stored_sessions(settings, db)
             flood.cookies.clear()
             refused = await flood.get("/api/v1/auth/csrf")
             assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= PRE_SESSION.window
             assert refused.headers["content-type"].startswith("application/problem+json")
-            assert not refused.cookies.get("skillpass_session") and set(store.iterdir()) == stored
+            assert not refused.cookies.get("skillpass_session") and await _stored_sessions(settings, db) == stored
             flood.cookies.clear()
             assert (await flood.get("/signin", headers=HTML)).status_code == 429
             flood.cookies.set("skillpass_session", "made-up-session-id")  # a made-up id is a new session too
