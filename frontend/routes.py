@@ -20,9 +20,10 @@ from frontend.pages import (
     shares,
     trends,
     wallet,
+    wallet_offers,
 )
 
-PAGE_MODULES = (home, auth, dss, public, trends, shared, wallet, credentials, records, shares, provider,
-                provider_credentials, provider_batches, employer, employer_postings, org_verification, admin)
+PAGE_MODULES = (home, auth, dss, public, trends, shared, wallet, wallet_offers, credentials, records, shares,
+                provider, provider_credentials, provider_batches, employer, employer_postings, org_verification, admin)
 
 handlers = [handler for module in PAGE_MODULES for handler in module.handlers]
