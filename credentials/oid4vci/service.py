@@ -93,7 +93,8 @@ class Oid4vciService:
         if held is None or held.person_id != person_id:
             raise NotFound("No such credential in your wallet.")
         if held.credential_id is None:
-            raise Conflict("Only credentials issued on skillpass can be sent to a wallet app; this one was imported.")
+            raise Conflict("Only credentials issued on skillpass can be sent to a wallet app; this one was imported.",
+                           extra={"reason": "imported"})
         credential = await self.session.get(IssuedCredential, held.credential_id)
         return await self.offer_for_issued(credential, person_id=person_id, held_id=held.id, tx_code=tx_code)
 
@@ -103,7 +104,7 @@ class Oid4vciService:
         if credential is None:
             raise NotFound("No such credential.")
         if credential.state == "revoked":
-            raise Conflict("This credential is revoked; it cannot be sent to a wallet.")
+            raise Conflict("This credential is revoked; it cannot be sent to a wallet.", extra={"reason": "revoked"})
         handle = new_secret()
         code = "".join(secrets.choice("0123456789") for _ in range(TX_CODE_LENGTH)) if tx_code else None
         offer = CredentialOffer(

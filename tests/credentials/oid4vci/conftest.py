@@ -21,14 +21,14 @@ ISSUER = "http://testserver.local"
 LEARNER = "hanako@example.jp"
 
 
-async def learner_with_badge(client, *, fmt: str = "ldp", email: str = LEARNER) -> dict[str, Any]:
+async def learner_with_badge(client, *, fmt: str = "ldp", email: str = LEARNER, lang: str = "ja") -> dict[str, Any]:
     """A verified provider issues a badge to ``email``; the learner signs up (claiming it) and stays signed in."""
     provider = await new_provider(client)
     achievement = await new_achievement(client, provider)
     issued = await issue(client, provider, achievement["id"], email=email, format=fmt)
     assert issued.status_code == 201, issued.text
     client.cookies.clear()
-    await sign_up(client, email, "山田 花子", "ja")
+    await sign_up(client, email, "山田 花子", lang)
     (held,) = (await client.get("/api/v1/me/credentials")).json()
     return {"provider": provider, "issued": issued.json(), "held": held}
 

@@ -1,0 +1,57 @@
+""""Send to my wallet app" page: bilingual, shows a QR code, the openid-credential-offer link and the
+code apart; an imported credential gets a clear error and no offer."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from credentials.oid4vci.models import CredentialOffer
+from credentials.vc import generate_ed25519, sign_credential
+from tests.conftest import csrf_headers
+from tests.credentials.oid4vci.conftest import learner_with_badge
+
+
+async def offers(db) -> int:
+    return (await db.execute(select(func.count()).select_from(CredentialOffer))).scalar_one()
+
+
+async def test_the_page_makes_an_offer_and_shows_qr_link_and_code(client, db) -> None:
+    learner = await learner_with_badge(client)  # signed up in Japanese
+    path = f"/wallet/credentials/{learner['held']['id']}/wallet-app"
+    detail = await client.get(f"/wallet/credentials/{learner['held']['id']}")
+    assert path in detail.text and "ウォレットアプリに送る" in detail.text
+    before = await client.get(path)
+    assert before.status_code == 200 and "QR コードとリンクを作る" in before.text and await offers(db) == 0
+
+    made = await client.post(path, data={"tx_code": "on", "_csrf_token": (await csrf_headers(client))["x-csrftoken"]})
+    assert made.status_code == 200, made.text
+    assert "<svg" in made.text and "openid-credential-offer://?credential_offer_uri=" in made.text
+    (row,) = (await db.execute(select(CredentialOffer))).scalars()
+    assert row.tx_code_hash is not None and "確認コード" in made.text
+
+
+
+async def test_the_page_in_english_without_a_code(client, db) -> None:
+    learner = await learner_with_badge(client, lang="en")
+    path = f"/wallet/credentials/{learner['held']['id']}/wallet-app"
+    before = await client.get(path)
+    assert "Send to my wallet app" in before.text and "ウォレットアプリ" not in before.text
+    made = await client.post(path, data={"_csrf_token": (await csrf_headers(client))["x-csrftoken"]})
+    assert made.status_code == 200 and "Scan it with your wallet app" in made.text
+    assert "Code to type into the app" not in made.text
+    (row,) = (await db.execute(select(CredentialOffer))).scalars()
+    assert row.tx_code_hash is None
+
+
+async def test_an_imported_credential_gets_a_clear_error_and_no_offer(client, db) -> None:
+    learner = await learner_with_badge(client)
+    key = generate_ed25519()
+    foreign = {k: v for k, v in learner["issued"]["credential"].items() if k not in ("proof", "credentialStatus")}
+    foreign["issuer"] = {"id": key.public.did, "type": ["Profile"], "name": "Elsewhere"}
+    imported = await client.post("/api/v1/me/credentials", json=sign_credential(foreign, key),
+                                 headers=await csrf_headers(client))
+    path = f"/wallet/credentials/{imported.json()['id']}/wallet-app"
+    refused = await client.post(path, data={"_csrf_token": (await csrf_headers(client))["x-csrftoken"]})
+    assert refused.status_code == 409
+    assert "取り込んだ証明書は送れません" in refused.text and "<svg" not in refused.text
+    assert await offers(db) == 0
