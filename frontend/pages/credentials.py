@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import DomainError
 from core.settings import Settings
-from credentials.baked import BakedError, baked_kind, credential_text, is_image
+from credentials.baked import BakedError
 from credentials.wallet import WalletService
 from frontend.i18n import translate
 from frontend.forms import FormData, MultipartData, form_error_status, redirect
@@ -26,6 +26,7 @@ from frontend.pagination import paginate
 from frontend.rendering import lang_of, not_found_page, page
 from frontend.verification import summary_of, verdict_of
 from skills import sharing
+from skills.imports import import_credential
 from skills.service import ProfileService
 
 
@@ -145,33 +146,30 @@ async def import_page(request: Request) -> Template:
 @post("/wallet/credentials/import", **SIGNED_IN)
 async def import_submit(request: Request, data: MultipartData, db_session: NamedDependency[AsyncSession],
                         settings: NamedDependency[Settings]) -> Response:
-    """Verify and keep the credential; Open Badges 2.0 images go to the OB 2.0 importer."""
-    lang = lang_of(request)
+    """Verify and keep the credential with ``skills.imports`` (the rule of the import API); Open Badges
+    2.0 images go to the OB 2.0 importer."""
     upload, text = data.get("file"), str(data.get("document") or "").strip()
-    field = "document"
+    uploaded = isinstance(upload, UploadFile) and bool(upload.filename)
     try:
-        if isinstance(upload, UploadFile) and upload.filename:
-            field = "file"
-            raw = await upload.read()
-            if is_image(raw, upload.content_type or "") and baked_kind(raw, upload.content_type or "") == "ob2":
-                await ProfileService(db_session, settings).import_badge(me(request), raw, upload.content_type or "")
-                return redirect(request, "/wallet/profile?imported=ob2")
-            text = credential_text(raw, upload.content_type or "")
-        if not text:
-            raise BakedError("empty")
-        held = await WalletService(db_session, settings).import_document(me(request), text)
-        await ProfileService(db_session, settings).profile(me(request))
-    except BakedError as exc:
-        return _import_error(request, field, translate(f"verify.error.{exc.code}", lang), text)
-    except DomainError as exc:  # unreadable, not a credential, already imported, too large
-        return _import_error(request, field, translate("import.error.unreadable", lang, detail=exc.detail), text)
-    return redirect(request, f"/wallet/credentials/{held.id}")
+        imported = await import_credential(db_session, settings, me(request),
+                                           data=await upload.read() if uploaded else b"",
+                                           media_type=upload.content_type or "" if uploaded else "", text=text)
+    except (BakedError, DomainError) as exc:
+        return _import_error(request, "file" if uploaded else "document", exc, text)
+    if imported.held is None:
+        return redirect(request, "/wallet/profile?imported=ob2")
+    return redirect(request, f"/wallet/credentials/{imported.held.id}")
 
 
-def _import_error(request: Request, field: str, message: str, text: str) -> Template:
-    status = form_error_status(request, 400)
+def _import_error(request: Request, field: str, exc: BakedError | DomainError, text: str) -> Template:
+    """The refusal next to the field: 422 as the import API answers (a domain error keeps its own status)."""
+    lang = lang_of(request)
+    if isinstance(exc, BakedError):
+        message, status = translate(f"verify.error.{exc.code}", lang), 422
+    else:  # unreadable, not a credential, already imported, too large
+        message, status = translate("import.error.unreadable", lang, detail=exc.detail), exc.status_code
     return page(request, "credentials/import.html", {"errors": {field: message}, "document": text},
-                block="import_form", status_code=status)
+                block="import_form", status_code=form_error_status(request, status))
 
 
 handlers = [credential_list, import_page, import_submit, credential_detail, credential_reverify, download_json,

@@ -4,6 +4,7 @@ credentials, each credential verified again as the page is opened."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 from litestar import Request, get
 from litestar.di import NamedDependency
@@ -26,23 +27,14 @@ from taxonomies.dss import get_taxonomy
 PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store"}
 
 
-@get("/s/{token:str}", **access.public(), include_in_schema=False)
-async def shared_page(request: Request, token: FromPath[str], db_session: NamedDependency[AsyncSession],
-                      settings: NamedDependency[Settings]) -> Template:
-    """The shared profile parts and credentials; a withdrawn or expired link says so."""
-    lang = lang_of(request)
-    try:
-        view = await sharing.open_link(db_session, settings, token, viewer_of(request))
-    except DomainError as exc:
-        gone = exc.status_code == 410
-        return page(request, "shared/gone.html", {"gone": gone}, status_code=410 if gone else 404, headers=PRIVATE)
-    credentials = []
-    for shared in view.get("credentials", []):
-        checked = await check_one(db_session, settings, shared["document"], lang)
-        credentials.append({**shared, **checked})
+async def shared_context(session: AsyncSession, settings: Settings, view: dict[str, Any], token: str,
+                         lang: str) -> dict[str, Any]:
+    """The opened link as the page shows it: each credential verified again, the profile parts in words."""
+    credentials = [{**shared, **await check_one(session, settings, shared["document"], lang)}
+                   for shared in view.get("credentials", [])]
     tx = get_taxonomy()
     categories = [SimpleNamespace(**c) for c in view.get("categories", {}).get("categories", [])]
-    context = {
+    return {
         "view": view, "credentials": credentials, "token": token,
         "chart": profile_chart(categories, lang) if categories else None,
         "categories": categories,
@@ -50,6 +42,18 @@ async def shared_page(request: Request, token: FromPath[str], db_session: NamedD
         "target_role": tx.role(view["target_role"]) if view.get("target_role") else None,
         "prefecture": PREFECTURES.get(view.get("prefecture") or ""),
     }
+
+
+@get("/s/{token:str}", **access.public(), include_in_schema=False)
+async def shared_page(request: Request, token: FromPath[str], db_session: NamedDependency[AsyncSession],
+                      settings: NamedDependency[Settings]) -> Template:
+    """The shared profile parts and credentials (``skills.sharing.open_link``); a withdrawn or expired link says so."""
+    try:
+        view = await sharing.open_link(db_session, settings, token, viewer_of(request))
+    except DomainError as exc:
+        gone = exc.status_code == 410
+        return page(request, "shared/gone.html", {"gone": gone}, status_code=410 if gone else 404, headers=PRIVATE)
+    context = await shared_context(db_session, settings, view, token, lang_of(request))
     return page(request, "shared/view.html", context, headers=PRIVATE)
 
 
