@@ -114,6 +114,23 @@ async def offer_held(request: Request, held_id: FromPath[uuid.UUID], db_session:
     return offer_read(await service.offer_for_held(person_id(request), held_id, tx_code=wanted))
 
 
+class RecipientOfferRead(OfferRead):
+    claim_url: str
+
+
+@post("/api/v1/orgs/{org_id:uuid}/credentials/{credential_id:uuid}/oid4vci-offer", tags=["credentials: provider"],
+      status_code=HTTP_201_CREATED, responses=problem_responses(404, 409),
+      **access.org_member("provider", api_key=True))
+async def offer_to_recipient(org_id: FromPath[uuid.UUID], credential_id: FromPath[uuid.UUID],
+                             db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
+                             data: JSONBody[OfferIn | None] = None) -> RecipientOfferRead:
+    """Deliver an issued credential by OpenID4VCI offer: send the recipient ``claim_url`` (a page with the QR
+    code and link, valid 10 minutes, single use) and, separately, the ``tx_code``."""
+    service = Oid4vciService(db_session, settings)
+    new = await service.offer_for_recipient(org_id, credential_id, tx_code=data.tx_code if data else True)
+    return RecipientOfferRead(**offer_read(new).model_dump(), claim_url=service.claim_url(new))
+
+
 @get("/api/v1/me/dids/bindings", tags=["credentials: wallet"], **access.signed_in())
 async def did_bindings(request: Request, db_session: NamedDependency[AsyncSession],
                        settings: NamedDependency[Settings]) -> list[dict[str, Any]]:
@@ -123,4 +140,4 @@ async def did_bindings(request: Request, db_session: NamedDependency[AsyncSessio
 
 
 handlers: list = [issuer_metadata, authorization_server_metadata, credential_offer, token, nonce, credential,
-                  offer_held, did_bindings]
+                  offer_held, offer_to_recipient, did_bindings]

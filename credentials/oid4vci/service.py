@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from accounts.models import Person
 from accounts.throttle import Limit, release_connection, take
 from core.db import utcnow
 from core.errors import Conflict, NotFound, RateLimited
@@ -87,6 +88,11 @@ class Oid4vciService:
     def _offer_uri(self, handle: str) -> str:
         return f"{base_url(self.settings)}/oid4vci/offers/{handle}"
 
+    def claim_url(self, new: NewOffer) -> str:
+        """The recipient's claim page (QR code and link) for an offer just made."""
+        handle = new.credential_offer_uri.rsplit("/", 1)[1]
+        return f"{base_url(self.settings)}/claim/{handle}"
+
     async def offer_for_held(self, person_id: uuid.UUID, held_id: uuid.UUID, *, tx_code: bool = True) -> NewOffer:
         """An offer of a credential in the learner's wallet (only credentials issued here can be re-issued)."""
         held = await self.session.get(HeldCredential, held_id)
@@ -117,12 +123,39 @@ class Oid4vciService:
         uri = self._offer_uri(handle)
         return NewOffer(offer, offer_link(uri), uri, code)
 
-    async def offer_document(self, handle: str) -> dict[str, Any]:
-        """The credential offer behind a ``credential_offer_uri`` (OpenID4VCI 1.0 section 4.1.1)."""
+    async def offer_for_recipient(self, org_id: uuid.UUID, credential_id: uuid.UUID, *,
+                                  tx_code: bool = True) -> NewOffer:
+        """A provider delivering an issued credential by offer: the recipient's claim page shows it; when
+        the recipient has a confirmed account, the offer (and the wallet copy) is theirs too."""
+        credential = await self.session.get(IssuedCredential, credential_id)
+        if credential is None or credential.org_id != org_id:
+            raise NotFound("No such credential in this organization.")
+        person = (await self.session.execute(select(Person).where(
+            Person.email == credential.recipient_email, Person.email_confirmed_at.is_not(None)))).scalar_one_or_none()
+        held_id = None
+        if person is not None:
+            held_id = (await self.session.execute(select(HeldCredential.id).where(
+                HeldCredential.person_id == person.id, HeldCredential.credential_id == credential.id))).scalar()
+        return await self.offer_for_issued(credential, person_id=person.id if person else None, held_id=held_id,
+                                           tx_code=tx_code)
+
+    async def live_offer(self, handle: str) -> CredentialOffer:
+        """The unused, unexpired offer behind a handle; NotFound otherwise."""
         offer = (await self.session.execute(
             select(CredentialOffer).where(CredentialOffer.handle_hash == digest(handle)))).scalar_one_or_none()
         if offer is None or offer.redeemed_at is not None or offer.expires_at <= utcnow():
             raise NotFound("No such credential offer, or it was used or has expired.")
+        return offer
+
+    async def claim(self, handle: str) -> tuple[CredentialOffer, IssuedCredential, str]:
+        """What a recipient's claim page shows: the offer, the credential it offers, the wallet link."""
+        offer = await self.live_offer(handle)
+        credential = await self.session.get(IssuedCredential, offer.credential_id)
+        return offer, credential, offer_link(self._offer_uri(handle))
+
+    async def offer_document(self, handle: str) -> dict[str, Any]:
+        """The credential offer behind a ``credential_offer_uri`` (OpenID4VCI 1.0 section 4.1.1)."""
+        offer = await self.live_offer(handle)
         grant: dict[str, Any] = {"pre-authorized_code": self._code_of(handle)}
         if offer.tx_code_hash:
             grant["tx_code"] = {"input_mode": "numeric", "length": TX_CODE_LENGTH,

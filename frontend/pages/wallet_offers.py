@@ -1,5 +1,10 @@
 """"Send to my wallet app": a learner makes an OpenID4VCI offer of a credential they hold and sees it
-as a QR code and an ``openid-credential-offer://`` link, with the one-time code to type into the app."""
+as a QR code and an ``openid-credential-offer://`` link, with the one-time code to type into the app.
+
+A provider delivering by offer sends the recipient a claim page, ``/claim/{handle}``: public (the handle
+is the secret, as the offer link itself is), it shows which badge is offered, the QR code and link; the
+code travels separately.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from core.settings import Settings
 from credentials.oid4vci.service import OFFER_LIFETIME, Oid4vciService
 from credentials.wallet import WalletService
 from frontend.forms import FormData
+from accounts import access
 from frontend.rendering import not_found_page, page
 from frontend.signed_in import SIGNED_IN, me
 
@@ -67,4 +73,19 @@ async def send_offer(request: Request, held_id: FromPath[uuid.UUID], data: FormD
     return page(request, TEMPLATE, context, block="wallet_app")
 
 
-handlers = [send_page, send_offer]
+@get("/claim/{handle:str}", **access.public(), include_in_schema=False)
+async def claim_page(request: Request, handle: FromPath[str], db_session: NamedDependency[AsyncSession],
+                     settings: NamedDependency[Settings]) -> Template:
+    """A recipient's claim page: the badge offered, its QR code and wallet link (while the offer is live)."""
+    try:
+        offer, credential, link = await Oid4vciService(db_session, settings).claim(handle)
+    except NotFound:
+        return not_found_page(request, "wallet_app.claim.gone")
+    document = credential.document
+    issuer = document.get("issuer") if isinstance(document.get("issuer"), dict) else {}
+    context = {"title": document.get("name", ""), "issuer": issuer.get("name", ""), "link": link,
+               "qr": qr_svg(link), "with_code": offer.tx_code_hash is not None, "expires_at": offer.expires_at}
+    return page(request, "wallet_offers/claim.html", context, headers={"Cache-Control": "no-store"})
+
+
+handlers = [send_page, send_offer, claim_page]

@@ -55,3 +55,41 @@ async def test_an_imported_credential_gets_a_clear_error_and_no_offer(client, db
     assert refused.status_code == 409
     assert "取り込んだ証明書は送れません" in refused.text and "<svg" not in refused.text
     assert await offers(db) == 0
+
+
+async def test_a_provider_delivers_by_offer_and_the_recipient_claims_it(client, wallet, db) -> None:
+    from tests.credentials.oid4vci.conftest import access_token, c_nonce, credential_request, holder, proof
+
+    learner = await learner_with_badge(client)
+    provider = learner["provider"]
+    path = f"{provider['base']}/credentials/{learner['issued']['id']}/oid4vci-offer"
+    assert (await wallet.post(path)).status_code == 401  # no key, no offer
+    made = await wallet.post(path, headers=provider["headers"], json={"tx_code": True})
+    assert made.status_code == 201, made.text
+    offer = made.json()
+    assert offer["claim_url"].startswith("http://testserver.local/claim/") and len(offer["tx_code"]) == 6
+    claim_path = offer["claim_url"].removeprefix("http://testserver.local")
+    page = await wallet.get(claim_path)
+    assert page.status_code == 200 and "<svg" in page.text and offer["tx_code"] not in page.text
+    assert "データエンジニアリング基礎" in page.text or "Data Engineering Foundations" in page.text
+
+    token = await access_token(wallet, offer)
+    received = await credential_request(wallet, token, proof(holder(), await c_nonce(wallet)))
+    assert received.status_code == 200, received.text
+    gone = await wallet.get(claim_path)
+    assert gone.status_code == 404
+    # the recipient has an account: the wallet's DID shows among their bindings
+    wallets = [b for b in (await client.get("/api/v1/me/dids/bindings")).json() if b["kind"] == "wallet"]
+    assert wallets and wallets[0]["credentials"][0]["held_id"] == learner["held"]["id"]
+
+    other = await new_provider_offer_of_someone_else(wallet, provider, learner)
+    assert other.status_code == 404
+
+
+async def new_provider_offer_of_someone_else(wallet, provider, learner):
+    """Another provider's key cannot make offers of this provider's credential."""
+    from tests.credentials.conftest import new_provider
+
+    stranger = await new_provider(wallet, "stranger")
+    return await wallet.post(f"{stranger['base']}/credentials/{learner['issued']['id']}/oid4vci-offer",
+                             headers=stranger["headers"])
