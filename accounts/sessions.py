@@ -5,9 +5,17 @@ is never stored (an anonymous visitor, ``/health``, a crawler leave no record an
 emptied one is deleted, and API-key requests never get a session cookie. Litestar keeps the id found in
 the cookie; a sign-in marks the request with :func:`rotate_session`, and the backend then drops the old
 record and stores the session under a new id (no session fixation).
+
+A session that a request read and left as it was is not written again (on PostgreSQL that write is a
+committed UPSERT per page view): it is rewritten, which renews its expiry and cookie, only when the
+stored copy was written in an earlier ``TOUCH_SECONDS`` window, so a session in use expires about
+``max_age`` after its last use, give or take that window.
 """
 
 from __future__ import annotations
+
+import time
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
@@ -19,6 +27,13 @@ from accounts.middleware import has_api_key
 
 _ROTATE = "skillpass.rotate_session"
 _NEW_ID = "skillpass.new_session_id"
+_LOADED = "skillpass.session_as_loaded"  # (serialized data, touch window) of the stored session
+_TOUCHED = "_touched"  # the window the session was written in; kept in the store only, never in scope
+TOUCH_SECONDS = 3600
+
+
+def _window() -> int:
+    return int(time.time() // TOUCH_SECONDS)
 
 
 def rotate_session(connection: ASGIConnection) -> None:
@@ -45,9 +60,20 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if old_id is not None:
                 await self._forget(old_id, message, connection)
             return
-        if connection.scope.get(_ROTATE) and old_id is not None:
+        rotating = bool(connection.scope.get(_ROTATE))
+        if (not rotating and old_id is not None
+                and connection.scope.get(_LOADED) == (self.serialize_data(scope_session), _window())):
+            return  # unchanged and written in this window: no write, no new cookie
+        if rotating and old_id is not None:
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
-        await super().store_in_message(scope_session, message, connection)
+        await super().store_in_message({**scope_session, _TOUCHED: _window()}, message, connection)
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        touched = data.pop(_TOUCHED, None)
+        if data:
+            connection.scope[_LOADED] = (self.serialize_data(data), touched)  # type: ignore[literal-required]
+        return data
 
     async def _forget(self, session_id: str, message: Message, connection: ASGIConnection) -> None:
         """Delete the stored session and expire its cookie (sign-out, or a session that was emptied)."""

@@ -15,7 +15,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import defer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Person
@@ -32,6 +33,8 @@ from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
 from credentials.vc.verifier import MAX_BYTES
 from credentials.verification import check
 
+# What a list of held credentials never shows: loaded only when one credential is opened or re-judged.
+HEAVY_COLUMNS = (HeldCredential.document, HeldCredential.jwt, HeldCredential.verification, HeldCredential.trust)
 UNREADABLE = {"malformed_input", "not_a_credential", "too_large", "too_deep", "malformed_jwt", "invalid_date"}
 
 
@@ -111,6 +114,24 @@ def counts_for_holder(held: HeldCredential) -> bool:
             and held.trust_status != "impersonation")
 
 
+# WalletService.newest in one round trip (the count rides along as a window); built once.
+_NEWEST = (select(HeldCredential, func.count().over())
+           .where(HeldCredential.person_id == bindparam("person_id", type_=HeldCredential.__table__.c.person_id.type))
+           .options(*(defer(c, raiseload=True) for c in HEAVY_COLUMNS))
+           .order_by(HeldCredential.created_at.desc(), HeldCredential.id).limit(bindparam("limit")))
+
+
+def change_stamp(person_id: Any) -> list:
+    """Scalar subqueries that change whenever the person's wallet does (a credential added or removed:
+    the count; re-verified, re-judged, answered: ``updated_at``), for callers that cache what they
+    derive from it (``skills.service.ProfileService.overview``). ``person_id``: a value or a bind
+    parameter."""
+    mine = HeldCredential.person_id == person_id
+    return [select(func.count()).select_from(HeldCredential).where(mine).scalar_subquery(),
+            select(func.max(func.coalesce(HeldCredential.updated_at, HeldCredential.created_at)))
+            .where(mine).scalar_subquery()]
+
+
 async def holder_identities(session: AsyncSession, person_id: uuid.UUID) -> tuple[list[str], list[str]]:
     """(confirmed emails, registered DIDs) a credential's subject must name to be this person's."""
     person = await session.get(Person, person_id)
@@ -153,6 +174,7 @@ async def retrust(session: AsyncSession, settings: Settings, dids: set[str]) -> 
         trust = (await trust_service.evaluate(held.document)).to_dict()
         if trust != held.trust:
             _apply_trust(held, trust)
+            held.updated_at = utcnow()
             if held.verification is not None:
                 held.verification = {**held.verification, "trust": trust}
             if held.offer_state == "pending" and held.trust_status == "trusted":
@@ -206,8 +228,8 @@ async def rejudge_subjects(session: AsyncSession, settings: Settings, person_id:
     changed = False
     for held in rows.scalars():
         subject = subject_match(held.document, emails, dids)
-        changed = changed or subject != held.subject
-        held.subject = subject
+        if subject != held.subject:
+            held.subject, held.updated_at, changed = subject, utcnow(), True
     if changed:
         await session.flush()
         await events.wallet_changed(session, settings, person_id)
@@ -253,6 +275,26 @@ class WalletService:
             select(HeldCredential).where(HeldCredential.person_id == person_id)
             .order_by(HeldCredential.created_at.desc(), HeldCredential.id))
         return list(rows.scalars())
+
+    async def newest(self, person_id: uuid.UUID, limit: int) -> tuple[list[HeldCredential], int]:
+        """The ``limit`` newest held credentials without their documents and verdict details (a list's
+        columns only: title, issuer name, standing), and how many there are."""
+        rows = (await self.session.execute(_NEWEST, {"person_id": person_id, "limit": limit})).all()
+        return [held for held, _ in rows], (rows[0][1] if rows else 0)
+
+    async def standings(self, person_id: uuid.UUID) -> list[HeldCredential]:
+        """Every held credential with what decides whether it counts (``counts_for_holder``) and its
+        content hash, without documents: ``document_of`` loads one when it is needed."""
+        rows = await self.session.execute(
+            select(HeldCredential).where(HeldCredential.person_id == person_id)
+            .options(*(defer(c) for c in HEAVY_COLUMNS))
+            .order_by(HeldCredential.created_at.desc(), HeldCredential.id))
+        return list(rows.scalars())
+
+    async def document_of(self, held: HeldCredential) -> dict:
+        """The document of a held credential loaded by ``standings``."""
+        await self.session.refresh(held, attribute_names=["document"])
+        return held.document
 
     async def get(self, person_id: uuid.UUID, held_id: uuid.UUID) -> HeldCredential:
         held = await self.session.get(HeldCredential, held_id)

@@ -3,19 +3,30 @@
 Every change of evidence ends in :meth:`ProfileService.recompute`, which applies the pure aggregation
 rule (``skills.profile``), keeps a snapshot when the result changed and tells subscribers
 (``skills.events``) once the transaction commits. The caller (request or job) commits.
+
+The wallet home's :meth:`ProfileService.overview` is kept per process, checked on every read against
+one query (``CHANGE_STAMP``): the wallet's count and latest change, the evidence's count and newest
+row (evidence is only ever replaced: deleted and inserted) and the latest snapshot. Any change,
+committed by any process, gives a new stamp and so a fresh computation on the next read; entries
+also lapse after ``OVERVIEW_TTL_S``.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.service import AccountService
 from core.errors import NotFound
 from core.settings import Settings
+from credentials.wallet import change_stamp as wallet_stamp
 from skills import events
 from skills.assessment import Gap, GroupSummary, category_summaries, gap_to_role
 from skills.models import BadgeImport, ExamResult, ProfileSnapshot, SelfAssessment, SkillEvidence
@@ -28,6 +39,49 @@ from taxonomies.dss import get_taxonomy
 def piece_of(row: SkillEvidence) -> EvidencePiece:
     return EvidencePiece(str(row.id), row.source, str(row.source_id), row.skill_id, row.level, row.weight,
                          row.label, row.observed_on)
+
+
+@dataclass
+class Overview:
+    """The profile with what the wallet home shows of it, all from one computation."""
+
+    profile: Profile
+    updated_at: datetime | None
+    categories: list[GroupSummary]
+    gap: Gap | None
+
+
+OVERVIEW_CACHE_SIZE = 4096  # people
+OVERVIEW_TTL_S = 300.0  # a bound on staleness should a change ever escape the stamp (e.g. clocks set back)
+# (person, target role, taxonomy object) -> (stamp, monotonic deadline, overview), least recent first
+_overviews: OrderedDict[tuple, tuple[tuple, float, Overview]] = OrderedDict()
+
+
+def forget_overviews() -> None:
+    """Drop this process's cached overviews (tests; a taxonomy reload changes the key by itself)."""
+    _overviews.clear()
+
+
+def _change_stamp():
+    """One statement (parameter ``person_id``) whose row changes whenever anything a person's profile is
+    derived from does; built once, since building it costs more than running it."""
+    person_id = bindparam("person_id", type_=SkillEvidence.__table__.c.person_id.type)
+    evidence = SkillEvidence.person_id == person_id
+    return select(*wallet_stamp(person_id),
+                  select(func.count()).select_from(SkillEvidence).where(evidence).scalar_subquery(),
+                  select(func.max(SkillEvidence.created_at)).where(evidence).scalar_subquery(),
+                  select(func.max(ProfileSnapshot.created_at))
+                  .where(ProfileSnapshot.person_id == person_id).scalar_subquery())
+
+
+CHANGE_STAMP = _change_stamp()
+
+
+def _role(role_id: str):
+    try:
+        return get_taxonomy().role(role_id)
+    except KeyError:
+        raise NotFound(f"No DSS role {role_id!r}.", field="role") from None
 
 
 class ProfileService:
@@ -80,13 +134,35 @@ class ProfileService:
         return category_summaries(profile, get_taxonomy())
 
     async def gap(self, person_id: uuid.UUID, role_id: str) -> Gap:
-        tx = get_taxonomy()
-        try:
-            role = tx.role(role_id)
-        except KeyError:
-            raise NotFound(f"No DSS role {role_id!r}.", field="role") from None
+        role = _role(role_id)
         profile, _ = await self.profile(person_id)
-        return gap_to_role(profile, role, tx)
+        return gap_to_role(profile, role, get_taxonomy())
+
+    async def overview(self, person_id: uuid.UUID, role_id: str | None) -> Overview:
+        """Profile, category summaries and the gap to ``role_id`` (None: no gap) from one sync and one
+        computation, where calling ``profile``, ``summaries`` and ``gap`` would each do both; served
+        from this process's cache while the person's ``CHANGE_STAMP`` is the same (see the module)."""
+        tx = get_taxonomy()
+        key = (person_id, role_id, id(tx))
+        stamp = await self._stamp(person_id)
+        hit = _overviews.get(key)
+        if hit is not None and hit[0] == stamp and hit[1] > time.monotonic():
+            _overviews.move_to_end(key)
+            return hit[2]
+        profile, updated_at = await self.profile(person_id)
+        gap = gap_to_role(profile, _role(role_id), tx) if role_id else None
+        view = Overview(profile, updated_at, category_summaries(profile, tx)["categories"], gap)
+        # Kept only when nothing changed meanwhile: not another process's commit, and not this request's
+        # own sync (its writes could still be rolled back); the next read then computes again.
+        if await self._stamp(person_id) == stamp:
+            _overviews[key] = (stamp, time.monotonic() + OVERVIEW_TTL_S, view)
+            _overviews.move_to_end(key)
+            while len(_overviews) > OVERVIEW_CACHE_SIZE:
+                _overviews.popitem(last=False)
+        return view
+
+    async def _stamp(self, person_id: uuid.UUID) -> tuple[Any, ...]:
+        return tuple((await self.session.execute(CHANGE_STAMP, {"person_id": person_id})).one())
 
     async def import_records(self, person_id: uuid.UUID, data: bytes, filename: str) -> ImportReport:
         report = await records.import_records(self.session, person_id, data, filename)

@@ -33,6 +33,7 @@ from skills.service import ProfileService
 from taxonomies.dss import get_taxonomy
 
 SIGNED_IN = {**access.signed_in(), "include_in_schema": False}
+HOME_CREDENTIALS = 5  # the wallet home lists the newest few; /wallet/credentials lists them all
 
 
 def me(request: Request) -> uuid.UUID:
@@ -53,17 +54,14 @@ async def wallet_home(request: Request, db_session: NamedDependency[AsyncSession
                       settings: NamedDependency[Settings]) -> Template:
     """Wallet home: the skill profile by DSS category (chart and table), credentials, target role."""
     person, lang = me(request), lang_of(request)
-    profiles = ProfileService(db_session, settings)
-    profile, updated_at = await profiles.profile(person)
-    summaries = (await profiles.summaries(person))["categories"]
-    held = await WalletService(db_session, settings).list_for_person(person)
     learner = await consent.learner_settings(db_session, person)
-    gap = await profiles.gap(person, learner.target_role) if learner.target_role else None
-    counts = {s: sum(1 for i in profile.items.values() if i.status == s) for s in STATUSES}
+    view = await ProfileService(db_session, settings).overview(person, learner.target_role)
+    newest, held_count = await WalletService(db_session, settings).newest(person, HOME_CREDENTIALS)
+    counts = {s: sum(1 for i in view.profile.items.values() if i.status == s) for s in STATUSES}
     return page(request, "wallet/home.html", {
-        "profile": profile, "updated_at": updated_at, "counts": counts, "categories": summaries,
-        "chart": profile_chart(summaries, lang), "credentials": held[:5], "credential_count": len(held),
-        "learner": learner, "gap": gap, "role": get_taxonomy().role(learner.target_role) if gap else None,
+        "profile": view.profile, "updated_at": view.updated_at, "counts": counts, "categories": view.categories,
+        "chart": profile_chart(view.categories, lang), "credentials": newest, "credential_count": held_count,
+        "learner": learner, "gap": view.gap, "role": get_taxonomy().role(learner.target_role) if view.gap else None,
     })
 
 

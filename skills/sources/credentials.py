@@ -78,7 +78,8 @@ async def credential_pieces(document: dict[str, Any]) -> tuple[list[tuple[str, s
 
 async def sync_wallet(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> bool:
     """Bring credential evidence in line with the wallet; True when anything changed."""
-    held = [h for h in await WalletService(session, settings).list_for_person(person_id) if counts_for_holder(h)]
+    wallet = WalletService(session, settings)
+    held = [h for h in await wallet.standings(person_id) if counts_for_holder(h)]
     rows = await session.execute(select(CredentialImport).where(CredentialImport.person_id == person_id))
     imports = {row.held_credential_id: row for row in rows.scalars()}
     changed = False
@@ -88,9 +89,10 @@ async def sync_wallet(session: AsyncSession, settings: Settings, person_id: uuid
         digest = hashlib.sha256(f"{credential.content_hash}:{source}".encode()).hexdigest()
         if done is not None and done.digest == digest:
             continue
-        pieces, method = await credential_pieces(credential.document)
+        document = await wallet.document_of(credential)
+        pieces, method = await credential_pieces(document)
         await replace_evidence(session, person_id, source, credential.id, pieces, credential.title,
-                               issued_on(credential.document))
+                               issued_on(document))
         if done is None:
             done = CredentialImport(person_id=person_id, held_credential_id=credential.id, digest="",
                                     method="")
