@@ -9,7 +9,7 @@ from pathlib import Path
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -21,50 +21,43 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from accounts.outbox import MailAfterCommitMiddleware
+from accounts import api as accounts_api
+from accounts import me_api, verification_api
 from accounts.sessions import RotatingSessionConfig
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
 from core.db import RequestTransactionMiddleware, alchemy_config, session_scope
 from core.headers import security_headers_hook
 from core.jsonlimits import JsonDepthMiddleware
+from credentials import api as credentials_api
 from credentials.deps import start_jobs, stop_jobs
 from credentials.idempotency import HEADER as IDEMPOTENCY_HEADER
+from credentials.oid4vci import api as oid4vci_api
+from credentials.trust import api as trust_api
 from core.kvstore import make_store
-from core.modules import optional_import
 from core.openapi import document
 from core.problems import exception_handler
 from core.requestlog import RequestLogMiddleware, configure_logging
 from core.settings import Settings, get_settings
+from frontend import routes as frontend_routes
 from frontend.errors import error_page
 from frontend.rendering import configure_templates
+from matching import api as matching_api
+from skillpass import system
 from skillpass.migrate import pending_revisions
 from skillpass.wiring import connect_domains
+from skills import api as skills_api
+from taxonomies.dss import api as dss_api
 from taxonomies.dss import data_dir_of, get_taxonomy
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 
-# Each domain exposes `handlers`; listed in dependency order. Missing optional modules are skipped
-# only while the domain is being built (ModuleNotFoundError for the module itself).
-ROUTE_MODULES = (
-    "skillpass.system",
-    "accounts.api",
-    "accounts.verification_api",
-    "taxonomies.dss.api",
-    "credentials.api",
-    "credentials.trust.api",
-    "credentials.oid4vci.api",
-    "skills.api",
-    "matching.api",
-    "frontend.routes",
-)
+# Each domain exposes `handlers`; listed in dependency order.
+ROUTE_MODULES = (system, accounts_api, me_api, verification_api, dss_api, credentials_api, trust_api, oid4vci_api,
+                 skills_api, matching_api, frontend_routes)
 
 
 def collect_handlers() -> list:
-    handlers: list = []
-    for name in ROUTE_MODULES:
-        module = optional_import(name)
-        if module is not None:
-            handlers.extend(module.handlers)
-    return handlers
+    return [handler for module in ROUTE_MODULES for handler in module.handlers]
 
 
 def _engine(app: Litestar):

@@ -139,6 +139,48 @@ def create_admin(email: str, name: str, password: str | None, promote: bool, vou
     click.echo(f"{said}: {address} ({display_name})")
 
 
+@users.command("export")
+@click.argument("email")
+def users_export(email: str) -> None:
+    """Print everything the platform holds about the account EMAIL as JSON (as GET /api/v1/me/export)."""
+    import json
+
+    from accounts import erasure
+
+    async def work(session):
+        return await erasure.export_person(session, await erasure.person_id_of(session, email))
+
+    click.echo(json.dumps(_run_domain(work), ensure_ascii=False, indent=2, default=str))
+
+
+@users.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Confirm: the account and everything about the person is deleted.")
+def users_delete(email: str, yes: bool) -> None:
+    """Delete the account EMAIL and everything about the person (as DELETE /api/v1/me); refused while
+    they are the only admin of an organisation."""
+    from accounts import erasure
+
+    if not yes:
+        raise click.UsageError("Deleting an account cannot be undone: add --yes to confirm.")
+
+    async def work(session):
+        await erasure.delete_person(session, await erasure.person_id_of(session, email))
+
+    _run_domain(work)
+    click.echo(f"deleted: {email}")
+
+
+def _run_domain(work):
+    """Run ``work`` in one transaction; a domain error becomes a one-line message and exit status 1."""
+    from core.errors import DomainError
+
+    try:
+        return asyncio.run(_with_session(work))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.field or 'input'}: {exc.detail}") from exc
+
+
 def _mount_domain_groups() -> None:
     for module_name, attr in DOMAIN_GROUPS:
         module = optional_import(module_name)

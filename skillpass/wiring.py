@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from accounts import hooks
+from accounts import erasure, hooks
 from core.settings import Settings
+from credentials import person_data
 from credentials.wallet import claim_for_person, rejudge_subjects, retrust_org
 from matching import candidates
+from skills import export as skills_export
 from skills import wallet_sync
 
 
@@ -19,6 +21,12 @@ def connect_domains(settings: Settings) -> None:
     hooks.on_email_confirmed("credentials.subjects", partial(_rejudge, settings=settings))
     hooks.on_org_verification_changed("credentials.retrust", partial(_retrust, settings=settings))
     wallet_sync.connect()
+    # a person's data export and deletion (accounts.erasure): each domain's part, deleted in reverse order
+    erasure.contribute("wallet", partial(person_data.export_held, settings=settings),
+                       partial(person_data.delete_held, settings=settings))
+    erasure.contribute("holder_dids", partial(person_data.export_holder_dids, settings=settings),
+                       partial(person_data.delete_holder_dids, settings=settings))
+    erasure.contribute("skills", skills_export.export_all, skills_export.delete_all)
     candidates.connect()  # the candidate index's stored rows change with the profile, in its transaction
 
 

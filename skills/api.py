@@ -1,5 +1,6 @@
 """JSON API of the skills domain: the learner's own evidence, profile, gap, settings, share links and
-export (``/api/v1/me/...``), and consented sharing (``/api/v1/shared/{token}``, public)."""
+deletion of the skills data (``/api/v1/me/...``; the whole-account export and deletion are
+``accounts.me_api``), and consented sharing (``/api/v1/shared/{token}``, public)."""
 
 from __future__ import annotations
 
@@ -241,12 +242,6 @@ class SettingsController(Controller):
         changes = data.model_dump(exclude_unset=True)
         settings = await consent.update_learner_settings(db_session, me(request), changes)
         return SettingsRead.model_validate(settings)
-
-    @get("/export", **access.signed_in())
-    async def export_data(self, request: Request, db_session: DbSession) -> Response[dict]:
-        """Everything skillpass's skills domain holds on the person, as one JSON download."""
-        data = await export.export_all(db_session, me(request))
-        return Response(data, headers={"Content-Disposition": 'attachment; filename="skillpass-skills.json"'})
 
     @delete("/skills-data", status_code=HTTP_200_OK, **access.signed_in())
     async def delete_data(self, request: Request, db_session: DbSession) -> dict[str, Any]:
