@@ -42,23 +42,11 @@ def datetime_field(*, nullable: bool = True, index: bool = False) -> Any:
 
 
 def metadatas() -> list[Any]:
-    """Every metadata whose tables the platform owns (SQLModel models and the session store)."""
-    import_all_models()
+    """The metadata of every table registered so far (SQLModel models and the session store); the
+    composition root registers the domains' tables by importing ``skillpass.models``."""
     from advanced_alchemy.base import orm_registry
 
-    import core.kvstore  # noqa: F401 - registers the session store table
-
     return [SQLModel.metadata, orm_registry.metadata]
-
-
-def import_all_models() -> None:
-    """Import every domain's models so their tables are registered (migrations, test schema)."""
-    from core.modules import optional_import
-
-    for module in ("accounts.models", "credentials.models", "credentials.trust.models",
-                   "credentials.oid4vci.models", "skills.models",
-                   "matching.models"):
-        optional_import(module)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -7,8 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from core.db import include_in_migrations, make_engine, metadatas
+from core.db import include_in_migrations, make_engine
 from core.settings import Settings, get_settings
+from skillpass.models import metadatas
 
 config = context.config
 target_metadata = metadatas()

@@ -42,6 +42,7 @@ from frontend import routes as frontend_routes
 from frontend.errors import error_page
 from frontend.rendering import configure_templates
 from matching import api as matching_api
+from skillpass import models as _tables  # noqa: F401 - registers every domain's tables
 from skillpass import system
 from skillpass.migrate import pending_revisions
 from skillpass.wiring import connect_domains

@@ -8,18 +8,18 @@ import sys
 
 import click
 
-from core.modules import optional_import
 from core.settings import get_settings
+from credentials import cli as credentials_cli
+from credentials.trust import cli as trust_cli
+from credentials.vc import cli as vc_cli
+from matching import cli as matching_cli
+from skills import cli as skills_cli
+from taxonomies.dss import cli as taxonomy_cli
 
-# Domain command groups, mounted when their package provides them.
-DOMAIN_GROUPS = (
-    ("taxonomies.dss.cli", "taxonomy_group"),
-    ("credentials.cli", "credentials_group"),
-    ("credentials.vc.cli", "credentials_group"),
-    ("credentials.trust.cli", "trust_group"),
-    ("skills.cli", "records_group"),
-    ("matching.cli", "match_group"),
-)
+# Each domain's command group (the library's ``credentials`` commands are merged into the platform's
+# group of the same name by ``credentials.cli``).
+DOMAIN_GROUPS = (taxonomy_cli.taxonomy_group, credentials_cli.credentials_group, vc_cli.credentials_group,
+                 trust_cli.trust_group, skills_cli.records_group, matching_cli.match_group)
 
 
 # Commands that write domain data run with the domains connected (see skillpass.wiring).
@@ -182,11 +182,7 @@ def _run_domain(work):
 
 
 def _mount_domain_groups() -> None:
-    for module_name, attr in DOMAIN_GROUPS:
-        module = optional_import(module_name)
-        if module is None:
-            continue
-        group = getattr(module, attr)
+    for group in DOMAIN_GROUPS:
         if group.name not in main.commands:
             main.add_command(group)
 

@@ -14,7 +14,9 @@ from accounts.confirmation import mark_confirmed
 from accounts.models import Organization, Person
 from accounts.service import AccountService
 from accounts.verification import OrgVerificationService
-from core.modules import optional_import
+from credentials import demo as credentials_demo
+from matching import demo as matching_demo
+from skills import demo as skills_demo
 
 DEMO_PASSWORD = "skillpass-demo"
 
@@ -47,7 +49,7 @@ DEMO_VERIFIED = {
     "kansai-data-school": ("9120001234568", "kansai-data-school.example.jp"),
 }
 
-DOMAIN_DEMOS = ("credentials.demo", "skills.demo", "matching.demo")
+DOMAIN_DEMOS = (credentials_demo, skills_demo, matching_demo)
 
 
 async def load_demo(session: AsyncSession) -> dict[str, int]:
@@ -72,10 +74,8 @@ async def load_demo(session: AsyncSession) -> dict[str, int]:
         orgs[slug] = org
     people[DEMO_ADMIN].is_admin = True
     await verify_demo_orgs(session, people, orgs)
-    for module_name in DOMAIN_DEMOS:
-        module = optional_import(module_name)
-        if module is not None:
-            await module.load(session, people, orgs)
+    for module in DOMAIN_DEMOS:
+        await module.load(session, people, orgs)
     return {"people": len(people), "organizations": len(orgs), "created": created}
 
 

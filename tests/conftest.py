@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import skillpass.models  # noqa: F401 - registers every domain's tables (core.db imports no domain)
 from core.db import make_engine, metadatas
 from core.settings import Settings
 
