@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import created_at_field, datetime_field, id_field
 
 ORG_KINDS = ("employer", "provider")
-VERIFICATION_STATES = ("unverified", "pending", "verified", "suspended")
+
+
+class VerificationState(StrEnum):
+    """An organisation's verification (``accounts.verification``); stored as its value (VARCHAR)."""
+
+    unverified = "unverified"
+    pending = "pending"
+    verified = "verified"
+    suspended = "suspended"
+
+
+VERIFICATION_STATES = tuple(VerificationState)
 MEMBER_ROLES = ("admin", "member")
 LANGS = ("ja", "en")
 
@@ -44,7 +56,8 @@ class Organization(SQLModel, table=True):
     name_en: str = Field(max_length=200)
     url: str | None = Field(default=None, max_length=500)
     created_by: uuid.UUID | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
-    verification_state: str = Field(default="unverified", max_length=20, index=True)
+    verification_state: VerificationState = Field(default=VerificationState.unverified, sa_type=String(20),
+                                                  index=True)
     created_at: datetime = created_at_field()
 
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from accounts.models import VerificationState
+
 
 class SignUp(BaseModel):
     email: str = Field(max_length=320)
@@ -86,7 +88,7 @@ class OrgRead(BaseModel):
     name_ja: str
     name_en: str
     url: str | None
-    verification_state: str = "unverified"
+    verification_state: VerificationState = VerificationState.unverified
 
 
 class MemberAdd(BaseModel):

@@ -5,23 +5,66 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import created_at_field, datetime_field, id_field
 
 DID_METHODS = ("key", "web")
 FORMATS = ("ldp", "jwt")
-CREDENTIAL_STATES = ("active", "suspended", "revoked")
+
+
+# The states below are stored as their string values (VARCHAR columns, no database enum); a member
+# compares equal to its value, so code and templates may use either.
+class CredentialState(StrEnum):
+    """An issued credential: ``active``, ``suspended`` (can be lifted) or ``revoked`` (final)."""
+
+    active = "active"
+    suspended = "suspended"
+    revoked = "revoked"
+
+
+class BatchState(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+
+
+class RowState(StrEnum):
+    """One line of a batch: waiting, issued, or failed with its errors."""
+
+    pending = "pending"
+    issued = "issued"
+    failed = "failed"
+
+
+class TrustStatus(StrEnum):
+    """Who stands behind a held credential's issuer (``credentials.trust``)."""
+
+    trusted = "trusted"
+    untrusted = "untrusted"
+    impersonation = "impersonation"
+
+
+class OfferState(StrEnum):
+    """A held credential offered to its holder: taken into the profile, waiting, or declined."""
+
+    accepted = "accepted"
+    pending = "pending"
+    declined = "declined"
+
+
+CREDENTIAL_STATES = tuple(CredentialState)
 STATUS_PURPOSES = ("revocation", "suspension")
-BATCH_STATES = ("queued", "running", "done")
-ROW_STATES = ("pending", "issued", "failed")
+BATCH_STATES = tuple(BatchState)
+ROW_STATES = tuple(RowState)
 HELD_SOURCES = ("issued", "imported")
-TRUST_STATUSES = ("trusted", "untrusted", "impersonation")
+TRUST_STATUSES = tuple(TrustStatus)
 SUBJECT_MATCHES = ("self", "other", "unknown")
-OFFER_STATES = ("accepted", "pending", "declined")
+OFFER_STATES = tuple(OfferState)
 
 
 def json_field(*, nullable: bool = True) -> Any:
@@ -111,7 +154,7 @@ class IssuedCredential(SQLModel, table=True):
     verification_method: str = Field(max_length=600)
     valid_from: datetime = datetime_field(nullable=False)
     valid_until: datetime | None = datetime_field()
-    state: str = Field(default="active", max_length=20, index=True)
+    state: CredentialState = Field(default=CredentialState.active, sa_type=String(20), index=True)
     state_reason: str | None = Field(default=None, max_length=500)
     state_changed_at: datetime | None = datetime_field()
     batch_id: uuid.UUID | None = Field(default=None, foreign_key="issuance_batch.id", index=True,
@@ -157,7 +200,7 @@ class IssuanceBatch(SQLModel, table=True):
     org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     format: str = Field(default="ldp", max_length=10)
     suspendable: bool = False
-    state: str = Field(default="queued", max_length=20, index=True)
+    state: BatchState = Field(default=BatchState.queued, sa_type=String(20), index=True)
     total: int = 0
     created_at: datetime = created_at_field()
     started_at: datetime | None = datetime_field()
@@ -173,7 +216,7 @@ class BatchRow(SQLModel, table=True):
     id: uuid.UUID = id_field()
     batch_id: uuid.UUID = Field(foreign_key="issuance_batch.id", index=True, ondelete="CASCADE")
     line: int
-    state: str = Field(default="pending", max_length=20, index=True)
+    state: RowState = Field(default=RowState.pending, sa_type=String(20), index=True)
     data: dict = Field(default_factory=dict, sa_type=JSON, nullable=False)
     errors: list | None = json_field()
     credential_id: uuid.UUID | None = Field(default=None, foreign_key="issued_credential.id", ondelete="SET NULL")
@@ -203,10 +246,10 @@ class HeldCredential(SQLModel, table=True):
     # Who stands behind it (credentials.trust) and whose it is (credentials.subject): a held credential
     # counts for its holder only when it names them, and as verified only when its issuer is trusted.
     issuer_did: str = Field(default="", max_length=500, index=True)
-    trust_status: str = Field(default="untrusted", max_length=20, index=True)
+    trust_status: TrustStatus = Field(default=TrustStatus.untrusted, sa_type=String(20), index=True)
     trust: dict | None = json_field()
     subject: str = Field(default="unknown", max_length=10)
-    offer_state: str = Field(default="accepted", max_length=10, index=True)
+    offer_state: OfferState = Field(default=OfferState.accepted, sa_type=String(10), index=True)
     created_at: datetime = created_at_field()
     updated_at: datetime | None = datetime_field()
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from credentials.models import BatchState, CredentialState, OfferState, RowState, TrustStatus
+
 
 class AlignmentIn(BaseModel):
     skill_id: str = Field(description="DSS ver.2.0 skill item id, e.g. v2-data-engineering")
@@ -72,7 +74,7 @@ class CredentialRead(BaseModel):
     recipient_email: str
     recipient_name: str | None
     format: str
-    state: str
+    state: CredentialState
     state_reason: str | None
     valid_from: datetime
     valid_until: datetime | None
@@ -104,7 +106,7 @@ class BatchIn(BaseModel):
 
 class BatchRowRead(BaseModel):
     line: int
-    state: str
+    state: RowState
     recipient_email: str | None
     errors: list[dict[str, str]] | None
     credential_id: uuid.UUID | None
@@ -112,7 +114,7 @@ class BatchRowRead(BaseModel):
 
 class BatchRead(BaseModel):
     id: uuid.UUID
-    state: str
+    state: BatchState
     format: str
     total: int
     pending: int
@@ -149,10 +151,10 @@ class HeldRead(BaseModel):
     created_at: datetime
     credential_id: uuid.UUID | None
     skills: list[dict[str, Any]] = Field(default_factory=list, description="DSS skill items and levels")
-    trust_status: str = Field("untrusted", description="trusted | untrusted | impersonation (see docs/trust.md)")
+    trust_status: TrustStatus = Field(TrustStatus.untrusted, description="trusted | untrusted | impersonation (see docs/trust.md)")
     trust: dict[str, Any] | None = Field(None, description="who stands behind the issuer, and why")
     subject: str = Field("unknown", description="self | other | unknown: whether the credential names me")
-    offer_state: str = Field("accepted", description="accepted | pending | declined (offers of untrusted issuers)")
+    offer_state: OfferState = Field(OfferState.accepted, description="accepted | pending | declined (offers of untrusted issuers)")
     counts: bool = Field(False, description="whether it backs my skill profile")
 
 

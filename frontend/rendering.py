@@ -15,6 +15,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 
 from accounts.access import principal_of
+from accounts.models import VerificationState
+from credentials.models import BatchState, CredentialState, OfferState, RowState, TrustStatus
 from frontend.i18n import fmt_date, fmt_number, localized, messages, translate
 from taxonomies.dss import DEFINITIONS, get_taxonomy
 
@@ -88,6 +90,9 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.globals.update(
         t=_t, t_or=_t_or, loc=_loc, fmt_date=_fmt_date, fmt_number=_fmt_number, current_lang=_current_lang,
         current_principal=_principal, level_text=_level_text, dss_skill=dss_skill,
+        # the domains' states, so templates compare with the names models and schemas use
+        CredentialState=CredentialState, BatchState=BatchState, RowState=RowState, OfferState=OfferState,
+        TrustStatus=TrustStatus, VerificationState=VerificationState,
     )
 
 

@@ -19,7 +19,7 @@ from credentials.achievements import AchievementService
 from credentials.batches import BatchOptions, BatchService, ParsedRow, decode_csv, rows_from_csv
 from credentials.deps import provide_runner
 from credentials.idempotency import fingerprint
-from credentials.models import ROW_STATES
+from credentials.models import ROW_STATES, BatchState
 from frontend.consoles import AppSettings, DbSession, OrgId
 from frontend.forms import FormData, MultipartData, as_uuid, form_error_status, redirect, text_of
 from frontend.i18n import translate
@@ -178,7 +178,7 @@ async def batch_page(request: Request, org_id: OrgId, batch_id: FromPath[uuid.UU
     target = details.target if details else None
     response = page(request, "provider/batch.html", context,
                     block="batch_rows" if target == "batch_rows" else "batch_status")
-    if target == "batch_status" and context["batch"].state == "done":
+    if target == "batch_status" and context["batch"].state == BatchState.done:
         response.headers["HX-Trigger"] = "batch-done"  # the rows table reloads once, when the job ends
     return response
 
