@@ -14,7 +14,8 @@ PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 SCOPE = "oid4vci:credential"
 LDP_VC = "OpenBadgeCredential_ldp_vc"
 JWT_VC_JSON = "OpenBadgeCredential_jwt_vc_json"
-CONFIGURATIONS = (LDP_VC, JWT_VC_JSON)
+SD_JWT_VC = "OpenBadgeCredential_dc_sd_jwt"
+CONFIGURATIONS = (LDP_VC, JWT_VC_JSON, SD_JWT_VC)
 PROOF_ALGORITHMS = ["EdDSA", "ES256"]
 
 CREDENTIAL_DISPLAY = [
@@ -44,6 +45,35 @@ def endpoint(settings: Settings, name: str) -> str:
     return f"{base_url(settings)}/oid4vci/{name}"
 
 
+def vct(settings: Settings) -> str:
+    """The SD-JWT VC type of our badges (a URI of ours; no type metadata is served for it yet)."""
+    return f"{base_url(settings)}/oid4vci/vct/OpenBadgeCredential"
+
+
+SD_JWT_CLAIMS = [
+    {"path": ["name"], "display": [{"name": "バッジ名", "locale": "ja"}, {"name": "Badge", "locale": "en"}]},
+    {"path": ["issuer", "name"], "display": [{"name": "発行者", "locale": "ja"}, {"name": "Issuer", "locale": "en"}]},
+    {"path": ["achievement", "name"],
+     "display": [{"name": "達成内容", "locale": "ja"}, {"name": "Achievement", "locale": "en"}]},
+    {"path": ["achievement", "alignment", None],
+     "display": [{"name": "スキル（DSS）", "locale": "ja"}, {"name": "Skills (DSS)", "locale": "en"}]},
+    {"path": ["identifier", None],
+     "display": [{"name": "受領者", "locale": "ja"}, {"name": "Recipient", "locale": "en"}]},
+]
+
+
+def _sd_jwt_configuration(settings: Settings) -> dict[str, Any]:
+    return {
+        "format": "dc+sd-jwt",
+        "scope": "OpenBadgeCredential",
+        "vct": vct(settings),
+        "cryptographic_binding_methods_supported": ["jwk"],
+        "credential_signing_alg_values_supported": ["EdDSA"],
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": PROOF_ALGORITHMS}},
+        "credential_metadata": {"display": CREDENTIAL_DISPLAY, "claims": SD_JWT_CLAIMS},
+    }
+
+
 def _configuration(fmt: str, signing: list[str]) -> dict[str, Any]:
     definition: dict[str, Any] = {"type": list(CREDENTIAL_TYPES)}
     if fmt == "ldp_vc":
@@ -69,6 +99,7 @@ def credential_issuer_metadata(settings: Settings) -> dict[str, Any]:
         "credential_configurations_supported": {
             LDP_VC: _configuration("ldp_vc", ["eddsa-rdfc-2022"]),
             JWT_VC_JSON: _configuration("jwt_vc_json", ["EdDSA"]),
+            SD_JWT_VC: _sd_jwt_configuration(settings),
         },
     }
 

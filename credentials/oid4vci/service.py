@@ -225,8 +225,7 @@ class Oid4vciService:
         if credential is None or credential.state == "revoked":
             raise OAuthError("credential_request_denied", "The credential has been revoked.")
         copy_id = uuid.uuid4()
-        issued = await signed_copy(self.session, self.settings, credential, proof.holder_did, copy_id,
-                                   configuration_id)
+        issued = await signed_copy(self.session, self.settings, credential, proof, copy_id, configuration_id)
         self.session.add(WalletCopy(offer_id=offer.id, credential_id=credential.id, person_id=offer.person_id,
                                     copy_id=f"urn:uuid:{copy_id}", holder_did=proof.holder_did,
                                     configuration_id=configuration_id))

@@ -4,8 +4,9 @@
 // credential. The pytest test in tests/credentials/oid4vci/test_third_party_wallet.py runs it against a
 // live skillpass server and verifies what comes back.
 //
-// usage: node oid4vci_wallet.mjs OFFER_URI TX_CODE|- CONFIGURATION_ID did:key|did:jwk
-// prints one JSON line: {"holder_did": ..., "credential": ..., "format": ...}
+// usage: node oid4vci_wallet.mjs OFFER_URI TX_CODE|- CONFIGURATION_ID did:key|did:jwk|jwk
+// (jwk: a P-256 key sent as the proof's 'jwk' header, the binding SD-JWT VC asks for)
+// prints one JSON line: {"holder_did": ..., "holder_jwk": ..., "credential": ..., "format": ...}
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { Openid4vciClient } from '@openid4vc/openid4vci'
 import { clientAuthenticationAnonymous } from '@openid4vc/oauth2'
@@ -62,9 +63,11 @@ const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessToke
   credentialOffer, issuerMetadata, txCode: txCode === '-' ? undefined : txCode,
 })
 const { c_nonce } = await client.requestNonce({ issuerMetadata })
+const signer = method === 'jwk'
+  ? { method: 'jwk', publicJwk: holder.jwk, alg: holder.alg }
+  : { method: 'did', didUrl: holder.kid, alg: holder.alg }
 const { jwt } = await client.createCredentialRequestJwtProof({
-  issuerMetadata, credentialConfigurationId: configurationId, nonce: c_nonce,
-  signer: { method: 'did', didUrl: holder.kid, alg: holder.alg },
+  issuerMetadata, credentialConfigurationId: configurationId, nonce: c_nonce, signer,
 })
 const response = await client.retrieveCredentials({
   issuerMetadata, credentialConfigurationId: configurationId, accessToken: accessTokenResponse.access_token,
@@ -76,6 +79,6 @@ if (!response.credentialResponse || !response.credentialResponse.credentials) {
 }
 const [{ credential }] = response.credentialResponse.credentials
 console.log(JSON.stringify({
-  holder_did: holder.did, credential, format: issuerMetadata.credentialIssuer.credential_configurations_supported[configurationId].format,
+  holder_did: holder.did, holder_jwk: holder.jwk, credential, format: issuerMetadata.credentialIssuer.credential_configurations_supported[configurationId].format,
   offered: credentialOffer.credential_configuration_ids, tx_code_asked: Boolean(credentialOffer.grants?.['urn:ietf:params:oauth:grant-type:pre-authorized_code']?.tx_code),
 }))

@@ -35,7 +35,8 @@ async def test_metadata_names_both_formats_in_ja_and_en(wallet) -> None:
     assert issuer["credential_endpoint"] == f"{ISSUER}/oid4vci/credential"
     assert issuer["nonce_endpoint"] == f"{ISSUER}/oid4vci/nonce"
     configurations = issuer["credential_configurations_supported"]
-    assert {c["format"] for c in configurations.values()} == {"ldp_vc", "jwt_vc_json"}
+    assert {c["format"] for c in configurations.values()} == {"ldp_vc", "jwt_vc_json", "dc+sd-jwt"}
+    assert configurations["OpenBadgeCredential_dc_sd_jwt"]["vct"] == f"{ISSUER}/oid4vci/vct/OpenBadgeCredential"
     for configuration in configurations.values():
         assert {d["locale"] for d in configuration["credential_metadata"]["display"]} == {"ja", "en"}
         assert configuration["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"] == ["EdDSA", "ES256"]

@@ -1,7 +1,7 @@
 """A real third-party client drives the issuer: the Node script tests/node/oid4vci_wallet.mjs, built on
 @openid4vc/openid4vci, receives a badge from a live skillpass server (uvicorn) through the pre-authorized
-code flow, with and without tx_code, in each format, with a did:key (Ed25519) or did:jwk (P-256) key
-of its own. skillpass's verifier then checks the credential and that it is bound to that holder DID."""
+code flow, with and without tx_code, in each format (ldp_vc, jwt_vc_json, dc+sd-jwt), with a did:key
+(Ed25519), did:jwk or jwk (P-256) key of its own. skillpass's verifier then checks the credential and that it is bound to that holder DID."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from credentials.vc.jwt import jwt_document, parse_jwt
+from credentials.oid4vci.sd_jwt_check import verify_sd_jwt
 from credentials.verification import check
 from tests.conftest import TEST_PASSWORD
 from tests.credentials.oid4vci.conftest import LEARNER, learner_with_badge
@@ -95,6 +96,8 @@ def run_wallet(offer: dict, configuration: str, method: str) -> dict:
     ("ldp", "OpenBadgeCredential_ldp_vc", "did:jwk", False),
     ("jwt", "OpenBadgeCredential_jwt_vc_json", "did:jwk", True),
     ("jwt", "OpenBadgeCredential_jwt_vc_json", "did:key", False),
+    ("ldp", "OpenBadgeCredential_dc_sd_jwt", "jwk", True),
+    ("jwt", "OpenBadgeCredential_dc_sd_jwt", "did:key", False),
 ])
 async def test_the_openid4vc_client_receives_a_bound_badge_that_verifies(
         client, db, settings, live_server, fmt, configuration, method, tx_code) -> None:
@@ -102,11 +105,28 @@ async def test_the_openid4vc_client_receives_a_bound_badge_that_verifies(
     offer = await offer_from_live_server(live_server, learner["held"]["id"], tx_code)
     received = run_wallet(offer, configuration, method)
     assert received["tx_code_asked"] is tx_code
-    assert received["holder_did"].startswith(method + ":")
+    if configuration.endswith("dc_sd_jwt"):
+        await check_sd_jwt(db, settings, received)
+    else:
+        await check_w3c(db, settings, received, learner, method)
 
+    # the offer is spent: the same link gives the client nothing the second time
+    again = subprocess.run(["node", str(WALLET), offer["offer_uri"], offer["tx_code"] or "-", configuration, method],
+                           cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
+    assert again.returncode != 0
+
+
+async def check_sd_jwt(db, settings, received: dict) -> None:
+    result, claims = await verify_sd_jwt(db, settings, received["credential"])
+    assert result.verified, result.to_dict()
+    assert claims["cnf"]["jwk"] == received["holder_jwk"]  # bound to the wallet's own key
+    assert claims["achievement"]["alignment"] and claims["vct"].endswith("/oid4vci/vct/OpenBadgeCredential")
+
+
+async def check_w3c(db, settings, received: dict, learner: dict, method: str) -> None:
     credential = received["credential"]
-    if configuration.endswith("jwt_vc_json"):
-        assert isinstance(credential, str)
+    assert received["holder_did"].startswith(method + ":")
+    if isinstance(credential, str):
         document = jwt_document(parse_jwt(credential)[1])[1]
     else:
         document = credential
@@ -118,8 +138,3 @@ async def test_the_openid4vc_client_receives_a_bound_badge_that_verifies(
     checked = await check(db, settings, credential)
     assert checked.result.verified, checked.to_dict()
     assert checked.trust["status"] == "trusted"
-
-    # the offer is spent: the same link gives the client nothing the second time
-    again = subprocess.run(["node", str(WALLET), offer["offer_uri"], offer["tx_code"] or "-", configuration, method],
-                           cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
-    assert again.returncode != 0
