@@ -1,4 +1,4 @@
-"""VC-JWT: JOSE compact JWS with EdDSA (Ed25519) or ES256 (P-256).
+"""VC-JWT: JOSE compact JWS with EdDSA (Ed25519) or ES256 (P-256), signed with joserfc.
 
 VCDM 1.1 credentials use the 'vc' claim with iss/sub/jti/nbf/exp (VC Data Model 1.1 section 6.3.1);
 VCDM 2.0 credentials are the JWT payload itself (VC-JOSE-COSE, typ "vc+jwt").
@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from datetime import datetime, timezone
 from typing import Any
 
+from joserfc import jws
+from joserfc.jwk import import_key
+
 from credentials.vc.errors import ProofError
 from credentials.vc.keys import ED25519, P256, KeyPair
-from credentials.vc.multibase import b64url_decode, b64url_encode
+from credentials.vc.multibase import b64url_decode
 
 JWT_PATTERN = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 ALGORITHMS = {"EdDSA": ED25519, "ES256": P256}
@@ -22,10 +26,6 @@ VCDM2 = "https://www.w3.org/ns/credentials/v2"
 
 def looks_like_jwt(text: str) -> bool:
     return bool(JWT_PATTERN.match(text))
-
-
-def _b64json(data: Any) -> str:
-    return b64url_encode(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
 def _epoch(value: Any) -> int | None:
@@ -51,9 +51,10 @@ def _contexts(document: dict) -> list:
 def sign_jwt(payload: dict, header: dict, key: KeyPair) -> str:
     """Compact JWS over payload with the key's algorithm."""
     alg = "EdDSA" if key.algorithm == ED25519 else "ES256"
-    header = {"alg": alg, **header}
-    signing_input = f"{_b64json(header)}.{_b64json(payload)}"
-    return f"{signing_input}.{b64url_encode(key.sign(signing_input.encode('ascii')))}"
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    with warnings.catch_warnings():  # joserfc: "EdDSA is deprecated via RFC 9864"; verifiers still expect it
+        warnings.simplefilter("ignore")
+        return jws.serialize_compact({"alg": alg, **header}, body, import_key(key.private_jwk()), algorithms=[alg])
 
 
 def credential_to_jwt(credential: dict, key: KeyPair, *, verification_method: str | None = None) -> str:
