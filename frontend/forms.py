@@ -15,6 +15,7 @@ from litestar.response import Redirect
 
 from core.errors import DomainError, InvalidInput
 from frontend.i18n import messages, translate
+from frontend.rendering import htmx_of
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -29,9 +30,8 @@ def safe_next(value: str | None, default: str = "/") -> str:
 
 
 def is_htmx(request: Request) -> bool:
-    """True for a request htmx sent (``HTMXPlugin`` puts ``htmx`` details on every request)."""
-    details = getattr(request, "htmx", None)
-    return bool(details) if details is not None else request.headers.get("hx-request") == "true"
+    """True for a request htmx sent."""
+    return bool(htmx_of(request))
 
 
 def form_error_status(request: Request, status_code: int) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Request
+from litestar.plugins.htmx import HTMXDetails, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 
@@ -96,11 +97,17 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
     )
 
 
+def htmx_of(request: Request) -> HTMXDetails:
+    """What htmx says about the request (``HTMXPlugin`` makes every request an ``HTMXRequest``; a request
+    built without the plugin, as in a bare test app, gets the same details from its headers)."""
+    return request.htmx if isinstance(request, HTMXRequest) else HTMXDetails(request)
+
+
 def page(request: Request, template: str, context: dict[str, Any] | None = None, *,
          block: str | None = None, status_code: int = 200, headers: dict[str, str] | None = None) -> Template:
     """Full page, or only ``block`` when htmx targets the element with the same id."""
-    partial = (block is not None and request.headers.get("hx-request") == "true"
-               and request.headers.get("hx-target") == block)
+    details = htmx_of(request)
+    partial = block is not None and bool(details) and details.target == block
     return HTMXBlockTemplate(
         template_name=template,
         context=context or {},

@@ -34,7 +34,7 @@ from frontend.provider_console import (
     translated_errors,
     with_background,
 )
-from frontend.rendering import lang_of, page
+from frontend.rendering import htmx_of, lang_of, page
 
 OPTION_FIELDS = ("achievement_id", "format", "lang", "suspendable")
 
@@ -173,7 +173,7 @@ async def batch_page(request: Request, org_id: OrgId, batch_id: FromPath[uuid.UU
                      db_session: DbSession, settings: AppSettings) -> Response:
     """A batch job: a progress bar while it runs (htmx polls the status), then the result of every line."""
     context = await batch_context(request, db_session, settings, org_id, batch_id)
-    details = request.htmx  # type: ignore[attr-defined]
+    details = htmx_of(request)
     context["refreshed"] = bool(details) and details.trigger == "batch_rows"
     target = details.target if details else None
     response = page(request, "provider/batch.html", context,

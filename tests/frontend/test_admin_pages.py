@@ -160,3 +160,10 @@ def test_dynamic_verification_keys_exist_in_both_languages() -> None:
                                                          "verification.method.token", "verification.method.did_web"]
     assert all(catalog.get(k, {}).get("ja") and catalog.get(k, {}).get("en") for k in keys), \
         [k for k in keys if k not in catalog]
+
+
+async def test_an_anonymous_browser_opening_admin_is_offered_sign_in_like_other_signed_in_pages(client) -> None:
+    for path in ("/admin", f"/admin/organizations/{uuid.uuid4()}", "/wallet"):
+        response = await client.get(path, headers=HTML)
+        assert response.status_code == 401 and "<html" in response.text, path
+        assert f'href="/signin?next={path}"' in response.text, path
