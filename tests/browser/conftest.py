@@ -30,6 +30,7 @@ SCREENSHOTS = ROOT / "test-output" / "screenshots"
 DEMO_PASSWORD = "skillpass-demo"
 LEARNER = "hanako@demo.skillpass.jp"
 PHONE = {"width": 375, "height": 740}
+LIVE: dict[str, Path] = {}  # the live server's data directory (its outbox of .eml files), once it runs
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -75,6 +76,7 @@ def live_server() -> Iterator[str]:
                               stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(base, server, folder)
+        LIVE["data_dir"] = folder
         yield base
     finally:
         server.terminate()
