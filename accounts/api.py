@@ -97,7 +97,8 @@ class AuthController(Controller):
 
     @post("/signup", status_code=HTTP_202_ACCEPTED, responses=problem_responses(429),
           **access.public(**{LOGIN_FORM_OPT: True}))
-    async def sign_up(self, request: Request, data: JSONBody[SignUp], accounts: NamedDependency[AccountService]) -> SignUpAccepted:
+    async def sign_up(self, request: Request, data: JSONBody[SignUp],
+                      accounts: NamedDependency[AccountService]) -> SignUpAccepted:
         """Sign up a learner: 202 and a mail, whether or not the address has an account (a new one gets its
         confirmation link, which signs in; a known one a note). A few per email and per address (429)."""
         return await sign_up_person(request, accounts, data)

@@ -66,7 +66,7 @@ async def signup_submit(request: Request, data: FormData, db_session: NamedDepen
     except InvalidInput as exc:
         errors = {e["field"]: translate(f"signup.error.{e['field']}", lang) for e in exc.errors}
         return page(request, "auth/signup.html", {"errors": errors, "values": values},
-                    block="signup_form", status_code=form_error_status(request, 400))
+                    block="signup_form", status_code=form_error_status(request, 422))  # as the API
     return page(request, "auth/check_mail.html", {"email": accepted.email}, block="signup_form")
 
 
