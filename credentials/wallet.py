@@ -109,7 +109,7 @@ def _check_credential(document: dict) -> None:
 def counts_for_holder(held: HeldCredential) -> bool:
     """Whether a held credential may back its holder's skills: it verified, it names the holder, the holder
     accepted it, and its issuer does not impersonate a trusted one (an untrusted issuer counts less:
-    ``skills.sources.credentials`` decides the tier)."""
+    ``skills.sources.held_credentials`` decides the tier)."""
     return (held.verified and held.subject == SUBJECT_SELF and held.offer_state == "accepted"
             and held.trust_status != "impersonation")
 

@@ -5,7 +5,7 @@ Pure interfaces, importable without a database::
 
     from matching import Held, Target, recommend_roles, role_targets, plan_path, PathFilters
     recommend_roles({"v2-backend": Held("b", "verified")})[0].target.id      # 'se-backend'
-    from matching.jobs import analyze_job            # job text -> roles + skills (fits the mapper once)
+    from matching.job_text import analyze_job            # job text -> roles + skills (fits the mapper once)
     from matching.index import CandidateIndex        # the in-memory candidate index
     from matching.query import CandidateQuery, SkillFilter, search
 

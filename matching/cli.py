@@ -20,7 +20,7 @@ import click
 from core.errors import InvalidInput
 from matching.catalog import DEMO_CATALOG, catalog_from_file
 from matching.inputs import parse_profile
-from matching.jobs import analyze_job
+from matching.job_text import analyze_job
 from matching.paths import OBJECTIVES, PathFilters, plan_path
 from matching.present import job_view, path_view, target_match_view
 from matching.roles import Held, recommend_roles, role_targets

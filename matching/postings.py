@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import utcnow
 from core.errors import InvalidInput, NotFound
 from matching.catalog import check_alignments
-from matching.jobs import JobAnalysis, analyze_job
+from matching.job_text import JobAnalysis, analyze_job
 from matching.models import POSTING_STATUSES, JobPosting
 from matching.roles import Target
 from skills.prefectures import prefecture_code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from matching.jobs import JobAnalysis
+from matching.job_text import JobAnalysis
 from matching.paths import Closure, Gap, LearningPath
 from matching.roles import RANK, Need, TargetMatch
 from taxonomies.dss import get_taxonomy, level_rank

@@ -1,10 +1,11 @@
 """Candidate search for employers: the process-wide index holder and the explained result page.
 
-The holder builds the index from the skills domain's consented view on first use, then keeps it
-current from change events: an event only marks the person dirty (cheap, inside the commit hook);
-the next search or trends request re-reads the dirty people and updates their rows. Searches never
-read profiles from the database. Each server process has its own index; events are in-process, so
-with several workers a change reaches other workers' indexes only when they rebuild (restart).
+The holder builds the index on first use by streaming the stored, index-ready candidate rows
+(``matching_candidate``, written with each profile or consent change in its transaction; see
+``matching.candidates``) into columns, then keeps it current: a skills change event marks the person
+dirty in this process, and each search or trends request also asks the source which people changed
+since the last look (other server processes' writes included, with a margin for late commits), re-reads
+only those and updates their rows. Searches never read whole profiles from the database.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from skills.records import ParseResult, RecordsFileError, parse_records
+from skills.record_parsing import ParseResult, RecordsFileError, parse_records
 
 TEMPLATE_CSV = Path(__file__).parent / "mapping" / "template.csv"
 

@@ -31,7 +31,7 @@ from skills import events
 from skills.assessment import Gap, GroupSummary, category_summaries, gap_to_role
 from skills.models import BadgeImport, ExamResult, ProfileSnapshot, SelfAssessment, SkillEvidence
 from skills.profile import EvidencePiece, Profile, compute_profile
-from skills.sources import badges, credentials, exams, records, self_assessment
+from skills.sources import badges, exams, held_credentials, records, self_assessment
 from skills.sources.records import ImportReport
 from taxonomies.dss import get_taxonomy
 
@@ -115,7 +115,7 @@ class ProfileService:
 
     async def profile(self, person_id: uuid.UUID) -> tuple[Profile, datetime | None]:
         """The current profile (wallet credentials synced first) and when it last changed."""
-        if await credentials.sync_wallet(self.session, self.settings, person_id):
+        if await held_credentials.sync_wallet(self.session, self.settings, person_id):
             profile = await self.recompute(person_id, "wallet")
             await self.session.flush()
         else:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from skills.mapping import get_model, map_records  # noqa: E402
-from skills.records import parse_records  # noqa: E402
+from skills.record_parsing import parse_records  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "records_eval.jsonl"
 

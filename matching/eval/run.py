@@ -7,7 +7,7 @@ from collections.abc import Callable
 from matching.eval.baselines import cosine_rank, fit_learned, keyword_skills, learned_rank
 from matching.eval.data import LabelledJob, LabelledProfile, load_jobs, load_profiles
 from matching.eval.metrics import mean, ndcg_at, precision_at, top1
-from matching.jobs import analyze_job, rank_roles, skill_confidences, title_hits
+from matching.job_text import analyze_job, rank_roles, skill_confidences, title_hits
 from matching.roles import Profile, Target, rank_targets, role_targets
 
 DEV_IDS = {f"p{i:02d}" for i in range(1, 65)}  # method chosen on these; p65-p96 held out

@@ -15,7 +15,7 @@ from skills.mapping.corpus import VERSIONS, build_corpus
 from skills.mapping.levels import suggest_level
 from skills.mapping.model import SkillModel, confidences, fit_model, scores
 from skills.mapping.text import record_text
-from skills.records import LearningRecord
+from skills.record_parsing import LearningRecord
 
 DEFAULT_VERSION = "2.0"
 BATCH_SIZE = 4096  # bounds the dense (batch x items) score matrix

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from skills.assessment import PROFILE_VERSION
 from skills.mapping import SkillMatch, map_records, map_text
 from skills.models import SkillEvidence
-from skills.records import LearningRecord
+from skills.record_parsing import LearningRecord
 from taxonomies.dss import get_taxonomy
 
 MATCH_THRESHOLD = 0.3  # mapper matches below this calibrated confidence are not evidence

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from skills.models import LearningRecordRow, RecordUpload
-from skills.records import LearningRecord, ParseResult, RecordsFileError, duplicate_key, parse_records
+from skills.record_parsing import LearningRecord, ParseResult, RecordsFileError, duplicate_key, parse_records
 from skills.sources.common import drop_evidence, match_records, replace_evidence
 
 SOURCE = "record"

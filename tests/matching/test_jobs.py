@@ -2,7 +2,7 @@
 
 import pytest
 
-from matching.jobs import analyze_job, segments, title_hits
+from matching.job_text import analyze_job, segments, title_hits
 
 
 def test_segments_are_the_whole_text_and_each_sentence():

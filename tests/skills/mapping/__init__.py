@@ -1,1 +1,1 @@
-"""Tests of skills.records and skills.mapping."""
+"""Tests of skills.record_parsing and skills.mapping."""

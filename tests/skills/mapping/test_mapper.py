@@ -6,7 +6,7 @@ import pytest
 from skills.mapping import SkillMatch, get_model, map_records, map_text
 from skills.mapping.corpus import build_corpus
 from skills.mapping.model import fit_model
-from skills.records import LearningRecord
+from skills.record_parsing import LearningRecord
 
 CLEAR = [
     ("情報セキュリティマネジメント試験 午後問題演習", "v2-security-management"),

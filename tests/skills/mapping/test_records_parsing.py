@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from skills.records import RecordsFileError, decode_bytes, parse_records
+from skills.record_parsing import RecordsFileError, decode_bytes, parse_records
 
 HEADER = "title,description,provider,hours,completion_date,score,lang,course_level,url\n"
 JA_ROWS = (
@@ -107,7 +107,7 @@ def test_score_forms():
 
 
 def test_records_from_already_decoded_dicts():
-    from skills.records import records_from_dicts
+    from skills.record_parsing import records_from_dicts
 
     result = records_from_dicts([{"講座名": "Kubernetes入門", "学習時間": 8}, {"title": ""}, {"title": "x", "lang": "fr"}])
     assert [(r.line, r.title, r.hours) for r in result.records] == [(1, "Kubernetes入門", 8.0), (3, "x", None)]
