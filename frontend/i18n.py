@@ -47,6 +47,7 @@ def localized(obj: Any, field: str, lang: str) -> str:
     return get(f"{field}_{lang}") or get(f"{field}_{other}") or ""
 
 
+@lru_cache(maxsize=4096, typed=True)  # as fmt_number: babel's date formatting is slow, the values repeat
 def fmt_date(value: date | datetime | str | None, lang: str) -> str:
     """A date (or datetime, or ISO 8601 text) the way the language writes it."""
     if value is None or value == "":
