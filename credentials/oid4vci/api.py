@@ -5,14 +5,14 @@ token, nonce and credential endpoints (wallet-facing, OAuth error bodies), and t
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
@@ -32,6 +32,10 @@ WALLET = access.public(exclude_from_csrf=True)
 
 class OfferIn(BaseModel):
     tx_code: bool = True
+
+
+class RecipientOfferIn(OfferIn):
+    expires_in_hours: int = Field(default=72, ge=1, le=720)
 
 
 class OfferRead(BaseModel):
@@ -118,17 +122,44 @@ class RecipientOfferRead(OfferRead):
     claim_url: str
 
 
+class BatchOfferRead(RecipientOfferRead):
+    line: int
+    credential_id: uuid.UUID
+    recipient_email: str
+
+
+PROVIDER = access.org_member("provider", api_key=True)
+
+
 @post("/api/v1/orgs/{org_id:uuid}/credentials/{credential_id:uuid}/oid4vci-offer", tags=["credentials: provider"],
       status_code=HTTP_201_CREATED, responses=problem_responses(404, 409),
-      **access.org_member("provider", api_key=True))
+      **PROVIDER)
 async def offer_to_recipient(org_id: FromPath[uuid.UUID], credential_id: FromPath[uuid.UUID],
                              db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
-                             data: JSONBody[OfferIn | None] = None) -> RecipientOfferRead:
+                             data: JSONBody[RecipientOfferIn | None] = None) -> RecipientOfferRead:
     """Deliver an issued credential by OpenID4VCI offer: send the recipient ``claim_url`` (a page with the QR
-    code and link, valid 10 minutes, single use) and, separately, the ``tx_code``."""
+    code and link, single use, ``expires_in_hours``: 72 by default) and, separately, the ``tx_code``."""
+    data = data or RecipientOfferIn()
     service = Oid4vciService(db_session, settings)
-    new = await service.offer_for_recipient(org_id, credential_id, tx_code=data.tx_code if data else True)
+    new = await service.offer_for_recipient(org_id, credential_id, tx_code=data.tx_code,
+                                            lifetime=timedelta(hours=data.expires_in_hours))
     return RecipientOfferRead(**offer_read(new).model_dump(), claim_url=service.claim_url(new))
+
+
+@post("/api/v1/orgs/{org_id:uuid}/batches/{batch_id:uuid}/oid4vci-offers", tags=["credentials: provider"],
+      status_code=HTTP_201_CREATED, responses=problem_responses(404), **PROVIDER)
+async def offers_for_batch(org_id: FromPath[uuid.UUID], batch_id: FromPath[uuid.UUID],
+                           db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
+                           data: JSONBody[RecipientOfferIn | None] = None) -> list[BatchOfferRead]:
+    """Deliver a batch by offer: one claim page and tx_code per credential the batch issued (revoked ones
+    left out), in line order. Each call makes new offers; earlier ones stay valid until used or expired."""
+    data = data or RecipientOfferIn()
+    service = Oid4vciService(db_session, settings)
+    made = await service.offers_for_batch(org_id, batch_id, tx_code=data.tx_code,
+                                          lifetime=timedelta(hours=data.expires_in_hours))
+    return [BatchOfferRead(**offer_read(new).model_dump(), claim_url=service.claim_url(new), line=line,
+                           credential_id=credential.id, recipient_email=credential.recipient_email)
+            for line, credential, new in made]
 
 
 @get("/api/v1/me/dids/bindings", tags=["credentials: wallet"], **access.signed_in())
@@ -140,4 +171,4 @@ async def did_bindings(request: Request, db_session: NamedDependency[AsyncSessio
 
 
 handlers: list = [issuer_metadata, authorization_server_metadata, credential_offer, token, nonce, credential,
-                  offer_held, offer_to_recipient, did_bindings]
+                  offer_held, offer_to_recipient, offers_for_batch, did_bindings]

@@ -5,9 +5,10 @@ app, or a provider delivering to a recipient). It hands out a random handle (the
 path); the pre-authorized code is an HMAC of that handle, so neither is stored in clear. An optional
 6-digit ``tx_code`` is returned to whoever created the offer, never put in the offer itself.
 
-The code is single use (spent with one conditional UPDATE), expires with the offer, and at most
-``TX_CODE_ATTEMPTS`` token requests per code are counted (``accounts.throttle``, in its own transaction,
-so the count survives the refused request's rollback). The access token allows one credential; the
+The code is single use (spent with one conditional UPDATE), expires with the offer (10 minutes for a
+learner's own offer, 72 hours by default for a provider's), and at most ``TX_CODE_ATTEMPTS`` token
+requests per code are allowed over the offer's whole life (``accounts.throttle``, in its own
+transaction, so the count survives the refused request's rollback). The access token allows one credential; the
 ``c_nonce`` is stateless and recorded when a proof uses it, so a replay meets the unique hash.
 """
 
@@ -26,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from accounts.models import Person
 from accounts.throttle import Limit, release_connection, take
 from core.db import utcnow
-from core.errors import Conflict, NotFound, RateLimited
+from core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from core.settings import Settings
 from credentials.achievements import base_url
-from credentials.models import HeldCredential, IssuedCredential
+from credentials.models import BatchRow, HeldCredential, IssuanceBatch, IssuedCredential
 from credentials.oid4vci import metadata
 from credentials.oid4vci.copies import signed_copy
 from credentials.oid4vci.errors import OAuthError
@@ -46,12 +47,19 @@ from credentials.oid4vci.tokens import (
 )
 from credentials.vc.proof_jwt import ProofJwtError, check_proof
 
-OFFER_LIFETIME = timedelta(minutes=10)
+OFFER_LIFETIME = timedelta(minutes=10)  # a learner sending to their own phone
+RECIPIENT_LIFETIME = timedelta(hours=72)  # a provider's offer waits in the recipient's mail
+MAX_RECIPIENT_LIFETIME = timedelta(days=30)
 TOKEN_LIFETIME = timedelta(minutes=10)
 NONCE_SECONDS = 300
 TX_CODE_LENGTH = 6
 TX_CODE_ATTEMPTS = 5
-TX_CODE_LIMIT = Limit("oid4vci:code", TX_CODE_ATTEMPTS, int(OFFER_LIFETIME.total_seconds()))
+
+
+def attempts_limit(offer: CredentialOffer) -> Limit:
+    """At most TX_CODE_ATTEMPTS token requests per code over the offer's whole life (not per window)."""
+    lifetime = (offer.expires_at - offer.created_at).total_seconds()
+    return Limit("oid4vci:code", TX_CODE_ATTEMPTS, max(60, int(lifetime) + 60))
 OFFER_SCHEME = "openid-credential-offer://"
 
 
@@ -105,8 +113,9 @@ class Oid4vciService:
         return await self.offer_for_issued(credential, person_id=person_id, held_id=held.id, tx_code=tx_code)
 
     async def offer_for_issued(self, credential: IssuedCredential | None, *, person_id: uuid.UUID | None = None,
-                               held_id: uuid.UUID | None = None, tx_code: bool = True) -> NewOffer:
-        """An offer of an issued credential: single use, valid for ``OFFER_LIFETIME``."""
+                               held_id: uuid.UUID | None = None, tx_code: bool = True,
+                               lifetime: timedelta = OFFER_LIFETIME) -> NewOffer:
+        """An offer of an issued credential: single use, valid for ``lifetime``."""
         if credential is None:
             raise NotFound("No such credential.")
         if credential.state == "revoked":
@@ -117,19 +126,36 @@ class Oid4vciService:
             credential_id=credential.id, held_id=held_id, person_id=person_id, handle_hash=digest(handle),
             code_hash=digest(self._code_of(handle)), configuration_ids=list(metadata.CONFIGURATIONS),
             tx_code_hash=keyed_digest(self.settings.secret_key, "tx_code", code) if code else None,
-            expires_at=utcnow() + OFFER_LIFETIME)
+            expires_at=utcnow() + lifetime)
         self.session.add(offer)
         await self.session.flush()
         uri = self._offer_uri(handle)
         return NewOffer(offer, offer_link(uri), uri, code)
 
-    async def offer_for_recipient(self, org_id: uuid.UUID, credential_id: uuid.UUID, *,
-                                  tx_code: bool = True) -> NewOffer:
+    async def offer_for_recipient(self, org_id: uuid.UUID, credential_id: uuid.UUID, *, tx_code: bool = True,
+                                  lifetime: timedelta = RECIPIENT_LIFETIME) -> NewOffer:
         """A provider delivering an issued credential by offer: the recipient's claim page shows it; when
         the recipient has a confirmed account, the offer (and the wallet copy) is theirs too."""
         credential = await self.session.get(IssuedCredential, credential_id)
         if credential is None or credential.org_id != org_id:
             raise NotFound("No such credential in this organization.")
+        return await self._recipient_offer(credential, tx_code, lifetime)
+
+    async def offers_for_batch(self, org_id: uuid.UUID, batch_id: uuid.UUID, *, tx_code: bool = True,
+                               lifetime: timedelta = RECIPIENT_LIFETIME) -> list[tuple[int, IssuedCredential, NewOffer]]:
+        """An offer for every credential a batch issued (not revoked), in line order."""
+        batch = await self.session.get(IssuanceBatch, batch_id)
+        if batch is None or batch.org_id != org_id:
+            raise NotFound("No such batch in this organization.")
+        rows = await self.session.execute(
+            select(BatchRow.line, IssuedCredential).join(IssuedCredential, IssuedCredential.id == BatchRow.credential_id)
+            .where(BatchRow.batch_id == batch_id, IssuedCredential.state != "revoked").order_by(BatchRow.line))
+        return [(line, credential, await self._recipient_offer(credential, tx_code, lifetime))
+                for line, credential in rows.all()]
+
+    async def _recipient_offer(self, credential: IssuedCredential, tx_code: bool, lifetime: timedelta) -> NewOffer:
+        if not timedelta(minutes=1) <= lifetime <= MAX_RECIPIENT_LIFETIME:
+            raise InvalidInput("An offer lasts from 1 minute to 30 days.", field="expires_in_hours")
         person = (await self.session.execute(select(Person).where(
             Person.email == credential.recipient_email, Person.email_confirmed_at.is_not(None)))).scalar_one_or_none()
         held_id = None
@@ -137,7 +163,7 @@ class Oid4vciService:
             held_id = (await self.session.execute(select(HeldCredential.id).where(
                 HeldCredential.person_id == person.id, HeldCredential.credential_id == credential.id))).scalar()
         return await self.offer_for_issued(credential, person_id=person.id if person else None, held_id=held_id,
-                                           tx_code=tx_code)
+                                           tx_code=tx_code, lifetime=lifetime)
 
     async def live_offer(self, handle: str) -> CredentialOffer:
         """The unused, unexpired offer behind a handle; NotFound otherwise."""
@@ -172,16 +198,18 @@ class Oid4vciService:
         code = form.get("pre-authorized_code")
         if not isinstance(code, str) or not code:
             raise OAuthError("invalid_request", "pre-authorized_code is missing.")
-        await release_connection(self.session)
-        try:
-            await take(engine, [(TX_CODE_LIMIT, digest(code))], "Too many attempts.")
-        except RateLimited:
-            raise OAuthError("invalid_grant", "Too many attempts with this pre-authorized code; ask for a new offer.") \
-                from None
         offer = (await self.session.execute(
             select(CredentialOffer).where(CredentialOffer.code_hash == digest(code)))).scalar_one_or_none()
         if offer is None or offer.expires_at <= utcnow():
             raise OAuthError("invalid_grant", "The pre-authorized code is unknown or has expired.")
+        limit, offer_id = attempts_limit(offer), offer.id
+        await release_connection(self.session)  # counted in its own transaction: a refusal rolls back ours
+        try:
+            await take(engine, [(limit, digest(code))], "Too many attempts.")
+        except RateLimited:
+            raise OAuthError("invalid_grant", "Too many attempts with this pre-authorized code; ask for a new offer.") \
+                from None
+        offer = await self.session.get(CredentialOffer, offer_id)  # the rollback expired it
         if offer.redeemed_at is not None:
             raise OAuthError("invalid_grant", "The pre-authorized code was already used.")
         tx_code = form.get("tx_code")

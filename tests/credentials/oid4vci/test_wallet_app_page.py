@@ -93,3 +93,36 @@ async def new_provider_offer_of_someone_else(wallet, provider, learner):
     stranger = await new_provider(wallet, "stranger")
     return await wallet.post(f"{stranger['base']}/credentials/{learner['issued']['id']}/oid4vci-offer",
                              headers=stranger["headers"])
+
+
+async def test_a_batch_is_delivered_by_offer_one_claim_page_per_issued_line(client, wallet, db) -> None:
+    from datetime import timedelta
+
+    from tests.credentials.oid4vci.conftest import access_token, c_nonce, credential_request, holder, proof
+    from tests.credentials.test_batches import submit_json, wait_done
+    from tests.credentials.conftest import new_achievement, new_provider
+
+    provider = await new_provider(client)
+    achievement = await new_achievement(client, provider)
+    recipients = [{"recipient_email": "one@example.jp"}, {"recipient_email": "broken"},
+                  {"recipient_email": "three@example.jp"}]
+    submitted = await submit_json(client, provider, {"achievement_id": achievement["id"], "recipients": recipients})
+    batch = await wait_done(client, provider, submitted.json()["id"])
+    path = f"{provider['base']}/batches/{batch['id']}/oid4vci-offers"
+    too_long = await wallet.post(path, headers=provider["headers"], json={"expires_in_hours": 10_000})
+    assert too_long.status_code == 400 or too_long.status_code == 422
+    made = await wallet.post(path, headers=provider["headers"], json={"expires_in_hours": 48})
+    assert made.status_code == 201, made.text
+    offers = made.json()
+    assert [(o["line"], o["recipient_email"]) for o in offers] == [(1, "one@example.jp"), (3, "three@example.jp")]
+    assert len({o["claim_url"] for o in offers}) == 2 and all(len(o["tx_code"]) == 6 for o in offers)
+    rows = list((await db.execute(select(CredentialOffer).order_by(CredentialOffer.created_at))).scalars())
+    assert all(timedelta(hours=47) < r.expires_at - r.created_at <= timedelta(hours=48) for r in rows)
+
+    token = await access_token(wallet, offers[1])
+    received = await credential_request(wallet, token, proof(holder(), await c_nonce(wallet)))
+    assert received.status_code == 200, received.text
+    assert received.json()["credentials"][0]["credential"]["id"] != offers[0]["credential_id"]
+    unknown = await wallet.post(f"{provider['base']}/batches/{provider['id']}/oid4vci-offers",
+                                headers=provider["headers"])
+    assert unknown.status_code == 404
