@@ -211,7 +211,7 @@ class IssuanceService:
                 row["jwt"] = result
             else:
                 row["document"] = result
-        await self.session.execute(insert(IssuedCredential), rows)
+        await self.session.execute(insert(IssuedCredential.__table__), rows)  # Core: the ORM bulk path cost ~0.1 ms a row
         await self.status.insert_entries(entry_rows)
         await self._deliver_many(rows)
         for i in todo:

@@ -80,7 +80,7 @@ class StatusListService:
 
     async def insert_entries(self, rows: list[dict]) -> None:
         if rows:
-            await self.session.execute(insert(StatusEntry), rows)
+            await self.session.execute(insert(StatusEntry.__table__), rows)  # Core, as for the credentials
 
     async def _free_indexes(self, status_list: StatusList, n: int) -> list[int]:
         """``n`` distinct random indexes not taken in the (locked) list; one query per round of candidates."""
