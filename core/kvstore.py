@@ -19,7 +19,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore, StoreModelMixin
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
-from sqlalchemy import Integer, LargeBinary, Text, and_, case, cast, func, literal, update
+from sqlalchemy import Integer, LargeBinary, Text, and_, bindparam, case, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -32,10 +32,35 @@ class StoreItem(StoreModelMixin):
     __tablename__ = "kv_store"
 
 
+class DatabaseStore(SQLAlchemyStore):
+    """advanced-alchemy's store, reading in one statement: a session is read on every signed-in request,
+    and the library's read opens an ORM session and a transaction around its one SELECT (BEGIN,
+    SELECT, COMMIT); here it is a single autocommit SELECT on a pooled connection."""
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        if renew_for:
+            return await super().get(key, renew_for)
+        engine = self._config.get_engine()
+        async with engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            value = (await conn.execute(_READ, {"key": key, "namespace": self.namespace, "now": utcnow()})).scalar()
+        return value or None
+
+
+def _read_statement():
+    table = StoreItem.__table__
+    return select(table.c.value).where(
+        table.c.key == bindparam("key"), table.c.namespace == bindparam("namespace"),
+        table.c.expires_at.is_(None) | (table.c.expires_at > bindparam("now", type_=table.c.expires_at.type)))
+
+
+_READ = _read_statement()
+
+
 def make_store(settings: Settings, config: SQLAlchemyAsyncConfig, namespace: str) -> Store:
     if settings.is_sqlite:
         return FileStore(path=settings.data_dir / "store" / namespace, create_directories=True)
-    return SQLAlchemyStore(config, model=StoreItem, namespace=namespace)
+    return DatabaseStore(config, model=StoreItem, namespace=namespace)
 
 
 def _as_int(value, postgres: bool):

@@ -51,7 +51,7 @@ class Overview:
     gap: Gap | None
 
 
-OVERVIEW_CACHE_SIZE = 4096  # people
+OVERVIEW_CACHE_SIZE = 1024  # people (an overview holds the profile with its evidence: some tens of KB)
 OVERVIEW_TTL_S = 300.0  # a bound on staleness should a change ever escape the stamp (e.g. clocks set back)
 # (person, target role, taxonomy object) -> (stamp, monotonic deadline, overview), least recent first
 _overviews: OrderedDict[tuple, tuple[tuple, float, Overview]] = OrderedDict()

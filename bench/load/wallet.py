@@ -30,6 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -60,6 +61,7 @@ class Phase:
     loadavg: str = ""
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
+    database_cpu_s: float | None = None
     wrk: dict | None = None  # wrk's own count and percentiles, when it drove the phase
 
     def figures(self) -> dict:
@@ -76,6 +78,7 @@ class Phase:
                 # CPU per request: comparable between runs on a busy machine, unlike requests/s
                 "server_cpu_ms_per_request": round(self.server_cpu_s * 1000 / max(1, len(ordered)), 2),
                 "client_cpu_ms_per_request": round(self.client_cpu_s * 1000 / max(1, len(ordered)), 2),
+                "database_cpu_ms_per_request": self._per_request(self.database_cpu_s, len(ordered)),
                 "loadavg": self.loadavg}
 
     def _wrk_figures(self) -> dict:
@@ -85,7 +88,12 @@ class Phase:
                 "p50_ms": round(self.wrk["p50"], 1), "p95_ms": round(self.wrk["p95"], 1),
                 "p99_ms": round(self.wrk["p99"], 1), "cold_first_ms": self.cold_ms,
                 "server_cpu_ms_per_request": round(self.server_cpu_s * 1000 / max(1, n), 2),
+                "database_cpu_ms_per_request": self._per_request(self.database_cpu_s, n),
                 "loadavg": self.loadavg}
+
+    @staticmethod
+    def _per_request(seconds: float | None, n: int) -> float | None:
+        return None if seconds is None else round(seconds * 1000 / max(1, n), 2)
 
 
 async def seed() -> dict:
@@ -196,6 +204,22 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+async def backend_pids(database_url: str | None) -> list[int]:
+    """PostgreSQL server processes connected to the bench database (local server: their CPU is read
+    from /proc); empty on SQLite."""
+    if database_url is None:
+        return []
+    import asyncpg
+
+    parts = urlsplit(database_url.replace("+asyncpg", ""))
+    conn = await asyncpg.connect(parts._replace(path="/postgres").geturl())
+    try:
+        rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", parts.path.lstrip("/"))
+    finally:
+        await conn.close()
+    return [r["pid"] for r in rows]
+
+
 def run_seed(env: dict[str, str]) -> dict:
     done = subprocess.run([sys.executable, __file__, "--seed-only"], env=env, cwd=ROOT, capture_output=True,
                           text=True, check=False)
@@ -267,7 +291,7 @@ async def drive(base: str, cookies: dict[str, str], expected: list[str], clients
 
 
 async def measure(base: str, server_pid: int, workers: int, expected: list[str], clients: int,
-                  seconds: float, client: str = "httpx") -> Phase:
+                  seconds: float, client: str = "httpx", database_url: str | None = None) -> Phase:
     await wait_healthy(base, timeout=60)
     cookies = await sign_in(base)
     async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=30) as cold:
@@ -279,6 +303,8 @@ async def measure(base: str, server_pid: int, workers: int, expected: list[str],
         phase.errors[f"cold: {reason}"] = 1
     # a short warm-up so that every worker has answered once (caches filled) before the clock runs
     await drive(base, cookies, expected, clients, 2.0, Phase(workers, 0, 0))
+    backends = await backend_pids(database_url)  # the pool's connections, open since the warm-up
+    database_cpu = sum(tree_cpu_seconds(pid) for pid in backends)
     server_cpu, client_cpu = tree_cpu_seconds(server_pid), time.process_time()
     if client == "wrk":
         await asyncio.to_thread(drive_wrk, base, cookies, expected, clients, seconds, phase)
@@ -286,6 +312,8 @@ async def measure(base: str, server_pid: int, workers: int, expected: list[str],
         await drive(base, cookies, expected, clients, seconds, phase)
     phase.server_cpu_s = tree_cpu_seconds(server_pid) - server_cpu
     phase.client_cpu_s = time.process_time() - client_cpu
+    if backends:
+        phase.database_cpu_s = sum(tree_cpu_seconds(pid) for pid in backends) - database_cpu
     phase.loadavg = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     return phase
 
@@ -329,7 +357,7 @@ def main() -> int:
             try:
                 base = f"http://127.0.0.1:{port}"
                 phases.append(asyncio.run(measure(base, server.pid, workers, expected, args.clients,
-                                                  args.seconds, args.client)))
+                                                  args.seconds, args.client, None if args.sqlite else url)))
             finally:
                 stop_server(server)
     finally:
