@@ -194,7 +194,8 @@ class BatchService:
         batch = IssuanceBatch(org_id=org_id, format=options.format, suspendable=options.suspendable, total=len(rows))
         self.session.add(batch)
         await self.session.flush()
-        await self.session.execute(insert(BatchRow), [self._row(batch, row, options, owned) for row in rows])
+        await self.session.execute(insert(BatchRow.__table__),  # Core: the ORM bulk path cost ~0.1 ms a row
+                                   [self._row(batch, row, options, owned) for row in rows])
         await idempotency.remember(org_id, idempotency_key, request_hash, "batch", batch.id)
         return batch, True
 
