@@ -66,34 +66,31 @@ class Phase:
 
     def figures(self) -> dict:
         if self.wrk is not None:
-            return self._wrk_figures()
-        ordered = sorted(self.latencies)
+            n, seconds = self.wrk["requests"], self.wrk["seconds"]
+            p50, p95, p99 = self.wrk["p50"], self.wrk["p95"], self.wrk["p99"]
+        else:
+            ordered = sorted(self.latencies)
+            n, seconds = len(ordered), self.seconds
+            p50, p95, p99 = (percentile(ordered, p) * 1000 for p in (0.50, 0.95, 0.99))
+        figures = {"workers": self.workers, "requests": n, "errors": sum(self.errors.values()),
+                   "errors_by_kind": self.errors, "req_per_s": round(n / seconds, 1) if seconds else 0.0,
+                   "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "p99_ms": round(p99, 1),
+                   "cold_first_ms": self.cold_ms,
+                   # CPU per request: comparable between runs on a busy machine, unlike requests/s
+                   "server_cpu_ms_per_request": per_request(self.server_cpu_s, n),
+                   "database_cpu_ms_per_request": per_request(self.database_cpu_s, n),
+                   "loadavg": self.loadavg}
+        if self.wrk is None:  # the httpx clients share this process and the machine's two cores
+            figures["client_cpu_ms_per_request"] = per_request(self.client_cpu_s, n)
+        return figures
 
-        def pct(p: float) -> float:
-            return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1) if ordered else 0.0
 
-        return {"workers": self.workers, "requests": len(ordered), "errors": sum(self.errors.values()),
-                "errors_by_kind": self.errors, "req_per_s": round(len(ordered) / self.seconds, 1),
-                "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "cold_first_ms": self.cold_ms,
-                # CPU per request: comparable between runs on a busy machine, unlike requests/s
-                "server_cpu_ms_per_request": round(self.server_cpu_s * 1000 / max(1, len(ordered)), 2),
-                "client_cpu_ms_per_request": round(self.client_cpu_s * 1000 / max(1, len(ordered)), 2),
-                "database_cpu_ms_per_request": self._per_request(self.database_cpu_s, len(ordered)),
-                "loadavg": self.loadavg}
+def percentile(ordered: list[float], p: float) -> float:
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
 
-    def _wrk_figures(self) -> dict:
-        n = self.wrk["requests"]
-        return {"workers": self.workers, "client": "wrk", "requests": n, "errors": sum(self.errors.values()),
-                "errors_by_kind": self.errors, "req_per_s": round(n / self.wrk["seconds"], 1),
-                "p50_ms": round(self.wrk["p50"], 1), "p95_ms": round(self.wrk["p95"], 1),
-                "p99_ms": round(self.wrk["p99"], 1), "cold_first_ms": self.cold_ms,
-                "server_cpu_ms_per_request": round(self.server_cpu_s * 1000 / max(1, n), 2),
-                "database_cpu_ms_per_request": self._per_request(self.database_cpu_s, n),
-                "loadavg": self.loadavg}
 
-    @staticmethod
-    def _per_request(seconds: float | None, n: int) -> float | None:
-        return None if seconds is None else round(seconds * 1000 / max(1, n), 2)
+def per_request(seconds: float | None, n: int) -> float | None:
+    return None if seconds is None else round(seconds * 1000 / max(1, n), 2)
 
 
 async def seed() -> dict:
@@ -108,7 +105,6 @@ async def seed() -> dict:
     from credentials.demo import _achievement
     from credentials.achievements import AchievementService
     from credentials.issuance import IssuanceService, IssueRequest
-    from credentials.models import HeldCredential
     from credentials.wallet import WalletService
     from skillpass.demo import load_demo
     from skillpass.wiring import connect_domains
@@ -362,7 +358,8 @@ def main() -> int:
                 stop_server(server)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
-    report = {"database": "sqlite" if args.sqlite else "postgresql", "client": args.client, "clients": args.clients,
+    report = {"database": "sqlite" if args.sqlite else "postgresql", "client": args.client,
+              "clients": args.clients,
               "seconds": args.seconds, "credentials_held": seeded["held"], "verified": seeded["verified"],
               "issuers": seeded["issuers"],
               "phases": [p.figures() for p in phases]}
