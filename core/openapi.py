@@ -126,6 +126,9 @@ def document(openapi: OpenAPI, routes: Iterable[Any], *, required_headers: Itera
                 statuses = error_statuses(access, method, parameters, operation.request_body is not None)
                 statuses.update(int(code) for code in responses if code.isdigit() and int(code) >= 400)
                 for status in sorted(statuses):
+                    declared = (handler.responses or {}).get(status)
+                    if declared is not None and declared.media_type != PROBLEM_JSON:
+                        continue  # the route declares another error body (OAuth errors of the wallet endpoints)
                     responses[str(status)] = _problem_response(status)
                 operation.responses = dict(sorted(responses.items()))
     return openapi
