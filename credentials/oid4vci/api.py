@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, Field
@@ -45,6 +46,13 @@ class OfferRead(BaseModel):
     expires_at: datetime
 
 
+def oauth_errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI: the OAuth error bodies (``{"error", "error_description"}``) a wallet endpoint answers."""
+    return {status: ResponseSpec(data_container=dict[str, str], media_type="application/json",
+                                 description="OAuth / OpenID4VCI error", generate_examples=False)
+            for status in statuses}
+
+
 def offer_read(new: NewOffer) -> OfferRead:
     return OfferRead(offer_uri=new.offer_uri, credential_offer_uri=new.credential_offer_uri, tx_code=new.tx_code,
                      expires_at=new.expires_at)
@@ -73,7 +81,7 @@ async def credential_offer(handle: FromPath[str], db_session: NamedDependency[As
     return _json(await Oid4vciService(db_session, settings).offer_document(handle))
 
 
-@post("/oid4vci/token", tags=TAGS, status_code=HTTP_200_OK, **WALLET)
+@post("/oid4vci/token", tags=TAGS, status_code=HTTP_200_OK, responses=oauth_errors(400), **WALLET)
 async def token(request: Request, db_session: NamedDependency[AsyncSession],
                 settings: NamedDependency[Settings]) -> Response:
     """Token endpoint: ``grant_type=urn:ietf:params:oauth:grant-type:pre-authorized_code``, the code and,
@@ -91,7 +99,7 @@ async def nonce(db_session: NamedDependency[AsyncSession], settings: NamedDepend
     return _json(Oid4vciService(db_session, settings).nonce())
 
 
-@post("/oid4vci/credential", tags=TAGS, status_code=HTTP_200_OK, **WALLET)
+@post("/oid4vci/credential", tags=TAGS, status_code=HTTP_200_OK, responses=oauth_errors(400, 401), **WALLET)
 async def credential(request: Request, db_session: NamedDependency[AsyncSession],
                      settings: NamedDependency[Settings]) -> Response:
     """Credential endpoint: the access token as Bearer, ``credential_configuration_id`` and one key proof
