@@ -13,14 +13,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import created_at_field, datetime_field, id_field
 
 COURSE_MODES = ("online", "offline", "hybrid")
-POSTING_STATUSES = ("draft", "published", "closed")
+
+
+class PostingStatus(StrEnum):
+    """A job posting: being written, public (counts as demand, rankable), or closed (kept for trends)."""
+
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+
+
+POSTING_STATUSES = tuple(PostingStatus)
 
 
 class Course(SQLModel, table=True):
@@ -60,7 +71,7 @@ class JobPosting(SQLModel, table=True):
     role_id: str | None = Field(default=None, max_length=80)
     version: str = Field(default="2.0", max_length=5)
     requirements: list = Field(default_factory=list, sa_type=JSON, nullable=False)
-    status: str = Field(default="draft", max_length=20, index=True)
+    status: PostingStatus = Field(default=PostingStatus.draft, sa_type=String(20), index=True)
     created_by: uuid.UUID | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     created_at: datetime = created_at_field()
     updated_at: datetime | None = datetime_field()

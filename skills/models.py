@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import created_at_field, datetime_field, id_field
+
+
+class EvidenceStatus(StrEnum):
+    """How a profile item is backed, strongest first (``skills.profile`` ranks by this order): a verified
+    credential of a trusted issuer, other evidence, or the person's own word."""
+
+    verified = "verified"
+    evidenced = "evidenced"
+    self_declared = "self_declared"
 
 
 def person_fk() -> Any:

@@ -22,12 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from skills.models import EvidenceStatus
 from taxonomies.dss import LEVELS, level_rank
 
 SOURCES = ("credential", "credential_untrusted", "ob2_badge", "record", "exam", "self")
 TIER_OF_SOURCE = {"credential": "verified", "credential_untrusted": "evidenced", "ob2_badge": "evidenced",
                   "record": "evidenced", "exam": "evidenced", "self": "self_declared"}
-STATUSES = ("verified", "evidenced", "self_declared")
+STATUSES = tuple(EvidenceStatus)
 MIN_SUPPORT = 0.3
 
 

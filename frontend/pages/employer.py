@@ -9,7 +9,6 @@ credentials services do the work; these handlers parse, call them and render.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
