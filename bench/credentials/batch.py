@@ -9,8 +9,9 @@ a temporary file), starts ``skillpass serve`` on 127.0.0.1 (its in-process batch
 and, for ``--workers 2`` on PostgreSQL, one ``skillpass credentials worker`` process beside it;
 ``--signing`` sets ``SKILLPASS_SIGNING_PROCESSES`` (signing processes per job process). Each
 round submits a fresh batch (one line goes to the confirmed admin account, so wallet delivery is on
-the path) and polls ``GET …/batches/{id}`` until it is done. It prints lines/s per round and the
-median, and checks that what it timed is real: every line issued, none failed or pending, exactly one
+the path) and polls ``GET …/batches/{id}`` until it is done. It prints lines/s per round and their
+median, with the CPU milliseconds per line the app's processes used (server, workers, signing pool;
+PostgreSQL's not counted: on a shared machine it is the figure other work moves least), and checks that what it timed is real: every line issued, none failed or pending, exactly one
 credential per line and every line pointing at its own credential (read from the database), and a
 random sample of the credentials verified through ``POST /api/v1/verify``. Exits 1 if a check fails.
 """
@@ -135,6 +136,20 @@ async def arrange(base: str, database_url: str) -> dict:
     return {"key": key, "base": base_path, "achievement_id": achievement.json()["id"]}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes and of their live children (a signing pool), from /proc."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid in pids or parent in pids:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def bench_setup(database: str, database_url: str, workers: int, signing: int, lines: int, rounds: int) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="skillpass-batch-bench-"))
     if database == "sqlite":
@@ -154,7 +169,10 @@ def bench_setup(database: str, database_url: str, workers: int, signing: int, li
         fixture = asyncio.run(arrange(base, database_url))
         results, problems = [], []
         for round_no in range(rounds):
+            cpu_before = cpu_seconds([p.pid for p in processes])
             result = asyncio.run(run_round(base, fixture, lines, round_no))
+            # CPU per line of the app's processes (not PostgreSQL's): a figure the machine's load barely moves
+            result["app_cpu_ms_per_line"] = round((cpu_seconds([p.pid for p in processes]) - cpu_before) / lines * 1e3, 3)
             credentials, distinct, marked, pointed = stored_counts(database_url, result["batch_id"])
             result["verified_sample"] = f"{asyncio.run(verify_sample(base, fixture, result['batch_id'], lines))}/{SAMPLE}"
             if (result["issued"], result["failed"], result["pending"]) != (lines, 0, 0):
@@ -177,7 +195,9 @@ def bench_setup(database: str, database_url: str, workers: int, signing: int, li
     return {"database": database, "workers": workers, "signing_processes": signing, "lines": lines, "rounds": rounds,
             "load_average_1m": round(os.getloadavg()[0], 2),  # other work on the machine slows every figure
             "median_lines_per_s": statistics.median(r["lines_per_s"] for r in results),
-            "median_seconds": statistics.median(r["seconds"] for r in results), "problems": problems}
+            "median_seconds": statistics.median(r["seconds"] for r in results),
+            "median_app_cpu_ms_per_line": statistics.median(r["app_cpu_ms_per_line"] for r in results),
+            "problems": problems}
 
 
 def main() -> int:
@@ -198,9 +218,11 @@ def main() -> int:
                     continue  # two worker processes already use both cores
                 summaries.append(bench_setup(database, args.database_url, workers, signing, args.lines, args.rounds))
     print(json.dumps(summaries, indent=2))
-    print(f"{'database':<11} {'workers':>7} {'signing':>7} {'lines/s':>8}  (median of {args.rounds}, {args.lines} lines)")
+    print(f"{'database':<11} {'workers':>7} {'signing':>7} {'lines/s':>8} {'app CPU ms/line':>16}  "
+          f"(median of {args.rounds}, {args.lines} lines)")
     for s in summaries:
-        print(f"{s['database']:<11} {s['workers']:>7} {s['signing_processes']:>7} {s['median_lines_per_s']:>8}")
+        print(f"{s['database']:<11} {s['workers']:>7} {s['signing_processes']:>7} {s['median_lines_per_s']:>8} "
+              f"{s['median_app_cpu_ms_per_line']:>16}")
     base = {(s["database"]): s["median_lines_per_s"] for s in summaries if s["workers"] == 1 and s["signing_processes"] == 1}
     for s in summaries:
         if s["database"] in base and (s["workers"], s["signing_processes"]) != (1, 1):
