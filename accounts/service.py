@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import confirmation, security
@@ -79,7 +80,11 @@ class AccountService:
             raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
         existing = await self.person_by_email(email)
         if existing is None:
-            return (await self.sign_up(email, password, display_name, lang)).email
+            try:
+                return (await self.sign_up(email, password, display_name, lang)).email
+            except IntegrityError:  # a concurrent sign-up of the same address won: it sends the mail
+                await self.session.rollback()
+                return normalize_email(email)
         security.hash_password(password)  # the same work as for a new account: the time tells nothing
         await confirmation.send_account_exists(self.session, self.settings, existing)
         return existing.email

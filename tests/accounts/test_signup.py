@@ -157,3 +157,20 @@ async def test_signup_page_in_japanese_then_the_link_signs_in(client) -> None:
     assert done.status_code == 200 and "メールアドレスを確認しました" in done.text
     me = (await client.get("/api/v1/auth/me")).json()["person"]
     assert me["email"] == "hanako-page@example.jp" and me["email_confirmed"] is True
+
+
+async def test_concurrent_sign_ups_of_one_new_address_all_answer_alike(client, settings, db) -> None:
+    import asyncio
+
+    from tests.test_csrf_throttle import concurrent_client
+
+    before = outbox_files(client)
+    async with concurrent_client(settings) as live:
+        answers = await asyncio.gather(*(live.post("/api/v1/auth/signup", json={
+            "email": "race@example.jp", "password": TEST_PASSWORD, "display_name": f"R{n}"}) for n in range(4)))
+    assert [a.status_code for a in answers] == [202] * 4, [a.text for a in answers]
+    assert len((await db.execute(select(Person).where(Person.email == "race@example.jp"))).all()) == 1
+    mails = [_mail_text(p)[1] for p in outbox_files(client) - before]
+    # one confirmation link, from the sign-up that won; one that came after its commit met a known address
+    assert sum("/account/confirm?token=" in m for m in mails) == 1, mails
+    assert all("/account/confirm?token=" in m or "already has an account" in m for m in mails)
