@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -54,13 +55,13 @@ TOKEN_LIFETIME = timedelta(minutes=10)
 NONCE_SECONDS = 300
 TX_CODE_LENGTH = 6
 TX_CODE_ATTEMPTS = 5
+OFFER_SCHEME = "openid-credential-offer://"
 
 
 def attempts_limit(offer: CredentialOffer) -> Limit:
     """At most TX_CODE_ATTEMPTS token requests per code over the offer's whole life (not per window)."""
     lifetime = (offer.expires_at - offer.created_at).total_seconds()
     return Limit("oid4vci:code", TX_CODE_ATTEMPTS, max(60, int(lifetime) + 60))
-OFFER_SCHEME = "openid-credential-offer://"
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,7 @@ class NewOffer:
 
 
 def offer_link(credential_offer_uri: str) -> str:
-    from urllib.parse import quote
-
+    """The ``openid-credential-offer://`` link (QR code content) of an offer by reference."""
     return f"{OFFER_SCHEME}?credential_offer_uri={quote(credential_offer_uri, safe='')}"
 
 
