@@ -19,6 +19,8 @@ from accounts.access import principal_of
 from accounts.models import VerificationState
 from credentials.models import BatchState, CredentialState, OfferState, RowState, TrustStatus
 from frontend.i18n import fmt_date, fmt_number, localized, messages, translate
+from matching.models import PostingStatus
+from skills.models import EvidenceStatus
 from taxonomies.dss import DEFINITIONS, get_taxonomy
 
 
@@ -93,7 +95,8 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         current_principal=_principal, level_text=_level_text, dss_skill=dss_skill,
         # the domains' states, so templates compare with the names models and schemas use
         CredentialState=CredentialState, BatchState=BatchState, RowState=RowState, OfferState=OfferState,
-        TrustStatus=TrustStatus, VerificationState=VerificationState,
+        TrustStatus=TrustStatus, VerificationState=VerificationState, PostingStatus=PostingStatus,
+        EvidenceStatus=EvidenceStatus,
     )
 
 
