@@ -1,7 +1,9 @@
 """A real third-party client drives the issuer: the Node script tests/node/oid4vci_wallet.mjs, built on
 @openid4vc/openid4vci, receives a badge from a live skillpass server (uvicorn) through the pre-authorized
 code flow, with and without tx_code, in each format (ldp_vc, jwt_vc_json, dc+sd-jwt), with a did:key
-(Ed25519), did:jwk or jwk (P-256) key of its own. skillpass's verifier then checks the credential and that it is bound to that holder DID."""
+(Ed25519), did:jwk or jwk (P-256) key of its own. skillpass's verifier then checks the credential and
+that it is bound to that holder, and the Digital Bazaar verifier (tests/node/verify_ldp.mjs) checks the
+ldp_vc copies too."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"
 WALLET = NODE_DIR / "oid4vci_wallet.mjs"
 CLIENT = NODE_DIR / "node_modules" / "@openid4vc" / "openid4vci"
+CONTEXTS = ROOT / "credentials" / "vc" / "data" / "contexts"
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +103,7 @@ def run_wallet(offer: dict, configuration: str, method: str) -> dict:
     ("jwt", "OpenBadgeCredential_dc_sd_jwt", "did:key", False),
 ])
 async def test_the_openid4vc_client_receives_a_bound_badge_that_verifies(
-        client, db, settings, live_server, fmt, configuration, method, tx_code) -> None:
+        client, db, settings, live_server, tmp_path, fmt, configuration, method, tx_code) -> None:
     learner = await learner_with_badge(client, fmt=fmt)
     offer = await offer_from_live_server(live_server, learner["held"]["id"], tx_code)
     received = run_wallet(offer, configuration, method)
@@ -108,7 +111,7 @@ async def test_the_openid4vc_client_receives_a_bound_badge_that_verifies(
     if configuration.endswith("dc_sd_jwt"):
         await check_sd_jwt(db, settings, received)
     else:
-        await check_w3c(db, settings, received, learner, method)
+        await check_w3c(db, settings, received, learner, method, tmp_path)
 
     # the offer is spent: the same link gives the client nothing the second time
     again = subprocess.run(["node", str(WALLET), offer["offer_uri"], offer["tx_code"] or "-", configuration, method],
@@ -123,7 +126,17 @@ async def check_sd_jwt(db, settings, received: dict) -> None:
     assert claims["achievement"]["alignment"] and claims["vct"].endswith("/oid4vci/vct/OpenBadgeCredential")
 
 
-async def check_w3c(db, settings, received: dict, learner: dict, method: str) -> None:
+def digital_bazaar_verifies(credential: dict, folder: Path) -> dict:
+    """The Digital Bazaar verifier's verdict on an ldp_vc (tests/node/verify_ldp.mjs)."""
+    path = folder / "received.json"
+    path.write_text(json.dumps(credential), encoding="utf-8")
+    done = subprocess.run(["node", "verify_ldp.mjs", str(CONTEXTS), str(path)], cwd=NODE_DIR, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def check_w3c(db, settings, received: dict, learner: dict, method: str, folder: Path) -> None:
     credential = received["credential"]
     assert received["holder_did"].startswith(method + ":")
     if isinstance(credential, str):
@@ -131,6 +144,9 @@ async def check_w3c(db, settings, received: dict, learner: dict, method: str) ->
     else:
         document = credential
         assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+        assert digital_bazaar_verifies(credential, folder) == {"verified": True, "error": None}
+        altered = {**credential, "name": "Something else"}
+        assert digital_bazaar_verifies(altered, folder)["verified"] is False
     assert document["credentialSubject"]["id"] == received["holder_did"]  # bound to the wallet's own key
     original = learner["issued"]["credential"]
     original = jwt_document(parse_jwt(original)[1])[1] if isinstance(original, str) else original
