@@ -11,9 +11,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts import access, confirmation
+from accounts import access, confirmation, password_reset
 from accounts.deps import provide_accounts, provide_principal, provide_throttle
-from accounts.middleware import CSRF_SESSION_KEY, LOGIN_FORM_OPT, SESSION_PERSON_KEY
+from accounts.middleware import CSRF_SESSION_KEY, LOGIN_FORM_OPT, SESSION_GENERATION_KEY, SESSION_PERSON_KEY
 from accounts.sessions import rotate_session
 from accounts.principal import Principal
 from accounts.schemas import (
@@ -28,13 +28,17 @@ from accounts.schemas import (
     MembershipRead,
     OrgCreate,
     OrgRead,
+    PasswordResetAccepted,
+    PasswordResetConfirm,
+    PasswordResetRequest,
     PersonRead,
     SignIn,
     SignUp,
     SignUpAccepted,
 )
-from accounts.service import AccountService
-from accounts.throttle import LoginThrottle, client_of, pre_session_attempt, sign_up_attempt
+from accounts.models import Person
+from accounts.service import AccountService, normalize_email
+from accounts.throttle import LoginThrottle, client_of, password_reset_attempt, pre_session_attempt, sign_up_attempt
 from core.settings import Settings
 from core.openapi import problem_responses
 
@@ -42,10 +46,11 @@ from core.openapi import problem_responses
 client_address = client_of
 
 
-def start_session(request: Request, person_id: uuid.UUID) -> None:
-    """Sign the person in: a new session id (no fixation), the pre-session's CSRF secret kept."""
+def start_session(request: Request, person: Person) -> None:
+    """Sign the person in: a new session id (no fixation), the pre-session's CSRF secret kept, and the
+    person's session generation (a password reset moves it on, which ends this session)."""
     rotate_session(request)
-    request.set_session({SESSION_PERSON_KEY: str(person_id)})
+    request.set_session({SESSION_PERSON_KEY: str(person.id), SESSION_GENERATION_KEY: person.session_generation})
 
 
 async def sign_up_person(request: Request, accounts: AccountService, data: SignUp) -> SignUpAccepted:
@@ -55,11 +60,28 @@ async def sign_up_person(request: Request, accounts: AccountService, data: SignU
     return SignUpAccepted(email=email)
 
 
-async def confirm_and_sign_in(request: Request, db: AsyncSession, token: str) -> confirmation.Confirmed:
-    """Use the mailed token, and sign its person in: opening the link proves control of the mailbox, and
-    the password was set at sign-up."""
-    done = await confirmation.confirm_email(db, token)
-    start_session(request, done.person.id)
+async def confirm_and_sign_in(request: Request, db: AsyncSession, token: str,
+                              password: str) -> confirmation.Confirmed:
+    """Use the mailed token with the account's password, and sign its person in: the link proves control
+    of the mailbox, the password that this is who signed up."""
+    done = await confirmation.confirm_email(db, token, password)
+    start_session(request, done.person)
+    return done
+
+
+async def request_password_reset(request: Request, db: AsyncSession, settings: Settings,
+                                 data: PasswordResetRequest) -> PasswordResetAccepted:
+    """Count the attempt, then mail a link (known address) or a note (unknown): the answer is the same."""
+    await password_reset_attempt(request, db, data.email, client_address(request))
+    await password_reset.request_reset(db, settings, data.email, data.lang)
+    return PasswordResetAccepted(email=normalize_email(data.email))
+
+
+async def reset_and_sign_in(request: Request, db: AsyncSession, token: str,
+                            new_password: str) -> password_reset.PasswordSet:
+    """Set the new password with the mailed token and sign in; every other session of the account ends."""
+    done = await password_reset.set_new_password(db, token, new_password)
+    start_session(request, done.person)
     return done
 
 
@@ -70,7 +92,7 @@ async def sign_in_person(request: Request, accounts: AccountService, throttle: L
     await throttle.check(accounts.session, email, client)
     person = await accounts.authenticate(email, password)
     await throttle.succeeded(accounts.session, email, client)
-    start_session(request, person.id)
+    start_session(request, person)
     return PersonRead.model_validate(person)
 
 
@@ -109,12 +131,33 @@ class AuthController(Controller):
         """Sign in with email and password (rate limited per email and address)."""
         return await sign_in_person(request, accounts, throttle, data.email, data.password)
 
-    @post("/confirm", status_code=HTTP_200_OK, responses=problem_responses(429), **access.public(throttle="code_entry"))
+    @post("/confirm", status_code=HTTP_200_OK, responses=problem_responses(429),
+          **access.public(throttle="code_entry", **{LOGIN_FORM_OPT: True}))
     async def confirm(self, request: Request, data: JSONBody[ConfirmEmail],
                       db_session: NamedDependency[AsyncSession]) -> EmailConfirmedRead:
-        """Confirm an email address with the token from the confirmation mail (works once) and sign in."""
-        done = await confirm_and_sign_in(request, db_session, data.token)
+        """Confirm an email address with the token from the confirmation mail and the password chosen at
+        sign-up, and sign in. A bad token: 422 ``field: "token"``; a wrong password: 422 ``field:
+        "password"``, and the token stays usable (attempts are throttled, 429)."""
+        done = await confirm_and_sign_in(request, db_session, data.token, data.password)
         return EmailConfirmedRead(email_confirmed=True, claimed_credentials=done.claimed_credentials)
+
+    @post("/password-reset", status_code=HTTP_202_ACCEPTED, responses=problem_responses(429),
+          **access.public(**{LOGIN_FORM_OPT: True}))
+    async def password_reset(self, request: Request, data: JSONBody[PasswordResetRequest],
+                             db_session: NamedDependency[AsyncSession],
+                             settings: NamedDependency[Settings]) -> PasswordResetAccepted:
+        """Ask for a password reset mail: 202 and the same body whether or not the address has an account
+        (a known one gets a one-time link valid 1 hour). A few per email and per address (429)."""
+        return await request_password_reset(request, db_session, settings, data)
+
+    @post("/password-reset/confirm", status_code=HTTP_200_OK, responses=problem_responses(429),
+          **access.public(throttle="code_entry", **{LOGIN_FORM_OPT: True}))
+    async def password_reset_confirm(self, request: Request, data: JSONBody[PasswordResetConfirm],
+                                     db_session: NamedDependency[AsyncSession]) -> PersonRead:
+        """Set a new password with the token from the reset mail (works once): confirms the address, ends
+        every other session of the account and signs in. A bad token: 422 ``field: "token"``."""
+        done = await reset_and_sign_in(request, db_session, data.token, data.new_password)
+        return PersonRead.model_validate(done.person)
 
     @post("/confirm/resend", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409, 429),
           **access.signed_in())

@@ -1,6 +1,11 @@
 """Email confirmation: a one-time link mailed at sign-up (and again on request), the mail a sign-up with an
 address that already has an account gets instead, and what confirming does.
 
+Confirming takes the account's password with the token: whoever signed up chose it. Otherwise someone
+who signed up with another person's address and a password of their own would have the owner confirm
+(and use) an account whose password they still know; now the owner, not knowing it, resets it by mail
+(``accounts.password_reset``), which ends the other person's sessions.
+
 A token carries 256 random bits and only its SHA-256 is stored, so the database alone confirms nothing.
 A link works once, for ``confirm_token_hours``. Confirming runs the ``on_email_confirmed`` hooks in the
 same transaction: that is when credentials issued to the address move into the wallet, because before
@@ -20,7 +25,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.hooks import run_email_confirmed_hooks
-from accounts import outbox
+from accounts import outbox, security
 from accounts.models import EmailConfirmation, Person
 from core import mail
 from core.db import utcnow
@@ -31,22 +36,26 @@ TOKEN_BYTES = 32
 RESEND_WINDOW = timedelta(hours=1)
 INVALID_LINK = ("This confirmation link cannot be used: it was used already, has expired or is incomplete. "
                 "Sign in and ask for a new confirmation mail.")
+WRONG_PASSWORD = ("This is not the password chosen at sign-up. Forgot it? Reset it with the link on the "
+                  "sign-in page.")
 
 _TEXT = {
     "ja": ("【skillpass】メールアドレスの確認",
            "skillpass にご登録いただきありがとうございます。\n"
            "次のリンクを開き、表示されるボタンを押して、メールアドレス {email} を確認してください。\n\n"
            "{link}\n\n"
-           "リンクは {hours} 時間有効で、一度だけ使えます。確認すると、このアドレス宛てに発行された"
-           "証明書がスキルウォレットに入ります。\n"
-           "お心当たりのない場合は、このメールを破棄してください。"),
+           "確認には、登録時に決めたパスワードが必要です。リンクは {hours} 時間有効で、一度だけ使えます。"
+           "確認すると、このアドレス宛てに発行された証明書がスキルウォレットに入ります。\n"
+           "登録時に決めたパスワードをお忘れの場合は、こちらから再設定してください: {reset}\n"
+           "ご自身で登録していない場合は、このメールを無視してください。"),
     "en": ("skillpass: confirm your email address",
            "Thank you for signing up for skillpass.\n"
            "Open this link and press the button on the page to confirm your email address {email}:\n\n"
            "{link}\n\n"
-           "The link works once, for {hours} hours. Once confirmed, credentials issued to this address "
-           "move into your skill wallet.\n"
-           "If you did not sign up, please ignore this mail."),
+           "Confirming asks for the password chosen at sign-up. The link works once, for {hours} hours. "
+           "Once confirmed, credentials issued to this address move into your skill wallet.\n"
+           "Forgot the password you chose? Reset it: {reset}\n"
+           "If you did not sign up, ignore this mail."),
 }
 # A sign-up with an address that has an account: the page answered as for a new one, this mail says it.
 _EXISTS = {
@@ -54,12 +63,13 @@ _EXISTS = {
            "メールアドレス {email} で skillpass への登録がありましたが、このアドレスのアカウントは既にあります。\n"
            "アカウントは変更していません（パスワードもそのままです）。次のページからログインしてください。\n\n"
            "{link}\n\n"
-           "パスワードをお忘れの場合は、ログインページからお問い合わせください。\n"
+           "パスワードをお忘れの場合は、こちらから再設定してください: {reset}\n"
            "お心当たりのない場合は、このメールを破棄してください。"),
     "en": ("skillpass: you already have an account",
            "Someone signed up for skillpass with the address {email}, which already has an account.\n"
            "Nothing was changed (your password neither). Sign in here:\n\n"
            "{link}\n\n"
+           "Forgot your password? Reset it: {reset}\n"
            "If this was not you, please ignore this mail."),
 }
 
@@ -76,6 +86,10 @@ class Confirmed:
         return int(self.outcomes.get("claimed_credentials", 0))
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -84,29 +98,40 @@ def confirmation_link(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/account/confirm?token={token}"
 
 
+def reset_request_link(settings: Settings) -> str:
+    return f"{settings.base_url.rstrip('/')}/password-reset"
+
+
 def confirmation_message(settings: Settings, person: Person, link: str):
     """The mail in the person's language first and the other one below (no name: it is user-chosen text)."""
-    return _bilingual(settings, person, _TEXT, {"link": link, "hours": settings.confirm_token_hours})
+    return _bilingual(settings, person, _TEXT, {"link": link, "hours": settings.confirm_token_hours,
+                                                "reset": reset_request_link(settings)})
 
 
 def account_exists_message(settings: Settings, person: Person):
     """The mail for a sign-up with the address of an existing account: sign in, or ignore it."""
-    return _bilingual(settings, person, _EXISTS, {"link": f"{settings.base_url.rstrip('/')}/signin"})
+    return _bilingual(settings, person, _EXISTS, {"link": f"{settings.base_url.rstrip('/')}/signin",
+                                                  "reset": reset_request_link(settings)})
 
 
 def _bilingual(settings: Settings, person: Person, texts: dict, values: dict):
-    first = person.lang if person.lang in texts else "ja"
+    return bilingual_message(settings, person.email, person.lang, texts, values)
+
+
+def bilingual_message(settings: Settings, email: str, lang: str, texts: dict, values: dict):
+    """A plain-text mail to ``email``: ``lang`` first, the other language below."""
+    first = lang if lang in texts else "ja"
     order = [first, "en" if first == "ja" else "ja"]
-    values = {"email": person.email, **values}
+    values = {"email": email, **values}
     subject = " / ".join(texts[lang][0] for lang in order)
     body = "\n\n----------\n\n".join(texts[lang][1].format(**values) for lang in order)
-    return mail.build_message(settings, person.email, subject, body + "\n\n-- \nskillpass\n")
+    return mail.build_message(settings, email, subject, body + "\n\n-- \nskillpass\n")
 
 
 async def send_confirmation(session: AsyncSession, settings: Settings, person: Person) -> None:
     """Mail a new one-time link to the person's address (rate limited per account; sent after commit)."""
     await _check_send_rate(session, settings, person.id)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     now = utcnow()
     session.add(EmailConfirmation(person_id=person.id, email=person.email, token_hash=hash_token(token),
                                   created_at=now, expires_at=now + timedelta(hours=settings.confirm_token_hours)))
@@ -143,9 +168,10 @@ async def _check_send_rate(session: AsyncSession, settings: Settings, person_id:
                           "try again later.", extra={"retry_after": retry_after})
 
 
-async def confirm_email(session: AsyncSession, token: str) -> Confirmed:
-    """Use a token once: confirm the address it was sent to and run the hooks. Every failure reads the
-    same, so a guess learns nothing about which tokens or accounts exist."""
+async def confirm_email(session: AsyncSession, token: str, password: str) -> Confirmed:
+    """Use a token once, with the account's password: confirm the address it was sent to and run the
+    hooks. Every bad token reads the same, so a guess learns nothing about which tokens or accounts
+    exist; a wrong password leaves the token usable (the route's ``code_entry`` throttle counts tries)."""
     row = None
     if token and len(token) <= 200:
         row = (await session.execute(
@@ -153,6 +179,9 @@ async def confirm_email(session: AsyncSession, token: str) -> Confirmed:
     now = utcnow()
     if row is None or row.used_at is not None or row.expires_at <= now:
         raise InvalidInput(INVALID_LINK, field="token")
+    owner = await session.get(Person, row.person_id)
+    if owner is None or not security.verify_password(owner.password_hash, password):
+        raise InvalidInput(WRONG_PASSWORD, field="password")
     # Conditional update: of two requests racing with one token, only one sees a row change.
     used = await session.execute(
         update(EmailConfirmation).where(EmailConfirmation.id == row.id, EmailConfirmation.used_at.is_(None))

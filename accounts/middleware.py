@@ -34,6 +34,7 @@ from core.db import utcnow
 log = logging.getLogger("skillpass.accounts")
 
 SESSION_PERSON_KEY = "pid"
+SESSION_GENERATION_KEY = "gen"  # the person's session_generation at sign-in (absent: 0)
 CSRF_SESSION_KEY = "csrf"
 LOGIN_FORM_OPT = "login_form"
 THROTTLE_OPT = "throttle"  # a route's attempts are counted (see THROTTLES)
@@ -103,7 +104,8 @@ class PrincipalMiddleware(AbstractAuthenticationMiddleware):
             principal = await accounts.principal_for_api_key(api_key)
         elif person_id:
             try:
-                principal = await accounts.principal_for_person(uuid.UUID(person_id), lang)
+                principal = await accounts.principal_for_person(uuid.UUID(person_id), lang,
+                                                                generation=session_data.get(SESSION_GENERATION_KEY, 0))
             except ValueError:
                 principal = None
         return AuthenticationResult(user=principal or _anonymous(lang, connection), auth=None)

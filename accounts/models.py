@@ -41,6 +41,8 @@ class Person(SQLModel, table=True):
     is_admin: bool = False
     is_active: bool = True
     email_confirmed_at: datetime | None = datetime_field()
+    # Sessions carry the generation they were started in; a password reset moves it on, which ends them.
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
 
 
@@ -94,6 +96,20 @@ class EmailConfirmation(SQLModel, table=True):
     """A one-time link mailed to confirm an address: only the SHA-256 of the token is stored."""
 
     __tablename__ = "email_confirmation"
+
+    id: uuid.UUID = id_field()
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    email: str = Field(max_length=320)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field(index=True)
+    expires_at: datetime = datetime_field(nullable=False)
+    used_at: datetime | None = datetime_field()
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time link mailed to set a new password: only the SHA-256 of the token is stored."""
+
+    __tablename__ = "password_reset"
 
     id: uuid.UUID = id_field()
     person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")

@@ -48,6 +48,24 @@ class PersonRead(BaseModel):
 
 class ConfirmEmail(BaseModel):
     token: str = Field(min_length=1, max_length=200)
+    password: str = Field(max_length=200, description="The password chosen at sign-up.")
+
+
+class PasswordResetRequest(BaseModel):
+    email: str = Field(max_length=320)
+    lang: Literal["ja", "en"] = Field("ja", description="The language of the mail to an address with no account.")
+
+
+class PasswordResetAccepted(BaseModel):
+    """The answer to every password reset request, for a known and an unknown address alike."""
+
+    status: Literal["mail_sent"] = "mail_sent"
+    email: str = Field(description="The address, normalised, to which a mail is on its way.")
+
+
+class PasswordResetConfirm(BaseModel):
+    token: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(max_length=200)
 
 
 class EmailConfirmedRead(BaseModel):

@@ -29,18 +29,25 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def is_email(email: str) -> bool:
+    return len(email) <= 320 and bool(_EMAIL.match(normalize_email(email)))
+
+
+def password_errors(password: str, field: str = "password") -> list[dict[str, str]]:
+    """The password rule of sign-up and password reset (empty when acceptable)."""
+    if len(password) < security.MIN_PASSWORD_LENGTH:
+        return [{"field": field, "message": f"Use at least {security.MIN_PASSWORD_LENGTH} characters."}]
+    return []
+
+
 def check_new_credentials(email: str, password: str, display_name: str | None = None) -> list[dict[str, str]]:
     """Field errors for a sign-up (empty when acceptable); the page and the API check the same."""
     errors = []
     if display_name is not None and not 0 < len(display_name.strip()) <= 200:
         errors.append({"field": "display_name", "message": "Enter a display name (at most 200 characters)."})
-    if len(email) > 320 or not _EMAIL.match(normalize_email(email)):
+    if not is_email(email):
         errors.append({"field": "email", "message": "Enter a valid email address."})
-    if len(password) < security.MIN_PASSWORD_LENGTH:
-        errors.append(
-            {"field": "password", "message": f"Use at least {security.MIN_PASSWORD_LENGTH} characters."}
-        )
-    return errors
+    return errors + password_errors(password)
 
 
 class AccountService:
@@ -167,9 +174,11 @@ class AccountService:
         person = await self.get_person(person_id)
         person.lang = lang
 
-    async def principal_for_person(self, person_id: uuid.UUID, lang: str | None = None) -> Principal | None:
+    async def principal_for_person(self, person_id: uuid.UUID, lang: str | None = None, *,
+                                   generation: int = 0) -> Principal | None:
+        """The person of a session started in ``generation`` (None once a password reset ended it)."""
         person = await self.session.get(Person, person_id)
-        if person is None or not person.is_active:
+        if person is None or not person.is_active or person.session_generation != generation:
             return None
         memberships = tuple(
             PrincipalMembership(org.id, org.kind, m.role, org.name_ja if person.lang == "ja" else org.name_en)

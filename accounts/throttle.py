@@ -108,6 +108,7 @@ def provide_throttle(request: Request, settings: NamedDependency[Settings]) -> L
 
 
 SIGN_UP = (Limit("signup:account", 5, 3600), Limit("signup:address", 30, 3600))
+PASSWORD_RESET = (Limit("reset:account", 3, 3600), Limit("reset:address", 30, 3600))  # requests (each a mail)
 PRE_SESSION = Limit("presession:address", 60, 600)  # sign-in/sign-up forms and GET /api/v1/auth/csrf
 # public verify and code entry: the caller's address, and the signed-in person when there is one
 VERIFY = (Limit("verify:person", 60, 60), Limit("verify:address", 60, 60))
@@ -149,3 +150,10 @@ async def sweep_lapsed_counters(engine: AsyncEngine) -> int:
     async with engine.begin() as conn:
         gone = await conn.execute(table.delete().where(table.c.namespace == NAMESPACE, table.c.expires_at <= utcnow()))
     return gone.rowcount or 0
+
+
+async def password_reset_attempt(request: Request, db: AsyncSession, email: str, client: str) -> None:
+    """Count a password reset request per email (known or not) and per address; 429 when over either."""
+    await release_connection(db)
+    await take(request_engine(request.scope), [(PASSWORD_RESET[0], email), (PASSWORD_RESET[1], client)],
+               "Too many password reset requests. Try again later.")

@@ -143,8 +143,10 @@ def mailed_token(client: AsyncTestClient, email: str, before: set[Path]) -> str:
     return confirmation_token(new[0].read_bytes(), email)
 
 
-async def confirm_email(client: AsyncTestClient, token: str) -> dict:
-    response = await client.post("/api/v1/auth/confirm", headers=await csrf_headers(client), json={"token": token})
+async def confirm_email(client: AsyncTestClient, token: str, password: str = TEST_PASSWORD) -> dict:
+    """Confirm with the mailed token and the password chosen at sign-up (``sign_up`` uses TEST_PASSWORD)."""
+    response = await client.post("/api/v1/auth/confirm", headers=await csrf_headers(client),
+                                 json={"token": token, "password": password})
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, sign-out and email confirmation pages (forms with CSRF tokens, errors next to fields)."""
+"""Sign-up, sign-in, sign-out, email confirmation and password reset pages (forms with CSRF tokens, errors
+next to fields)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access, confirmation
-from accounts.api import confirm_and_sign_in, sign_in_person, sign_up_person
+from accounts.api import confirm_and_sign_in, request_password_reset, reset_and_sign_in, sign_in_person, sign_up_person
 from accounts.deps import provide_throttle
 from accounts.middleware import CSRF_SESSION_KEY, LOGIN_FORM_OPT
-from accounts.schemas import SignUp
+from accounts.schemas import PasswordResetRequest, SignUp
 from accounts.service import AccountService
 from accounts.throttle import LoginThrottle, pre_session_attempt
 from core.errors import DomainError, InvalidInput, RateLimited
@@ -81,21 +82,68 @@ async def signout_submit(request: Request) -> Response:
 _TOKEN_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
-@get("/account/confirm", **access.public(), include_in_schema=False)
+@get("/account/confirm", **access.public(**_LOGIN_FORM), include_in_schema=False)
 async def confirm_page(request: Request, token: FromQuery[str | None] = None) -> Template:
-    """The link of the confirmation mail: a button that confirms (a GET by a mail scanner changes nothing)."""
-    return page(request, "auth/confirm.html", {"token": (token or "")[:200]}, headers=_TOKEN_PAGE_HEADERS)
+    """The link of the confirmation mail: the password and a button (a GET by a mail scanner changes nothing)."""
+    await pre_session_attempt(request, CSRF_SESSION_KEY)
+    return page(request, "auth/confirm.html", {"token": (token or "")[:200], "errors": {}}, headers=_TOKEN_PAGE_HEADERS)
 
 
-@post("/account/confirm", **access.public(throttle="code_entry"), include_in_schema=False)
+@post("/account/confirm", **access.public(throttle="code_entry", **_LOGIN_FORM), include_in_schema=False)
 async def confirm_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Template:
-    """Confirm the address and sign in; show what arrived in the wallet."""
+    """Confirm the address with the sign-up password and sign in; show what arrived in the wallet."""
+    token = str(data.get("token", ""))[:200]
     try:
-        done = await confirm_and_sign_in(request, db_session, str(data.get("token", "")))
-    except InvalidInput:
-        return page(request, "auth/confirm.html", {"error": True}, status_code=400, headers=_TOKEN_PAGE_HEADERS)
+        done = await confirm_and_sign_in(request, db_session, token, str(data.get("password", "")))
+    except InvalidInput as exc:
+        context = _token_form_errors(request, exc, token, "confirm.wrong_password")
+        return page(request, "auth/confirm.html", context, block="confirm_form",
+                    status_code=form_error_status(request, 422), headers=_TOKEN_PAGE_HEADERS)  # as the API
     return page(request, "auth/confirmed.html", {"email": done.person.email, "claimed": done.claimed_credentials},
                 headers=_TOKEN_PAGE_HEADERS)
+
+
+def _token_form_errors(request: Request, exc: InvalidInput, token: str, field_key: str) -> dict:
+    """A refused token form: an unusable link replaces the form; a field error keeps it and the token."""
+    if exc.field == "token":
+        return {"error": True, "errors": {}}
+    return {"token": token, "errors": {exc.field: translate(field_key, lang_of(request))}}
+
+
+@get("/password-reset", **access.public(**_LOGIN_FORM), include_in_schema=False)
+async def reset_request_page(request: Request) -> Template:
+    """The "forgot password?" form (a few new pre-sessions per address)."""
+    await pre_session_attempt(request, CSRF_SESSION_KEY)
+    return page(request, "auth/reset_request.html", {"email": ""})
+
+
+@post("/password-reset", **access.public(**_LOGIN_FORM), include_in_schema=False)
+async def reset_request_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession],
+                               settings: NamedDependency[Settings]) -> Template:
+    """Ask for the reset mail as the API does; "check your mail" whether or not the address has an account."""
+    form = PasswordResetRequest.model_construct(email=str(data.get("email", ""))[:320], lang=lang_of(request))
+    accepted = await request_password_reset(request, db_session, settings, form)
+    return page(request, "auth/reset_sent.html", {"email": accepted.email}, block="reset_request_form")
+
+
+@get("/account/reset", **access.public(**_LOGIN_FORM), include_in_schema=False)
+async def reset_page(request: Request, token: FromQuery[str | None] = None) -> Template:
+    """The link of the reset mail: the new password form (a GET changes nothing)."""
+    await pre_session_attempt(request, CSRF_SESSION_KEY)
+    return page(request, "auth/reset.html", {"token": (token or "")[:200], "errors": {}}, headers=_TOKEN_PAGE_HEADERS)
+
+
+@post("/account/reset", **access.public(throttle="code_entry", **_LOGIN_FORM), include_in_schema=False)
+async def reset_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Template:
+    """Set the new password, confirm the address, end the other sessions and sign in."""
+    token = str(data.get("token", ""))[:200]
+    try:
+        done = await reset_and_sign_in(request, db_session, token, str(data.get("new_password", "")))
+    except InvalidInput as exc:
+        context = _token_form_errors(request, exc, token, "signup.error.password")
+        return page(request, "auth/reset.html", context, block="reset_form",
+                    status_code=form_error_status(request, 422), headers=_TOKEN_PAGE_HEADERS)  # as the API
+    return page(request, "auth/reset_done.html", {"email": done.person.email}, headers=_TOKEN_PAGE_HEADERS)
 
 
 @post("/account/confirm/resend", **access.signed_in(), include_in_schema=False)
@@ -107,4 +155,4 @@ async def confirm_resend(request: Request, db_session: NamedDependency[AsyncSess
 
 
 handlers = [signin_page, signin_submit, signup_page, signup_submit, signout_submit, confirm_page, confirm_submit,
-            confirm_resend]
+            confirm_resend, reset_request_page, reset_request_submit, reset_page, reset_submit]

@@ -95,10 +95,10 @@ async def test_a_token_works_once_and_wrong_or_expired_ones_read_the_same(client
     token = mailed_token(client, "once@example.jp", before)
     headers = await csrf_headers(client)
     for bad in ("not-a-token", token[:-2] + "xx"):
-        wrong = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": bad})
+        wrong = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": bad, "password": TEST_PASSWORD})
         assert wrong.status_code == 422 and wrong.json()["field"] == "token" and INVALID in wrong.json()["detail"]
     await confirm_email(client, token)
-    again = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": token})
+    again = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": token, "password": TEST_PASSWORD})
     assert again.status_code == 422 and INVALID in again.json()["detail"]
 
     before = outbox_files(client)
@@ -107,7 +107,7 @@ async def test_a_token_works_once_and_wrong_or_expired_ones_read_the_same(client
     await db.execute(update(EmailConfirmation).values(expires_at=utcnow() - timedelta(minutes=1))
                      .where(EmailConfirmation.used_at.is_(None)))
     await db.commit()
-    expired = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": late})
+    expired = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": late, "password": TEST_PASSWORD})
     assert expired.status_code == 422 and INVALID in expired.json()["detail"]
     assert (await client.get("/api/v1/auth/me")).json()["person"]["email_confirmed"] is False
 
@@ -179,7 +179,7 @@ async def test_resend_is_rate_limited_and_confirming_retires_older_links(client)
     limited = await client.post("/api/v1/auth/confirm/resend", headers=headers)
     assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 3601
     await confirm_email(client, second)
-    old = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": first})
+    old = await client.post("/api/v1/auth/confirm", headers=headers, json={"token": first, "password": TEST_PASSWORD})
     assert old.status_code == 422
     done = await client.post("/api/v1/auth/confirm/resend", headers=headers)
     assert done.status_code in (409, 429)
@@ -233,12 +233,14 @@ async def test_pages_banner_confirm_button_and_claim_result_in_japanese(client, 
         csrf = learner.cookies.get("skillpass_csrf")
         no_csrf = await learner.post("/account/confirm", data={"token": token})
         assert no_csrf.status_code == 403
-        done = await learner.post("/account/confirm", data={"token": token, "_csrf_token": csrf})
+        done = await learner.post("/account/confirm", data={"token": token, "password": TEST_PASSWORD,
+                                                             "_csrf_token": csrf})
         assert done.status_code == 200
         assert "証明書 2 件がウォレットに入りました" in done.text
         assert 'id="confirm_banner"' not in (await learner.get("/wallet")).text
-        reused = await learner.post("/account/confirm", data={"token": token, "_csrf_token": csrf})
-        assert reused.status_code == 400 and "この確認リンクは使えません" in reused.text
+        reused = await learner.post("/account/confirm", data={"token": token, "password": TEST_PASSWORD,
+                                                               "_csrf_token": csrf})
+        assert reused.status_code == 422 and "この確認リンクは使えません" in reused.text
 
 
 async def test_demo_and_operator_accounts_are_confirmed(db) -> None:

@@ -71,7 +71,7 @@ async def test_the_confirmation_link_signs_in_and_an_unconfirmed_account_can_sig
     token = mailed_token(client, "linked@example.jp", before)
     async with AsyncTestClient(app=app) as other_browser:  # the link may be opened anywhere
         confirmed = await other_browser.post("/api/v1/auth/confirm", headers=await csrf_headers(other_browser),
-                                              json={"token": token})
+                                              json={"token": token, "password": TEST_PASSWORD})
         assert confirmed.status_code == 200
         me = (await other_browser.get("/api/v1/auth/me")).json()["person"]
         assert me["email"] == "linked@example.jp" and me["email_confirmed"] is True
@@ -153,7 +153,8 @@ async def test_signup_page_in_japanese_then_the_link_signs_in(client) -> None:
     token = mailed_token(client, "hanako-page@example.jp", before)
     assert "メールアドレスを確認する" in (await client.get(f"/account/confirm?token={token}")).text
     assert (await client.get("/api/v1/auth/me")).status_code == 401  # showing the button changes nothing
-    done = await client.post("/account/confirm", data={"token": token, "_csrf_token": client.cookies.get("skillpass_csrf")})
+    done = await client.post("/account/confirm", data={"token": token, "password": TEST_PASSWORD,
+                                                       "_csrf_token": client.cookies.get("skillpass_csrf")})
     assert done.status_code == 200 and "メールアドレスを確認しました" in done.text
     me = (await client.get("/api/v1/auth/me")).json()["person"]
     assert me["email"] == "hanako-page@example.jp" and me["email_confirmed"] is True

@@ -1,5 +1,6 @@
 """Sign-up in Chromium: the form answers "check your mail" for a new and a known address alike, and the
-link in the mailed .eml (the live server's development outbox) confirms the address and signs in."""
+link in the mailed .eml (the live server's development outbox), with the password chosen at sign-up,
+confirms the address and signs in."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def test_sign_up_check_mail_follow_the_link_and_a_known_address_reads_the_same(v
     assert tab.goto("/wallet").status == 401  # sign-up signed nobody in
     link = re.search(r"http://\S+/account/confirm\?token=\S+", _mail_to("browser-new@example.jp", seen)).group(0)
     tab.page.goto(link)
+    tab.page.get_by_label("The password you chose at sign-up").fill(PASSWORD)
     tab.page.get_by_role("button", name="Confirm my email address").click()
     tab.page.get_by_text("is confirmed").wait_for()
     tab.snap("confirmed")
