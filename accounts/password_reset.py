@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from accounts import confirmation, outbox, security
 from accounts.confirmation import bilingual_message, hash_token
@@ -126,3 +126,10 @@ async def set_new_password(session: AsyncSession, token: str, new_password: str)
     outcomes = {} if person.email_confirmed_at else await confirmation.mark_confirmed(session, person)
     await session.flush()
     return PasswordSet(person, outcomes)
+
+
+async def sweep_lapsed_links(engine: AsyncEngine) -> int:
+    """Delete reset links that expired (used or not): they can do nothing, and they say who asked when."""
+    async with engine.begin() as conn:
+        gone = await conn.execute(delete(PasswordReset).where(PasswordReset.expires_at <= utcnow()))
+    return gone.rowcount or 0

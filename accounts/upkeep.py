@@ -1,6 +1,6 @@
 """Account housekeeping in the background of each server process: retry mail that was not sent after
-its commit, and delete lapsed throttle counters. Started and stopped with the app's jobs
-(``credentials.deps.start_jobs``); every step is safe to run in several processes at once."""
+its commit, and delete lapsed throttle counters and password reset links. Started and stopped with the
+app's jobs (``credentials.deps.start_jobs``); every step is safe to run in several processes at once."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from accounts.outbox import deliver_due
+from accounts.password_reset import sweep_lapsed_links
 from accounts.throttle import sweep_lapsed_counters
 from core.settings import Settings
 
@@ -19,9 +20,10 @@ EVERY_SECONDS = 60
 
 
 async def run_once(engine: AsyncEngine, settings: Settings) -> None:
-    """One round: mail whose turn has come, then the counters whose window has passed."""
+    """One round: mail whose turn has come, then the counters and reset links whose time has passed."""
     await deliver_due(engine, settings)
     await sweep_lapsed_counters(engine)
+    await sweep_lapsed_links(engine)
 
 
 async def _loop(engine: AsyncEngine, settings: Settings, every: float) -> None:

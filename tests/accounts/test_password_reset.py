@@ -184,3 +184,18 @@ async def test_a_reset_ends_the_owners_other_sessions_but_not_api_keys(app, clie
     assert (await client.get("/api/v1/auth/me")).status_code == 401  # the other one is not
     client.cookies.clear()
     assert (await client.get(f"/api/v1/orgs/{org['id']}", headers={"x-api-key": key})).status_code == 200
+
+
+async def test_upkeep_deletes_expired_reset_links_and_keeps_live_ones(client, engine, db) -> None:
+    from accounts import upkeep
+
+    await sign_up(client, "sweep@example.jp")
+    for _ in range(2):
+        await ask_reset(client, "sweep@example.jp")
+    first = (await db.execute(select(PasswordReset.id).order_by(PasswordReset.created_at))).scalars().first()
+    await db.execute(update(PasswordReset).where(PasswordReset.id == first)
+                     .values(expires_at=utcnow() - timedelta(seconds=1)))
+    await db.commit()
+    await upkeep.run_once(engine, client.app.state["settings"])
+    left = list((await db.execute(select(PasswordReset.id))).scalars())
+    assert len(left) == 1 and first not in left

@@ -57,3 +57,24 @@ def test_sign_up_check_mail_follow_the_link_and_a_known_address_reads_the_same(v
     assert known_page == new_page  # nothing on the page tells the address has an account
     assert "already has an account" in _mail_to(LEARNER, seen)
     assert known.goto("/wallet").status == 401
+
+
+def test_forgot_password_from_sign_in_sets_a_new_one_and_confirms_the_address(visit) -> None:
+    seen = set((LIVE["data_dir"] / "outbox").glob("*.eml")) if (LIVE["data_dir"] / "outbox").exists() else set()
+    tab = visit(lang="en", suffix="-reset")
+    _sign_up(tab, "browser-reset@example.jp")
+    _mail_to("browser-reset@example.jp", seen)  # the confirmation mail, left unopened
+    tab.goto("/signin")
+    tab.page.get_by_role("link", name="Forgot your password?").click()
+    tab.page.get_by_label("Email").fill("browser-reset@example.jp")
+    tab.page.get_by_role("button", name="Send the reset mail").click()
+    tab.page.get_by_text("If the address has an account").wait_for()
+    tab.snap("reset-mail-sent")
+    link = re.search(r"http://\S+/account/reset\?token=\S+", _mail_to("browser-reset@example.jp", seen)).group(0)
+    tab.page.goto(link)
+    tab.page.get_by_label("New password").fill("browser-reset-pw-2")
+    tab.page.get_by_role("button", name="Set the password").click()
+    tab.page.get_by_text("is confirmed").wait_for()
+    tab.snap("password-set")
+    assert tab.goto("/wallet").status == 200  # signed in, and no confirmation banner any more
+    assert tab.page.locator("#confirm_banner").count() == 0

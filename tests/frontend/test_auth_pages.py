@@ -1,8 +1,12 @@
-"""Sign-in and sign-up pages: full page vs htmx fragment, CSRF on forms, errors next to fields."""
+"""Sign-in, sign-up, confirmation and password reset pages: full page vs htmx fragment, CSRF on forms, errors
+next to fields, Japanese and English."""
 
 from __future__ import annotations
 
+from litestar.testing import AsyncTestClient
+
 from tests.conftest import TEST_PASSWORD, sign_up
+from tests.frontend.helpers import HTML
 
 
 async def _csrf(client) -> str:
@@ -79,3 +83,79 @@ async def test_open_redirects_are_not_followed(client) -> None:
                                                   "next": "//evil.example", "_csrf_token": token},
                                  follow_redirects=False)
     assert response.headers["location"] == "/wallet"
+
+
+async def test_password_reset_pages_in_japanese_from_sign_in_to_a_new_password(app, client) -> None:
+    from tests.accounts.test_password_reset import reset_token
+    from tests.conftest import outbox_files
+
+    await sign_up(client, "reset-ja@example.jp", lang="ja")
+    async with AsyncTestClient(app=app) as browser:
+        browser.cookies.set("lang", "ja")
+        signin = await browser.get("/signin", headers=HTML)
+        assert 'href="/password-reset"' in signin.text and "パスワードをお忘れですか？" in signin.text
+        asked = await browser.get("/password-reset", headers=HTML)
+        assert asked.status_code == 200 and "再設定メールを送る" in asked.text and 'name="_csrf_token"' in asked.text
+        no_csrf = await browser.post("/password-reset", data={"email": "reset-ja@example.jp"})
+        assert no_csrf.status_code == 403
+        before = outbox_files(browser)
+        sent = await browser.post("/password-reset", headers={**HTML, "HX-Request": "true",
+                                                              "HX-Target": "reset_request_form"},
+                                  data={"email": "reset-ja@example.jp", "_csrf_token": browser.cookies.get("skillpass_csrf")})
+        assert sent.status_code == 200 and "<html" not in sent.text
+        assert "reset-ja@example.jp にメールを送りました" in sent.text and "1 時間有効" in sent.text
+        token = reset_token(browser, "reset-ja@example.jp", before)
+
+        shown = await browser.get(f"/account/reset?token={token}", headers=HTML)
+        assert shown.status_code == 200 and "新しいパスワード" in shown.text
+        assert shown.headers["referrer-policy"] == "no-referrer" and shown.headers["cache-control"] == "no-store"
+        assert (await browser.get("/api/v1/auth/me")).status_code == 401  # showing the form changes nothing
+        csrf = browser.cookies.get("skillpass_csrf")
+        short = await browser.post("/account/reset", headers=HTML,
+                                   data={"token": token, "new_password": "short", "_csrf_token": csrf})
+        assert short.status_code == 422 and 'id="e-new_password"' in short.text  # as the API
+        assert "パスワードは10文字以上にしてください。" in short.text and f'value="{token}"' in short.text
+        done = await browser.post("/account/reset", headers=HTML,
+                                  data={"token": token, "new_password": "new-page-password", "_csrf_token": csrf})
+        assert done.status_code == 200 and "新しいパスワードを設定し、reset-ja@example.jp を確認しました" in done.text
+        assert (await browser.get("/api/v1/auth/me")).json()["person"]["email"] == "reset-ja@example.jp"
+        reused = await browser.post("/account/reset", headers=HTML,
+                                    data={"token": token, "new_password": "new-page-password", "_csrf_token": csrf})
+        assert reused.status_code == 422 and "この再設定リンクは使えません" in reused.text
+    assert (await client.get("/api/v1/auth/me")).status_code == 401  # the other session ended
+
+
+async def test_confirm_page_in_english_asks_for_the_sign_up_password(client) -> None:
+    from tests.conftest import mailed_token, outbox_files
+
+    before = outbox_files(client)
+    await sign_up(client, "confirm-en@example.jp", lang="en", confirm=False)
+    token = mailed_token(client, "confirm-en@example.jp", before)
+    client.cookies.clear()
+    client.cookies.set("lang", "en")
+    shown = await client.get(f"/account/confirm?token={token}", headers=HTML)
+    assert "The password you chose at sign-up" in shown.text and "Forgot the password you chose?" in shown.text
+    assert 'href="/password-reset"' in shown.text and "If you did not sign up" in shown.text
+    csrf = client.cookies.get("skillpass_csrf")
+    wrong = await client.post("/account/confirm", headers=HTML,
+                              data={"token": token, "password": "not-my-password", "_csrf_token": csrf})
+    assert wrong.status_code == 422 and 'id="e-password"' in wrong.text  # as the API
+    assert "This is not the password chosen at sign-up." in wrong.text and f'value="{token}"' in wrong.text
+    done = await client.post("/account/confirm", headers=HTML,
+                             data={"token": token, "password": TEST_PASSWORD, "_csrf_token": csrf})
+    assert done.status_code == 200 and "confirm-en@example.jp is confirmed." in done.text
+
+
+async def test_reset_request_page_in_english_reads_the_same_for_an_unknown_address(client) -> None:
+    await sign_up(client, "page-known@example.jp")
+    client.cookies.clear()
+    client.cookies.set("lang", "en")
+    await client.get("/password-reset", headers=HTML)
+    pages = {}
+    for email in ("page-known@example.jp", "page-unknown@example.jp"):
+        answer = await client.post("/password-reset", headers=HTML,
+                                   data={"email": email, "_csrf_token": client.cookies.get("skillpass_csrf")})
+        assert answer.status_code == 200
+        pages[email] = answer.text.replace(email, "ADDRESS")
+    assert pages["page-known@example.jp"] == pages["page-unknown@example.jp"]
+    assert "If the address has an account" in pages["page-known@example.jp"]
