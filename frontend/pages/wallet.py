@@ -13,18 +13,18 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts import access
 from accounts.access import principal_of
 from core.errors import Conflict, InvalidInput
 from core.settings import Settings
 from credentials.wallet import WalletService
 from frontend.account import delete_everything, export_everything
-from frontend.charts import BarRow, Segment, stacked_bars
+from frontend.forms import FormData, form_error_status, redirect
 from frontend.i18n import translate
 from frontend.learning import learning_path_for
-from frontend.pages import FormData, form_error_status, redirect
 from frontend.pagination import paginate
+from frontend.profile_chart import profile_chart
 from frontend.rendering import lang_of, page
+from frontend.signed_in import SIGNED_IN, me
 from skills import consent
 from skills.consent import EMPLOYER_PARTS
 from skills.prefectures import PREFECTURES
@@ -32,21 +32,7 @@ from skills.profile import STATUSES
 from skills.service import ProfileService
 from taxonomies.dss import get_taxonomy
 
-SIGNED_IN = {**access.signed_in(), "include_in_schema": False}
 HOME_CREDENTIALS = 5  # the wallet home lists the newest few; /wallet/credentials lists them all
-
-
-def me(request: Request) -> uuid.UUID:
-    return principal_of(request).person_id  # type: ignore[return-value]
-
-
-def profile_chart(categories: list, lang: str):
-    """Bars per DSS category: held items by status out of the category's items."""
-    segments = [Segment(s, translate(f"evidence.{s}", lang)) for s in STATUSES]
-    rows = [BarRow(getattr(c, f"name_{lang}") or c.name_ja, c.by_status, c.items, f"{c.held} / {c.items}")
-            for c in categories]
-    return stacked_bars(rows, segments, title=translate("wallet.chart.title", lang),
-                        desc=translate("wallet.chart.desc", lang))
 
 
 @get("/wallet", **SIGNED_IN)
