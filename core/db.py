@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyA
 from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -65,10 +67,42 @@ def make_engine(settings: Settings):
         engine = create_async_engine(url, poolclass=NullPool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=settings.database_pool_size,
-                               max_overflow=settings.database_max_overflow,
-                               pool_timeout=settings.database_pool_timeout,
-                               pool_recycle=settings.database_pool_recycle)
+    engine = create_async_engine(url, pool_size=settings.database_pool_size,
+                                 max_overflow=settings.database_max_overflow,
+                                 pool_timeout=settings.database_pool_timeout,
+                                 pool_recycle=settings.database_pool_recycle)
+    ping_when_idle(engine)
+    return engine
+
+
+# A connection back in the pool for less than this is handed out again without a ping: it answered
+# moments ago. SQLAlchemy's pool_pre_ping pinged at every checkout, and on asyncpg a ping is three
+# round trips (BEGIN, an empty query, ROLLBACK), twice per page view (session read, request).
+PING_AFTER_IDLE_SECONDS = 1.0
+_RETURNED_AT = "skillpass.returned_at"
+
+
+def ping_when_idle(engine) -> None:
+    """Ping a pooled connection at checkout when it has been idle for ``PING_AFTER_IDLE_SECONDS`` (or
+    was never returned); a dead one is replaced before anyone uses it (the pool retries the checkout on
+    ``DisconnectionError``). A database restarted in the second after a connection's last use is seen
+    by the first query on it instead: that request fails, and the pool then replaces every connection
+    older than the failure (SQLAlchemy invalidates the pool on a disconnect error)."""
+    pool_events = engine.sync_engine
+
+    @event.listens_for(pool_events, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(pool_events, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is not None and time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection did not answer its ping") from exc
 
 
 def alchemy_config(settings: Settings, engine=None) -> SQLAlchemyAsyncConfig:
