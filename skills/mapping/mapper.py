@@ -1,6 +1,7 @@
 """Public mapping API: learning records or free text -> ranked DSS skill items with confidence and level.
 
-The fitted model is built on first use per DSS version (a few seconds) and cached in-process.
+The model of each DSS version is loaded from its shipped artefact (``artefact.py``; built by
+``python -m skills.mapping.artefact build``) on first use and cached in-process; nothing is fitted here.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skills.mapping.corpus import VERSIONS, build_corpus
+from skills.mapping import artefact
 from skills.mapping.levels import suggest_level
-from skills.mapping.model import SkillModel, confidences, fit_model, scores
+from skills.mapping.runtime import LoadedModel, confidences
 from skills.mapping.text import record_text
 from skills.record_parsing import LearningRecord
 
 DEFAULT_VERSION = "2.0"
+VERSIONS = ("2.0", "1.2")
 BATCH_SIZE = 4096  # bounds the dense (batch x items) score matrix
 
-_models: dict[str, SkillModel] = {}
+_models: dict[str, LoadedModel] = {}
 _lock = threading.Lock()
 
 
@@ -35,13 +37,16 @@ class SkillMatch:
     level: str
 
 
-def get_model(version: str = DEFAULT_VERSION) -> SkillModel:
-    """The fitted model of a DSS version, built at first use and then cached."""
+def get_model(version: str = DEFAULT_VERSION) -> LoadedModel:
+    """The model of a DSS version, loaded from its artefact at first use and then cached.
+
+    Raises ``artefact.ArtefactError`` (naming the rebuild command) when the artefact is missing or stale.
+    """
     if version not in VERSIONS:
         raise ValueError(f"unsupported DSS version {version!r}; expected one of {', '.join(VERSIONS)}")
     with _lock:
         if version not in _models:
-            _models[version] = fit_model(build_corpus(version))
+            _models[version] = artefact.load(version)
         return _models[version]
 
 
@@ -52,7 +57,7 @@ def rank_texts(texts: Sequence[str], version: str = DEFAULT_VERSION,
     top_k = max(0, min(top_k, len(model.ids)))
     ranked: list[list[tuple[int, float]]] = []
     for start in range(0, len(texts), BATCH_SIZE):
-        conf = confidences(model.calibrator, scores(model.classifier, list(texts[start:start + BATCH_SIZE])))
+        conf = confidences(model.calibrator, model.scores(list(texts[start:start + BATCH_SIZE])))
         top = np.argpartition(-conf, top_k - 1, axis=1)[:, :top_k] if top_k else np.empty((len(conf), 0), int)
         for row, cols in enumerate(top):
             cols = cols[np.argsort(-conf[row, cols], kind="stable")]
@@ -60,7 +65,7 @@ def rank_texts(texts: Sequence[str], version: str = DEFAULT_VERSION,
     return ranked
 
 
-def _matches(model: SkillModel, ranked: list[tuple[int, float]], level: str) -> list[SkillMatch]:
+def _matches(model: LoadedModel, ranked: list[tuple[int, float]], level: str) -> list[SkillMatch]:
     return [SkillMatch(model.ids[i], model.names_ja[i], model.names_en[i], round(c, 4), level)
             for i, c in ranked]
 

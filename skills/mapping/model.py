@@ -1,5 +1,8 @@
-"""The mapping model: TF-IDF over character n-grams (and English words) + a linear SVM per skill item,
-with a logistic calibration of its scores into confidences.
+"""Fitting the mapping model: TF-IDF over character n-grams (and English words) + a linear SVM per
+skill item, with a logistic calibration of its scores into confidences.
+
+Only the artefact builder (``artefact.py``) and the evaluation fit; commands and the app load the
+shipped artefact into the numpy-only ``runtime.LoadedModel``, so scikit-learn is never imported there.
 
 Character n-grams (char_wb 2-4) let Japanese text work without a tokenizer; word 1-2-grams add
 English terms. Everything is deterministic (liblinear with a fixed seed, fixed fold split).
@@ -17,12 +20,15 @@ from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
 from skills.mapping.corpus import Corpus, Example
+from skills.mapping.runtime import Calibrator, confidences  # noqa: F401 (re-exported for the evaluation)
 
 SEED = 0
 SVM_C = 0.1
 CALIBRATION_FOLDS = 5
 CALIBRATION_TOP = 5  # ranks per held-out query that the calibrator learns from
 WORD_PATTERN = r"(?u)\b[a-z0-9][a-z0-9+#.]*\b"  # ASCII terms such as c++, c#, node.js, gpt-4 parts
+CHAR_NGRAMS = (2, 4)
+WORD_NGRAMS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -32,15 +38,6 @@ class Classifier:
     vectorizers: tuple[TfidfVectorizer, ...]
     coef: np.ndarray  # (n_items, n_features), float32
     intercept: np.ndarray  # (n_items,)
-
-
-@dataclass(frozen=True)
-class Calibrator:
-    """confidence = sigmoid(a * score + b * (score - best score of the query) + c)."""
-
-    a: float
-    b: float
-    c: float
 
 
 @dataclass(frozen=True)
@@ -57,9 +54,9 @@ class SkillModel:
 
 def make_vectorizers() -> tuple[TfidfVectorizer, ...]:
     """Character n-grams within word boundaries (Japanese runs count as one 'word') + English words."""
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=False,
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, lowercase=False,
                             dtype=np.float32)
-    words = TfidfVectorizer(analyzer="word", token_pattern=WORD_PATTERN, ngram_range=(1, 2),
+    words = TfidfVectorizer(analyzer="word", token_pattern=WORD_PATTERN, ngram_range=WORD_NGRAMS,
                             sublinear_tf=True, lowercase=False, dtype=np.float32)
     return chars, words
 
@@ -93,13 +90,6 @@ def scores(classifier: Classifier, texts: list[str]) -> np.ndarray:
     """Raw SVM scores, shape (len(texts), n_items)."""
     X = featurize(classifier.vectorizers, texts)
     return np.asarray(X @ classifier.coef.T) + classifier.intercept
-
-
-def confidences(calibrator: Calibrator, raw: np.ndarray) -> np.ndarray:
-    """Calibrated confidence in [0, 1] for every score; monotone in the score within a query."""
-    best = raw.max(axis=1, keepdims=True)
-    z = calibrator.a * raw + calibrator.b * (raw - best) + calibrator.c
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def held_out_queries(examples: list[Example], rng: np.random.Generator) -> list[Example]:

@@ -73,6 +73,6 @@ def test_unknown_version_is_refused():
 
 
 def test_fit_is_deterministic():
-    cached, refitted = get_model("1.2"), fit_model(build_corpus("1.2"))
-    assert np.array_equal(cached.classifier.coef, refitted.classifier.coef)
-    assert cached.calibrator == refitted.calibrator
+    first, second = fit_model(build_corpus("1.2")), fit_model(build_corpus("1.2"))
+    assert np.array_equal(first.classifier.coef, second.classifier.coef)
+    assert first.calibrator == second.calibrator == get_model("1.2").calibrator
