@@ -3,7 +3,8 @@
 The pages load scripts only from /static (no inline script, no ``on*`` handlers), so the policy allows
 ``script-src 'self'`` alone. Four templates still set ``style`` attributes (meters, a legend swatch, a
 badge image float), hence ``style-src-attr 'unsafe-inline'``; ``<style>`` elements stay forbidden.
-The OpenAPI viewers under /schema load their scripts from a CDN and get a policy of their own.
+The OpenAPI viewers under /schema (vendored, started from /static files) keep ``script-src 'self'``;
+their policy adds inline styles (ReDoc injects <style> elements) and a blob: worker (ReDoc's search).
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ PAGE_POLICY = (f"default-src 'self'; script-src 'self'; style-src 'self' {HTMX_I
                "style-src-attr 'unsafe-inline'; "
                "img-src 'self' data: https:; font-src 'self'; connect-src 'self'; object-src 'none'; "
                "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-SCHEMA_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-                 "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-                 "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
-                 "worker-src 'self' blob:; object-src 'none'; frame-ancestors 'none'")
+SCHEMA_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+                 "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+                 "base-uri 'self'; frame-ancestors 'none'")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
