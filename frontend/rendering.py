@@ -88,8 +88,10 @@ def _principal(ctx: Any):
     return principal_of(request) if request is not None else None
 
 
-def configure_templates(engine: JinjaTemplateEngine) -> None:
-    """Register the helpers every template may use."""
+def configure_templates(engine: JinjaTemplateEngine, *, reload: bool = True) -> None:
+    """Register the helpers every template may use. Without ``reload`` a template is read once per
+    process (Jinja otherwise stats each template file, and every one it extends or includes, per render)."""
+    engine.engine.auto_reload = reload
     engine.engine.globals.update(
         t=_t, t_or=_t_or, loc=_loc, fmt_date=_fmt_date, fmt_number=_fmt_number, current_lang=_current_lang,
         current_principal=_principal, level_text=_level_text, dss_skill=dss_skill,
