@@ -48,11 +48,11 @@ def input_files(version: str) -> list[Path]:
 
 def fitting_settings() -> dict:
     """Every constant that changes the fitted model (read from the modules that use them)."""
-    from skills.mapping import corpus, model, text
+    from skills.mapping import corpus, params, text
 
-    return {"seed": model.SEED, "svm_c": model.SVM_C, "calibration_folds": model.CALIBRATION_FOLDS,
-            "calibration_top": model.CALIBRATION_TOP, "word_pattern": model.WORD_PATTERN,
-            "char_ngrams": list(model.CHAR_NGRAMS), "word_ngrams": list(model.WORD_NGRAMS),
+    return {"seed": params.SEED, "svm_c": params.SVM_C, "calibration_folds": params.CALIBRATION_FOLDS,
+            "calibration_top": params.CALIBRATION_TOP, "word_pattern": params.WORD_PATTERN,
+            "char_ngrams": list(params.CHAR_NGRAMS), "word_ngrams": list(params.WORD_NGRAMS),
             "name_repeats": corpus.NAME_REPEATS, "max_description_chars": text.MAX_DESCRIPTION_CHARS}
 
 

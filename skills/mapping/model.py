@@ -20,15 +20,17 @@ from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
 from skills.mapping.corpus import Corpus, Example
+from skills.mapping.params import (
+    CALIBRATION_FOLDS,
+    CALIBRATION_TOP,
+    CHAR_NGRAMS,
+    SEED,
+    SVM_C,
+    WORD_NGRAMS,
+    WORD_PATTERN,
+)
 from skills.mapping.runtime import Calibrator, confidences  # noqa: F401 (re-exported for the evaluation)
 
-SEED = 0
-SVM_C = 0.1
-CALIBRATION_FOLDS = 5
-CALIBRATION_TOP = 5  # ranks per held-out query that the calibrator learns from
-WORD_PATTERN = r"(?u)\b[a-z0-9][a-z0-9+#.]*\b"  # ASCII terms such as c++, c#, node.js, gpt-4 parts
-CHAR_NGRAMS = (2, 4)
-WORD_NGRAMS = (1, 2)
 
 
 @dataclass(frozen=True)

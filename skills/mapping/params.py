@@ -1,0 +1,10 @@
+"""The fitting settings of the mapper, apart from the fitting code so that the artefact's input hash
+can be checked at load time without importing scikit-learn."""
+
+SEED = 0
+SVM_C = 0.1
+CALIBRATION_FOLDS = 5
+CALIBRATION_TOP = 5  # ranks per held-out query that the calibrator learns from
+WORD_PATTERN = r"(?u)\b[a-z0-9][a-z0-9+#.]*\b"  # ASCII terms such as c++, c#, node.js, gpt-4 parts
+CHAR_NGRAMS = (2, 4)
+WORD_NGRAMS = (1, 2)
