@@ -16,7 +16,6 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -33,6 +32,7 @@ from credentials import api as credentials_api
 from credentials.deps import start_jobs, stop_jobs
 from credentials.idempotency import HEADER as IDEMPOTENCY_HEADER
 from credentials.oid4vci import api as oid4vci_api
+from credentials.oid4vp import api as oid4vp_api
 from credentials.trust import api as trust_api
 from core.kvstore import make_store
 from core.openapi import document
@@ -45,6 +45,7 @@ from frontend.rendering import configure_templates
 from matching import api as matching_api
 from skillpass import models as _tables  # noqa: F401 - registers every domain's tables
 from skillpass import system
+from skillpass.apidocs import LocalRedocPlugin, LocalSwaggerPlugin
 from skillpass.migrate import pending_revisions
 from skillpass.wiring import connect_domains
 from skills import api as skills_api
@@ -54,7 +55,7 @@ from taxonomies.dss import data_dir_of, get_taxonomy
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 
 # Each domain exposes `handlers`; listed in dependency order.
-ROUTE_MODULES = (system, accounts_api, me_api, verification_api, dss_api, credentials_api, trust_api, oid4vci_api,
+ROUTE_MODULES = (system, accounts_api, me_api, verification_api, dss_api, credentials_api, trust_api, oid4vci_api, oid4vp_api,
                  skills_api, matching_api, frontend_routes)
 
 
@@ -134,7 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="skillpass API", version="0.1.0", path="/schema",
             description="Digital Skill Standard taxonomy, Open Badges 3.0 credentials, skill profiles and matching.",
-            render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin()],
+            render_plugins=[LocalSwaggerPlugin(), LocalRedocPlugin()],  # served from /static/vendor, no CDN
             components=Components(security_schemes={
                 "apiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header",
                                          description="Provider API key (or `Authorization: Bearer <key>`)."),
