@@ -8,6 +8,7 @@ import accounts.models  # noqa: F401
 import core.kvstore  # noqa: F401 - the session store table
 import credentials.models  # noqa: F401
 import credentials.oid4vci.models  # noqa: F401
+import credentials.oid4vp.models  # noqa: F401
 import credentials.trust.models  # noqa: F401
 import matching.models  # noqa: F401
 import skills.models  # noqa: F401
