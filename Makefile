@@ -21,8 +21,8 @@ install: $(VENV)/.installed
 
 run: install
 	$(BIN)/skillpass db upgrade
-	$(BIN)/skillpass demo load
-	@echo "skillpass on http://$(HOST):$(PORT)/  (demo password: skillpass-demo)"
+	SKILLPASS_BASE_URL="$${SKILLPASS_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/skillpass demo load
+	@echo "demo password: skillpass-demo  (the server says when it is ready)"
 	$(BIN)/skillpass serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -40,11 +40,10 @@ def main(ctx: click.Context) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web app with uvicorn."""
-    import uvicorn
+    """Serve the web app with uvicorn; links follow --host/--port unless SKILLPASS_BASE_URL is set."""
+    from skillpass import serving
 
-    uvicorn.run("skillpass.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+    serving.serve(host, port, workers)
 
 
 @main.group()
