@@ -10,6 +10,7 @@ from frontend.pages import (
     employer,
     employer_postings,
     home,
+    landing,
     org_verification,
     provider,
     provider_batches,
@@ -23,7 +24,7 @@ from frontend.pages import (
     wallet_offers,
 )
 
-PAGE_MODULES = (home, auth, dss, public, trends, shared, wallet, wallet_offers, credentials, records, shares,
+PAGE_MODULES = (home, auth, landing, dss, public, trends, shared, wallet, wallet_offers, credentials, records, shares,
                 provider, provider_credentials, provider_batches, employer, employer_postings, org_verification, admin)
 
 handlers = [handler for module in PAGE_MODULES for handler in module.handlers]

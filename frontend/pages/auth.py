@@ -19,6 +19,7 @@ from accounts.throttle import LoginThrottle, pre_session_attempt
 from core.errors import DomainError, InvalidInput, RateLimited
 from core.settings import Settings
 from frontend.i18n import translate
+from frontend.landing import after_sign_in
 from frontend.pages import FormData, form_error_status, redirect, safe_next
 from frontend.rendering import lang_of, page
 
@@ -35,17 +36,18 @@ async def signin_page(request: Request, next: FromQuery[str | None] = None) -> T
 
 @post("/signin", **access.public(**_LOGIN_FORM), dependencies=_throttle, include_in_schema=False)
 async def signin_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession], throttle: NamedDependency[LoginThrottle]) -> Response:
-    """Check the credentials; on success go on to ``next`` or the wallet."""
+    """Check the credentials; on success go on to ``next`` or the console of the person's role."""
     email = str(data.get("email", ""))
     try:
-        await sign_in_person(request, AccountService(db_session), throttle, email, str(data.get("password", "")))
+        person = await sign_in_person(request, AccountService(db_session), throttle, email,
+                                      str(data.get("password", "")))
     except DomainError as exc:
         key = "signin.rate_limited" if isinstance(exc, RateLimited) else "signin.failed"
         context = {"errors": {}, "email": email, "next": safe_next(data.get("next"), ""),
                    "form_error": translate(key, lang_of(request))}
         status = form_error_status(request, exc.status_code)
         return page(request, "auth/signin.html", context, block="signin_form", status_code=status)
-    return redirect(request, safe_next(data.get("next"), "/wallet"))
+    return redirect(request, await after_sign_in(request, db_session, person.id, data.get("next")))
 
 
 @get("/signup", **access.public(**_LOGIN_FORM), include_in_schema=False)

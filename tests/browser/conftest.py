@@ -140,7 +140,7 @@ class Visit:
         self.page.get_by_label(re.compile("メールアドレス|Email")).fill(email)
         self.page.get_by_label(re.compile("パスワード|Password")).fill(password)
         self.page.locator("#signin_form button[type=submit]").click()
-        self.page.wait_for_url(re.compile(r"/wallet$"))
+        self.page.wait_for_url(re.compile(r"/(wallet|provider/[^/]+|employer/[^/]+|admin|console)$"))  # role console
         self.page.wait_for_load_state("networkidle")
         self.snap("wallet-after-sign-in")
 

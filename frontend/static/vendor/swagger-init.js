@@ -10,6 +10,7 @@
     url: container.dataset.specUrl,
     dom_id: "#swagger-container",
     deepLinking: true,
+    validatorUrl: null,  // the default asks validator.swagger.io for a badge: no outside requests
     showExtensions: true,
     showCommonExtensions: true,
     presets: [SwaggerUIBundle.presets.apis],
