@@ -9,7 +9,8 @@ record and stores the session under a new id (no session fixation).
 A session that a request read and left as it was is not written again (on PostgreSQL that write is a
 committed UPSERT per page view): it is rewritten, which renews its expiry and cookie, only when the
 stored copy was written in an earlier ``TOUCH_SECONDS`` window, so a session in use expires about
-``max_age`` after its last use, give or take that window.
+``max_age`` after its last use, give or take that window. In the database store (PostgreSQL) the
+session is read on the request's own database session, so a page view takes one pooled connection.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 from accounts.middleware import has_api_key
+from core.kvstore import DatabaseStore
 
 _ROTATE = "skillpass.rotate_session"
 _NEW_ID = "skillpass.new_session_id"
@@ -69,11 +71,24 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         await super().store_in_message({**scope_session, _TOUCHED: _window()}, message, connection)
 
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
-        data = await super().load_from_connection(connection)
+        data = await self._stored(connection)
         touched = data.pop(_TOUCHED, None)
         if data:
             connection.scope[_LOADED] = (self.serialize_data(data), touched)  # type: ignore[literal-required]
         return data
+
+    async def _stored(self, connection: ASGIConnection) -> dict[str, Any]:
+        """The stored session of the cookie; in the database store it is read on the request's own database
+        session (its transaction then begins here and ends with the request's, core.db)."""
+        session_id = connection.cookies.get(self.config.key)
+        if not session_id:
+            return {}
+        store = self.config.get_store_from_app(connection.scope["app"])
+        if isinstance(store, DatabaseStore) and not self.config.renew_on_access:
+            data = await store.get_in(store.request_session(connection.scope), session_id)
+        else:
+            data = await self.get(session_id, store=store)
+        return self.deserialize_data(data) if data is not None else {}
 
     async def _forget(self, session_id: str, message: Message, connection: ASGIConnection) -> None:
         """Delete the stored session and expire its cookie (sign-out, or a session that was emptied)."""

@@ -46,6 +46,16 @@ class DatabaseStore(SQLAlchemyStore):
             value = (await conn.execute(_READ, {"key": key, "namespace": self.namespace, "now": utcnow()})).scalar()
         return value or None
 
+    async def get_in(self, session: AsyncSession, key: str) -> bytes | None:
+        """The value of ``key`` read in ``session``'s transaction (a request's own session: a signed-in
+        page view then takes one pooled connection, not one for the session and one for the page)."""
+        value = (await session.execute(_READ, {"key": key, "namespace": self.namespace, "now": utcnow()})).scalar()
+        return value or None
+
+    def request_session(self, scope) -> AsyncSession:
+        """The request's database session (created now when nothing asked for it yet)."""
+        return self._config.provide_session(scope["app"].state, scope)
+
 
 def _read_statement():
     table = StoreItem.__table__

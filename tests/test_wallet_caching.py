@@ -101,3 +101,25 @@ async def test_signing_out_after_unwritten_views_still_ends_the_session(client) 
     assert out.status_code == 200, out.text
     client.cookies.set(SESSION_COOKIE, stolen)  # the old id is gone from the store, not only from the browser
     assert (await client.get("/wallet", headers=HTML)).status_code == 401
+
+
+async def test_a_signed_in_wallet_view_takes_one_database_connection(client, settings) -> None:
+    """The session is read on the request's own connection (accounts.sessions), not on a second one."""
+    from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+    from sqlalchemy import event
+
+    await learner(client, lang="en")
+    await wallet(client)
+    engine = client.app.plugins.get(SQLAlchemyPlugin).config[0].get_engine()
+    checkouts: list[int] = []
+
+    def counted(*_args) -> None:
+        checkouts.append(1)
+
+    event.listen(engine.sync_engine, "checkout", counted)
+    try:
+        await wallet(client)
+    finally:
+        event.remove(engine.sync_engine, "checkout", counted)
+    # SQLite keeps sessions in files (core.kvstore): the page's own connection is the only one there too
+    assert len(checkouts) == 1
