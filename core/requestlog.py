@@ -65,6 +65,11 @@ class RequestLogMiddleware:
             status["code"] = getattr(exc, "status_code", 500)
             raise
         finally:
-            fields = {"method": scope["method"], "path": redact_path(scope["path"]), "status": status["code"],
-                      "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
-            log.info("request", extra={"fields": fields})
+            if log.isEnabledFor(logging.INFO):  # at WARNING and above no line is built
+                self._log(scope, status["code"], started)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float) -> None:
+        fields = {"method": scope["method"], "path": redact_path(scope["path"]), "status": status,
+                  "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+        log.info("request", extra={"fields": fields})
