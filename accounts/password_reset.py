@@ -91,8 +91,7 @@ async def request_reset(session: AsyncSession, settings: Settings, email: str, l
     token = confirmation.new_token()
     now = utcnow()
     session.add(PasswordReset(person_id=person.id, email=person.email, token_hash=hash_token(token),
-                              created_at=now, expires_at=now + TOKEN_LIFETIME))
-    await session.flush()
+                              created_at=now, expires_at=now + TOKEN_LIFETIME))  # flushed with the mail
     link = reset_link(settings, token)
     await outbox.enqueue(session, settings, bilingual_message(settings, person.email, person.lang, _LINK,
                                                               {"link": link}), link=link)
