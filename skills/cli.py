@@ -1,7 +1,8 @@
 """`skillpass records ...`: map learning-record files onto DSS skill items from the command line.
 
 The composition root mounts `records_group`; each command here is parse -> one call -> print.
-scikit-learn is imported only when a command runs, so `skillpass --help` stays quick.
+The mapper is imported only when a command runs and loads its shipped artefact (no scikit-learn, no fit),
+so `skillpass --help` and `records map` start quickly (bench/mapping/startup.py).
 """
 
 from __future__ import annotations
