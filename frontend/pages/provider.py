@@ -7,6 +7,7 @@ The credentials services do the work; these handlers parse the form, call one se
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.access import principal_of
 from accounts.service import AccountService
 from core.errors import InvalidInput
+from core.settings import Settings
 from credentials.achievements import ACHIEVEMENT_TYPES, AchievementService
 from credentials.batches import BatchService
 from credentials.issuance import IssuanceService
@@ -158,30 +160,46 @@ async def achievement_page(request: Request, org_id: OrgId, achievement_id: From
 
 # -- API keys (organization admins) ----------------------------------------------------------------
 
-async def keys_context(request: Request, db: AsyncSession, org_id: uuid.UUID, **extra: Any) -> dict[str, Any]:
+def issue_example(base_url: str, org_id: uuid.UUID, achievement_id: uuid.UUID | str) -> str:
+    """A curl line that issues one credential with the key in $SKILLPASS_API_KEY (what the key page shows)."""
+    body = json.dumps({"achievement_id": str(achievement_id), "recipient_email": "learner@example.jp",
+                       "recipient_name": "Hanako Yamada", "lang": "ja"}, ensure_ascii=False)
+    return (f'curl -sS -X POST "{base_url.rstrip("/")}/api/v1/orgs/{org_id}/credentials" \\\n'
+            '  -H "X-API-Key: $SKILLPASS_API_KEY" \\\n'
+            '  -H "Idempotency-Key: first-issue-1" \\\n'
+            '  -H "Content-Type: application/json" \\\n'
+            f"  -d '{body}'")
+
+
+async def keys_context(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID,
+                       **extra: Any) -> dict[str, Any]:
+    """The key list, and what a caller of the API needs: the org id, each achievement id, an example."""
     keys = await AccountService(db).list_api_keys(org_id)
     listing = paginate(keys, request.query_params.get("page"), per_page=PER_PAGE,
                        path=f"{base_of(org_id)}/api-keys")
+    achievements = await AchievementService(db, settings).list(org_id)
+    example = issue_example(settings.base_url, org_id, achievements[0].id if achievements else "ACHIEVEMENT_ID")
     extra.setdefault("errors", {})
     extra.setdefault("new_key", None)
-    return await console(request, db, org_id, "keys", keys=listing, **extra)
+    return await console(request, db, org_id, "keys", keys=listing, achievements=achievements,
+                         curl_example=example, **extra)
 
 
 @get(f"{BASE}/api-keys", **ADMIN, include_in_schema=False)
-async def api_keys(request: Request, org_id: OrgId, db_session: DbSession) -> Template:
-    """The organization's API keys (prefix, creation, last use); admins only."""
-    return page(request, "provider/api_keys.html", await keys_context(request, db_session, org_id),
+async def api_keys(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Template:
+    """The organization's API keys (prefix, creation, last use) and how to call the API; admins only."""
+    return page(request, "provider/api_keys.html", await keys_context(request, db_session, settings, org_id),
                 block="key_list")
 
 
 @post(f"{BASE}/api-keys", **ADMIN, include_in_schema=False)
 async def api_key_create(request: Request, org_id: OrgId, data: FormData,
-                         db_session: DbSession) -> Template:
+                         db_session: DbSession, settings: AppSettings) -> Template:
     """Create a key and show it this once (only its hash is kept)."""
     name = text_of(data, "name")
     lang = lang_of(request)
     if not name or len(name) > 100:
-        context = await keys_context(request, db_session, org_id, errors={
+        context = await keys_context(request, db_session, settings, org_id, errors={
             "name": translate("provider.error.required" if not name else "provider.error.too_long", lang)},
             name=name)
         return page(request, "provider/api_keys.html", context, block="api_keys",
@@ -189,7 +207,7 @@ async def api_key_create(request: Request, org_id: OrgId, data: FormData,
     principal = principal_of(request)
     key, secret = await AccountService(db_session).create_api_key(org_id, name, principal.person_id)
     await db_session.flush()
-    context = await keys_context(request, db_session, org_id, new_key={"key": key, "secret": secret})
+    context = await keys_context(request, db_session, settings, org_id, new_key={"key": key, "secret": secret})
     return page(request, "provider/api_keys.html", context, block="api_keys")
 
 
