@@ -152,8 +152,10 @@ class PresentationRequestService:
     async def request_object(self, handle: str) -> str:
         """The signed request object (JAR, RFC 9101) the ``request_uri`` serves."""
         request, org = await self.open_request(handle)
-        key, method = await IssuerService(self.session, self.settings).signing_key(
-            await IssuerService(self.session, self.settings).platform())
+        issuers = IssuerService(self.session, self.settings)
+        key = (await issuers.signing_key(await issuers.platform()))[0]
+        # the kid follows the DID document /.well-known/did.json serves (did:web of the configured host)
+        method = f"{did_web(self.settings, PLATFORM_SLUG)}#{key.public.multibase}"
         now = int(_now())
         payload = {"client_id": client_id(self.settings), "response_type": "vp_token", "response_mode": "direct_post",
                    "response_uri": response_uri(self.settings, handle), "nonce": request.nonce, "state": request.state,

@@ -7,6 +7,10 @@
 // usage: node oid4vci_wallet.mjs OFFER_URI TX_CODE|- CONFIGURATION_ID did:key|did:jwk|jwk
 // (jwk: a P-256 key sent as the proof's 'jwk' header, the binding SD-JWT VC asks for)
 // prints one JSON line: {"holder_did": ..., "holder_jwk": ..., "credential": ..., "format": ...}
+// With HOLDER_KEY_OUT=FILE it also writes the holder's private JWK there, so that oid4vp_wallet.mjs can
+// present what this wallet received.
+import { writeFileSync } from 'node:fs'
+import './host_map.mjs'
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { Openid4vciClient } from '@openid4vc/openid4vci'
 import { clientAuthenticationAnonymous } from '@openid4vc/oauth2'
@@ -42,6 +46,11 @@ function holderKey(kind) {
 }
 
 const holder = holderKey(method)
+if (process.env.HOLDER_KEY_OUT) {
+  writeFileSync(process.env.HOLDER_KEY_OUT, JSON.stringify({
+    did: holder.did, kid: holder.kid, alg: holder.alg, jwk: holder.jwk, private_jwk: holder.privateKey.export({ format: 'jwk' }),
+  }))
+}
 
 const callbacks = {
   hash: (data, alg) => createHash(alg.replace('-', '')).update(data).digest(),
