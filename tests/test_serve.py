@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import re
+
 import httpx
 import pytest
 
@@ -28,8 +30,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def migrated_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("serve")
-    subprocess.run([sys.executable, "-m", "skillpass", "db", "upgrade"], cwd=ROOT, env=_env(folder, None),
-                   check=True, capture_output=True, timeout=300)
+    for command in (["db", "upgrade"], ["demo", "load"]):  # the demo learner makes a share link below
+        subprocess.run([sys.executable, "-m", "skillpass", *command], cwd=ROOT, env=_env(folder, None),
+                       check=True, capture_output=True, timeout=300)
     return folder
 
 
@@ -64,6 +67,22 @@ def test_links_follow_the_port_served_on_when_no_base_url_is_set(migrated_folder
     assert metadata["credential_issuer"] == f"http://127.0.0.1:{port}"
     assert metadata["credential_endpoint"].startswith(f"http://127.0.0.1:{port}/")
     assert "warning" not in server.stderr.read()
+
+
+def test_a_share_link_made_on_the_served_port_points_at_it(migrated_folder) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with served(migrated_folder, port, None) as (ready, _), httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
+        assert ready.startswith("skillpass ready")
+        browser.get("/signin")
+        signed_in = browser.post("/signin", data={"email": "hanako@demo.skillpass.jp", "password": "skillpass-demo",
+                                                  "_csrf_token": browser.cookies["skillpass_csrf"]})
+        assert signed_in.status_code == 200 and signed_in.url.path == "/wallet"
+        created = browser.post("/wallet/share", data={"label": "port check", "parts": "skills", "days": "7",
+                                                      "_csrf_token": browser.cookies["skillpass_csrf"]})
+        link = re.search(r'id="new-share-url"[^>]*value="([^"]+)"', created.text).group(1)
+        assert link.startswith(f"{base}/s/")
+        assert httpx.get(link, timeout=10).status_code == 200  # the link a recipient gets reaches this server
 
 
 def test_a_base_url_on_this_machine_but_another_port_is_warned_about(migrated_folder) -> None:
