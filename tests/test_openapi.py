@@ -58,7 +58,7 @@ def test_every_operation_documents_the_errors_it_can_answer_as_problems(app, spe
         if "requestBody" in operation:
             assert {"400", "413", "422"} <= codes, where
         for code, response in operation["responses"].items():
-            oauth = path.startswith("/oid4vci/") and set(response["content"]) == {"application/json"}  # RFC 6749 5.2
+            oauth = path.startswith(("/oid4vci/", "/oid4vp/")) and set(response["content"]) == {"application/json"}  # RFC 6749 5.2
             if int(code) >= 400 and not oauth:
                 assert response["content"] == {
                     "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, where
