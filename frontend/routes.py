@@ -9,6 +9,7 @@ from frontend.pages import (
     dss,
     employer,
     employer_postings,
+    employer_presentations,
     home,
     landing,
     org_verification,
@@ -25,6 +26,7 @@ from frontend.pages import (
 )
 
 PAGE_MODULES = (home, auth, landing, dss, public, trends, shared, wallet, wallet_offers, credentials, records, shares,
-                provider, provider_credentials, provider_batches, employer, employer_postings, org_verification, admin)
+                provider, provider_credentials, provider_batches, employer, employer_postings,
+                employer_presentations, org_verification, admin)
 
 handlers = [handler for module in PAGE_MODULES for handler in module.handlers]

@@ -29,11 +29,12 @@ WALLET = access.public(exclude_from_csrf=True)  # wallets post without cookies; 
 
 
 class PresentationRequestIn(BaseModel):
-    purpose_ja: str = Field(min_length=1, max_length=500)
-    purpose_en: str = Field(min_length=1, max_length=500)
-    formats: list[str] = Field(default_factory=lambda: list(FORMATS), min_length=1, max_length=3)
-    issuers: list[str] = Field(default_factory=list, max_length=50)
-    dss_items: list[str] = Field(default_factory=list, max_length=50)
+    # lengths and choices are the service's rules (422), so that the form and the API refuse alike
+    purpose_ja: str
+    purpose_en: str
+    formats: list[str] = Field(default_factory=lambda: list(FORMATS))
+    issuers: list[str] = Field(default_factory=list)
+    dss_items: list[str] = Field(default_factory=list)
     expires_in_minutes: int = Field(default=60, ge=5, le=10_080)
 
 

@@ -56,6 +56,8 @@ REQUEST_TYP = "oauth-authz-req+jwt"
 # Checks whose failure means the presentation itself is not good (refused); the others are the verdict.
 BINDING_CHECKS = ("format", "proof", "holder")
 HIDDEN_CLAIMS = ("_sd", "_sd_alg", "cnf")
+MAX_PURPOSE = 500
+MAX_LISTED = 50
 
 
 def client_id(settings: Settings) -> str:
@@ -115,8 +117,13 @@ class PresentationRequestService:
         unknown = [f for f in formats if f not in FORMATS]
         if not formats or unknown:
             raise InvalidInput(f"Formats must be some of {', '.join(FORMATS)}.", field="formats")
-        if not purpose_ja.strip() or not purpose_en.strip():
-            raise InvalidInput("Say why you ask, in Japanese and in English.", field="purpose_ja")
+        for name, text in (("purpose_ja", purpose_ja), ("purpose_en", purpose_en)):
+            if not text.strip() or len(text) > MAX_PURPOSE:
+                raise InvalidInput(f"Say why you ask, in Japanese and in English ({MAX_PURPOSE} characters at most).",
+                                   field=name)
+        for name, listed in (("issuers", issuers), ("dss_items", dss_items)):
+            if len(listed) > MAX_LISTED or any(not isinstance(v, str) or not v or len(v) > 2000 for v in listed):
+                raise InvalidInput(f"At most {MAX_LISTED} {name}, each a non-empty string.", field=name)
         formats = [f for f in FORMATS if f in formats]
         request = PresentationRequest(
             org_id=org_id, created_by=person_id, handle=secrets.token_urlsafe(24), nonce=secrets.token_urlsafe(24),
