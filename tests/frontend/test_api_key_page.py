@@ -48,7 +48,7 @@ async def test_the_curl_example_issues_a_credential_with_a_key_from_the_page(app
     assert f'<code id="api-org-id">{org_id}</code>' in listing.text
     assert f"<code>{first}</code>" in listing.text and f"<code>{second}</code>" in listing.text
     assert key not in listing.text  # the secret is shown once, the example reads it from the environment
-    example = html.unescape(re.search(r'<pre class="mono curl-example" id="curl-example">(.*?)</pre>',
+    example = html.unescape(re.search(r'<pre class="document mono" id="curl-example">(.*?)</pre>',
                                       listing.text, re.S).group(1))
     method, url, headers, body = _curl_request(example, key)
     assert url.startswith(app.state["settings"].base_url)
