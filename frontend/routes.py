@@ -23,9 +23,11 @@ from frontend.pages import (
     trends,
     wallet,
     wallet_offers,
+    wallet_presentations,
 )
 
-PAGE_MODULES = (home, auth, landing, dss, public, trends, shared, wallet, wallet_offers, credentials, records, shares,
+PAGE_MODULES = (home, auth, landing, dss, public, trends, shared, wallet, wallet_offers, wallet_presentations,
+                credentials, records, shares,
                 provider, provider_credentials, provider_batches, employer, employer_postings,
                 employer_presentations, org_verification, admin)
 
