@@ -16,7 +16,8 @@ from frontend.forms import safe_next
 CONSOLE_COOKIE = "skillpass_console"
 
 
-async def after_sign_in(request: Request, session: AsyncSession, person_id: uuid.UUID, next_path: str | None) -> str:
+async def after_sign_in(request: Request, session: AsyncSession, person_id: uuid.UUID,
+                        next_path: str | None) -> str:
     """``next`` when it is a safe local path, else the person's landing (their console or the chooser)."""
     wanted = safe_next(next_path, "")
     if wanted:

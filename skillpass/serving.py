@@ -25,7 +25,7 @@ log = logging.getLogger("skillpass.serve")
 
 
 def listen_url(host: str, port: int) -> str:
-    """The URL a browser on this machine uses to reach ``host:port`` (any-address binds are reached on loopback)."""
+    """The URL a browser on this machine uses for ``host:port`` (an any-address bind is reached on loopback)."""
     host = "127.0.0.1" if host in ANY_ADDRESS else host
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
@@ -44,8 +44,9 @@ def base_url_mismatch(base_url: str, host: str, port: int) -> str | None:
     local = LOOPBACK | ({host} - ANY_ADDRESS) | ({socket.gethostname()} if host in ANY_ADDRESS else set())
     if (parts.hostname or "") not in local or _effective_port(parts) == port:
         return None
-    return (f"{BASE_URL_VARIABLE}={base_url} points at port {_effective_port(parts)} of this machine, but the "
-            f"server listens on {listen_url(host, port)}: share links, QR codes and credentials will not reach it. "
+    return (f"{BASE_URL_VARIABLE}={base_url} points at port {_effective_port(parts)} of this machine, but "
+            f"the server listens on {listen_url(host, port)}: share links, QR codes and credentials will not "
+            "reach it. "
             f"Unset {BASE_URL_VARIABLE} to follow --host/--port, or set it to the public URL.")
 
 

@@ -72,7 +72,8 @@ def test_links_follow_the_port_served_on_when_no_base_url_is_set(migrated_folder
 def test_a_share_link_made_on_the_served_port_points_at_it(migrated_folder) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    with served(migrated_folder, port, None) as (ready, _), httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
+    browser = httpx.Client(base_url=base, timeout=10, follow_redirects=True)
+    with served(migrated_folder, port, None) as (ready, _), browser:
         assert ready.startswith("skillpass ready")
         browser.get("/signin")
         signed_in = browser.post("/signin", data={"email": "hanako@demo.skillpass.jp", "password": "skillpass-demo",

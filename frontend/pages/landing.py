@@ -26,7 +26,8 @@ REMEMBER_SECONDS = 365 * 24 * 3600
 def _chooser(request: Request, error: str | None = None, status_code: int = 200) -> Template:
     principal = principal_of(request)
     return page(request, "landing/choose.html", {
-        "consoles": consoles_of(principal), "remembered": request.cookies.get(CONSOLE_COOKIE), "form_error": error,
+        "consoles": consoles_of(principal), "remembered": request.cookies.get(CONSOLE_COOKIE),
+        "form_error": error,
     }, block="console_form", status_code=status_code)
 
 

@@ -178,7 +178,8 @@ async def keys_context(request: Request, db: AsyncSession, settings: Settings, o
     listing = paginate(keys, request.query_params.get("page"), per_page=PER_PAGE,
                        path=f"{base_of(org_id)}/api-keys")
     achievements = await AchievementService(db, settings).list(org_id)
-    example = issue_example(settings.base_url, org_id, achievements[0].id if achievements else "ACHIEVEMENT_ID")
+    example_id = achievements[0].id if achievements else "ACHIEVEMENT_ID"
+    example = issue_example(settings.base_url, org_id, example_id)
     extra.setdefault("errors", {})
     extra.setdefault("new_key", None)
     return await console(request, db, org_id, "keys", keys=listing, achievements=achievements,
@@ -207,7 +208,8 @@ async def api_key_create(request: Request, org_id: OrgId, data: FormData,
     principal = principal_of(request)
     key, secret = await AccountService(db_session).create_api_key(org_id, name, principal.person_id)
     await db_session.flush()
-    context = await keys_context(request, db_session, settings, org_id, new_key={"key": key, "secret": secret})
+    context = await keys_context(request, db_session, settings, org_id,
+                                 new_key={"key": key, "secret": secret})
     return page(request, "provider/api_keys.html", context, block="api_keys")
 
 
