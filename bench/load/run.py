@@ -36,6 +36,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/skillpass_load"
 ADMIN_EMAIL = "load-admin@example.jp"
+PASSWORD = "correct-horse-battery"
 RECOVERY_BUDGET_S = 5.0
 REQUEST_TIMEOUT_S = 60.0
 ACHIEVEMENT = {
@@ -130,14 +131,16 @@ async def arrange(base: str, data_dir: Path) -> dict:
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as admin:
         csrf = {"x-csrftoken": (await admin.get("/api/v1/auth/csrf")).json()["csrf_token"]}  # a pre-session
         signed_up = await admin.post("/api/v1/auth/signup", headers=csrf, json={
-            "email": ADMIN_EMAIL, "password": "correct-horse-battery", "display_name": "Load", "lang": "en"})
+            "email": ADMIN_EMAIL, "password": PASSWORD, "display_name": "Load", "lang": "en"})
         assert signed_up.status_code == 202, signed_up.text  # sign-up signs nobody in: the link or the password does
         token = confirmation_token(data_dir / "outbox", ADMIN_EMAIL)
         if token is not None:  # organizations are created by people who confirmed their email
-            confirmed = await admin.post("/api/v1/auth/confirm", headers=csrf, json={"token": token})
+            # confirming needs the sign-up password (account pre-hijacking)
+            confirmed = await admin.post("/api/v1/auth/confirm", headers=csrf,
+                                         json={"token": token, "password": PASSWORD})
             assert confirmed.status_code == 200, confirmed.text
         signed_in = await admin.post("/api/v1/auth/signin", headers=csrf, json={
-            "email": ADMIN_EMAIL, "password": "correct-horse-battery"})
+            "email": ADMIN_EMAIL, "password": PASSWORD})
         assert signed_in.status_code == 200, signed_in.text
         csrf = {"x-csrftoken": admin.cookies.get("skillpass_csrf", "")}
         org = await admin.post("/api/v1/orgs", headers=csrf, json={
