@@ -115,7 +115,9 @@ class MemberAdd(BaseModel):
 
 
 class ApiKeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    # length is the domain's rule (AccountService.create_api_key), so the API and the console form
+    # refuse the same names with the same 422
+    name: str = Field(description="1 to 100 characters.")
 
 
 class ApiKeyRead(BaseModel):

@@ -20,6 +20,8 @@ from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, RateLimited
 from core.settings import Settings
 
+API_KEY_NAME_MAX = 100
+
 log = logging.getLogger("skillpass.accounts")
 ORG_WINDOW = timedelta(hours=24)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -290,6 +292,13 @@ class AccountService:
         return [tuple(r) for r in rows.all()]
 
     async def create_api_key(self, org_id: uuid.UUID, name: str, created_by: uuid.UUID | None) -> tuple[ApiKey, str]:
+        """A new key of a provider, and its secret (shown once; only its hash is kept). The name is
+        required and at most ``API_KEY_NAME_MAX`` characters: one rule for the console form and the API."""
+        name = (name or "").strip()
+        if not name:
+            raise InvalidInput("A name is required.", field="name")
+        if len(name) > API_KEY_NAME_MAX:
+            raise InvalidInput(f"The name is longer than {API_KEY_NAME_MAX} characters.", field="name")
         org = await self.get_org(org_id)
         if org.kind != "provider":
             raise InvalidInput("Only training providers have API keys.", field="org_id")

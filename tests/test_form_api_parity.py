@@ -9,6 +9,7 @@ import pytest
 from credentials.deps import stop_jobs
 from credentials.revocation import MAX_REASON
 from skills.sharing import MAX_LABEL
+from tests.conftest import csrf_headers
 from tests.credentials.conftest import api_headers, issue, new_achievement, new_provider
 from tests.frontend.helpers import HTML, csrf_token, form, held_ids, issue_badges, learner
 
@@ -111,3 +112,27 @@ async def test_an_empty_verify_input_is_422_on_the_api_the_public_page_and_the_e
     employer = await client.post(f"/employer/{org['id']}/verify", headers=HTML, data=form(await csrf_token(client)),
                                  files={"file": ("", b"")})
     assert employer.status_code == 422 and 'id="e-document"' in employer.text
+
+
+@pytest.mark.parametrize("name", ["", "   ", "k" * 101])
+async def test_an_api_key_name_is_refused_by_api_and_form_alike(client, name: str) -> None:
+    provider = await new_provider(client, f"parity-key-{len(name)}")
+    keys_before = (await client.get(f"{provider['base']}/api-keys")).json()
+    api = await client.post(f"{provider['base']}/api-keys", headers=await csrf_headers(client), json={"name": name})
+    assert api.status_code == 422 and api.json()["field"] == "name", api.text
+    page = await client.post(f"/provider/{provider['id']}/api-keys", headers=HTML,
+                             data=form(await csrf_token(client), name=name))
+    assert page.status_code == 422 and 'id="e-name"' in page.text
+    assert "Give a name of 1 to 100 characters." in page.text
+    assert (await client.get(f"{provider['base']}/api-keys")).json() == keys_before
+
+
+async def test_an_api_key_name_at_the_limit_is_accepted_by_both(client) -> None:
+    provider = await new_provider(client, "parity-key-fits")
+    api = await client.post(f"{provider['base']}/api-keys", headers=await csrf_headers(client), json={"name": "k" * 100})
+    assert api.status_code == 201, api.text
+    page = await client.post(f"/provider/{provider['id']}/api-keys", headers=HTML,
+                             data=form(await csrf_token(client), name="  padded name  "))
+    assert page.status_code == 200
+    names = [key["name"] for key in (await client.get(f"{provider['base']}/api-keys")).json()]
+    assert "padded name" in names and "k" * 100 in names

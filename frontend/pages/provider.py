@@ -198,15 +198,13 @@ async def api_key_create(request: Request, org_id: OrgId, data: FormData,
                          db_session: DbSession, settings: AppSettings) -> Template:
     """Create a key and show it this once (only its hash is kept)."""
     name = text_of(data, "name")
-    lang = lang_of(request)
-    if not name or len(name) > 100:
-        context = await keys_context(request, db_session, settings, org_id, errors={
-            "name": translate("provider.error.required" if not name else "provider.error.too_long", lang)},
-            name=name)
+    try:
+        key, secret = await AccountService(db_session).create_api_key(org_id, name, principal_of(request).person_id)
+    except InvalidInput as exc:
+        context = await keys_context(request, db_session, settings, org_id, name=name,
+                                     errors=errors_by_field(exc, lang_of(request)))
         return page(request, "provider/api_keys.html", context, block="api_keys",
                     status_code=form_error_status(request, 422))
-    principal = principal_of(request)
-    key, secret = await AccountService(db_session).create_api_key(org_id, name, principal.person_id)
     await db_session.flush()
     context = await keys_context(request, db_session, settings, org_id,
                                  new_key={"key": key, "secret": secret})
