@@ -32,7 +32,9 @@ COMMIT_MARGIN = timedelta(seconds=30)
 
 
 class IndexHolder:
-    """One candidate index per process, built lazily, refreshed from change events."""
+    """One candidate index per process, built lazily, refreshed from change events (the composition root
+    connects ``mark_dirty`` to this process's skills events: ``skillpass.wiring.connect_index``) and from
+    the source's record of what other processes changed."""
 
     def __init__(self, source: ProfileSource | None = None, version: str = DEFAULT_VERSION) -> None:
         self.source = source or SkillsProfileSource()
@@ -41,6 +43,9 @@ class IndexHolder:
         self.dirty: set[uuid.UUID] = set()
         self.seen_until: datetime | None = None  # changes by other processes are read from here on
         self._lock = asyncio.Lock()
+
+    def listen(self) -> None:
+        """Hear the source's change events (called by the wiring for the app's holder)."""
         self.source.subscribe(self.mark_dirty)
 
     def close(self) -> None:
@@ -89,7 +94,8 @@ def _watermark() -> datetime:
 
 
 def holder_of(state: Any) -> IndexHolder:
-    """The app's holder (created on first use; tests may put their own in ``app.state``)."""
+    """The app's holder (``create_app`` puts one, listening, in its state; a state without one — tests,
+    tools — gets one created here that learns of changes only from the source's record)."""
     holder = state.get(STATE_KEY)
     if holder is None:
         holder = IndexHolder()

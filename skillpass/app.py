@@ -43,11 +43,12 @@ from frontend import routes as frontend_routes
 from frontend.errors import error_page
 from frontend.rendering import configure_templates
 from matching import api as matching_api
+from matching.search import STATE_KEY as INDEX_STATE_KEY, IndexHolder
 from skillpass import models as _tables  # noqa: F401 - registers every domain's tables
 from skillpass import system
 from skillpass.apidocs import LocalRedocPlugin, LocalSwaggerPlugin
 from skillpass.migrate import pending_revisions
-from skillpass.wiring import connect_domains
+from skillpass.wiring import connect_domains, connect_index
 from skills import api as skills_api
 from taxonomies.dss import api as dss_api
 from taxonomies.dss import data_dir_of, get_taxonomy
@@ -73,6 +74,13 @@ async def _check_schema(app: Litestar) -> None:
     engine = _engine(app)
     if await pending_revisions(engine, settings.async_database_url):
         raise RuntimeError("The database is not migrated to the current schema: run `skillpass db upgrade`.")
+
+
+def _close_index(app: Litestar) -> None:
+    """This app's candidate index stops hearing change events (another app may be built in this process)."""
+    holder = app.state.get(INDEX_STATE_KEY)
+    if holder is not None:
+        holder.close()
 
 
 async def _close_database(app: Litestar) -> None:
@@ -103,6 +111,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Load and check the DSS taxonomy now: a corrupted data file stops start-up with the entry named.
     get_taxonomy(data_dir_of(settings))
     connect_domains(settings)
+    index = IndexHolder()
+    connect_index(index)
     alchemy = alchemy_config(settings)
     sessions = RotatingSessionConfig(
         store="sessions", max_age=settings.session_max_age, secure=settings.secure_cookies,
@@ -146,8 +156,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         request_max_body_size=settings.max_body_bytes,
         on_startup=[_check_schema, start_jobs, *([_warm_up] if settings.warm_models else [])],
-        on_shutdown=[stop_jobs, _close_database],
-        state=State({"settings": settings}),
+        on_shutdown=[stop_jobs, _close_index, _close_database],
+        state=State({"settings": settings, INDEX_STATE_KEY: index}),
         debug=settings.debug,
     )
     # security per operation and every status it can answer (core/openapi.py)

@@ -9,6 +9,7 @@ from core.settings import Settings
 from credentials import person_data
 from credentials.wallet import claim_for_person, rejudge_subjects, retrust_org
 from matching import candidates
+from matching.search import IndexHolder
 from skills import export as skills_export
 from skills import wallet_sync
 
@@ -42,3 +43,9 @@ async def _retrust(session, org, old_state: str, new_state: str, *, settings: Se
 async def _rejudge(session, person, *, settings: Settings) -> None:
     """Credentials imported before the address was confirmed may name it: they count from now on."""
     await rejudge_subjects(session, settings, person.id)
+
+
+def connect_index(holder: IndexHolder) -> None:
+    """The candidate index hears this process's profile and consent changes (``skills.events``, after
+    commit) and re-reads those people before the next search; ``holder.close()`` disconnects it."""
+    holder.listen()
