@@ -5,7 +5,7 @@ first index load of a server fills in every discoverable person without a row (a
 another layout), so existing databases need no separate backfill step.
 
 Revision ID: d0f4b6c8e2a5
-Revises: c9e3a5b7d1f4
+Revises: b8d2f4a6c0e3
 Create Date: 2026-12-03 09:45:00+00:00
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = 'd0f4b6c8e2a5'
-down_revision: str | None = 'c9e3a5b7d1f4'
+down_revision: str | None = 'b8d2f4a6c0e3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
