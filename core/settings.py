@@ -77,6 +77,11 @@ class Settings(BaseSettings):
             if not self.smtp_host:
                 raise ValueError("SKILLPASS_SMTP_HOST must be set outside development: without it no email "
                                  "confirmation can be sent (development and test write mails to var/outbox/)")
+            if "base_url" not in self.model_fields_set:
+                # every credential names it (issuer did:web, status lists): a server and its batch workers
+                # that each guessed a default would sign credentials naming different hosts
+                raise ValueError("SKILLPASS_BASE_URL must be set outside development: it is written into every "
+                                 "credential, and the server and every worker must share it")
         return self
 
     @property

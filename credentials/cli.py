@@ -32,6 +32,10 @@ def worker(concurrency: int) -> None:
     async def work(engine, settings):
         if settings.is_sqlite:
             raise click.ClickException("With SQLite, batches run inside the web app; workers need PostgreSQL.")
+        if "base_url" not in settings.model_fields_set:
+            click.echo(f"warning: SKILLPASS_BASE_URL is not set, so the credentials this worker issues name "
+                       f"{settings.base_url}; set it to the server's public URL (skillpass serve follows its "
+                       f"own --host/--port, a worker cannot know them)", err=True)
         queue = await make_queue(settings)
         await queue.connect()
         for batch_id in await unfinished_batches(engine):

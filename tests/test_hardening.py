@@ -172,3 +172,12 @@ async def test_health_answers_503_problem_when_the_database_is_down(settings) ->
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["status"] == 503 and response.json()["title"] == "Service unavailable"
+
+
+def test_production_needs_an_explicit_base_url() -> None:
+    strong = {"secret_key": "s" * 32, "master_key": "m" * 32, "smtp_host": "127.0.0.1"}
+    with pytest.raises(ValidationError) as refused:
+        Settings(environment="production", **strong)
+    assert "SKILLPASS_BASE_URL" in str(refused.value)
+    assert Settings(environment="production", base_url="https://skillpass.example", **strong).base_url
+    assert Settings(environment="development").base_url == "http://127.0.0.1:8000"

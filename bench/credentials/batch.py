@@ -156,8 +156,11 @@ def bench_setup(database: str, database_url: str, workers: int, signing: int, li
         database_url = f"sqlite+aiosqlite:///{data_dir / 'bench.db'}"
     else:
         reset_database(database_url)
-    env = {**server_env(database_url, 5, 5, 30.0, data_dir), "SKILLPASS_SIGNING_PROCESSES": str(signing)}
     port, log_path = free_port(), ROOT / "var" / f"bench-batch-{database}-{workers}.log"
+    # the server and the extra worker must name one base URL in what they sign (the server alone would
+    # follow its port; the worker cannot know it)
+    env = {**server_env(database_url, 5, 5, 30.0, data_dir), "SKILLPASS_SIGNING_PROCESSES": str(signing),
+           "SKILLPASS_BASE_URL": f"http://127.0.0.1:{port}"}
     log_path.parent.mkdir(exist_ok=True)
     processes = [start_server(env, port, 1, log_path)]
     base = f"http://127.0.0.1:{port}"
