@@ -19,6 +19,9 @@ COMMANDS = [
     ["profile/run.py", "--db"],
     ["matching/run.py", "--quick"],
     ["matching/load.py"],
+    ["mapping/startup.py"],
+    ["load/run.py"],
+    ["load/wallet.py", "--seconds", "8"],
 ]
 
 
