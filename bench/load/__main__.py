@@ -1,7 +1,7 @@
 """``.venv/bin/python bench/load``: the bounded PostgreSQL burst (``run.py``: 200 concurrent mixed
 requests, 0 errors, /health back within 5 s) and then the wallet page load (``wallet.py``: req/s, p95,
-CPU per request with 1 and 2 workers). Each prints its figures and exits 1 when what it measured was
-wrong or missed its goal; this exits 1 when either did. Options go to neither: run the two scripts
+CPU per request with 1 and 2 workers). Each prints its figures and exits 1 when its checks fail (an
+error or a slow recovery in the burst, a wrong wallet answer); this exits 1 when either did. Options go to neither: run the two scripts
 directly to change them."""
 
 from __future__ import annotations
