@@ -94,6 +94,10 @@ class AccountService:
             except IntegrityError:  # a concurrent sign-up of the same address won: it sends the mail
                 await self.session.rollback()
                 return normalize_email(email)
+            except Conflict:  # a concurrent sign-up committed between the two look-ups: known from here on
+                existing = await self.person_by_email(email)
+                if existing is None:
+                    raise
         security.hash_password(password)  # the same work as for a new account: the time tells nothing
         await confirmation.send_account_exists(self.session, self.settings, existing)
         return existing.email

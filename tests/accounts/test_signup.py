@@ -175,3 +175,27 @@ async def test_concurrent_sign_ups_of_one_new_address_all_answer_alike(client, s
     # one confirmation link, from the sign-up that won; one that came after its commit met a known address
     assert sum("/account/confirm?token=" in m for m in mails) == 1, mails
     assert all("/account/confirm?token=" in m or "already has an account" in m for m in mails)
+
+
+class _LateLookup(AccountService):
+    """Its first look-up misses the account, as when a concurrent sign-up of the same address commits
+    between ``request_sign_up``'s look-up and ``sign_up``'s own check (seen on PostgreSQL under CI load)."""
+
+    missed = False
+
+    async def person_by_email(self, email: str):
+        if not self.missed:
+            self.missed = True
+            return None
+        return await super().person_by_email(email)
+
+
+async def test_a_sign_up_that_loses_the_race_after_the_first_look_up_answers_like_a_known_address(db, settings) -> None:
+    await AccountService(db, settings).sign_up("late@example.jp", TEST_PASSWORD, "First", "en", confirmed=True)
+    await db.commit()
+    queued_before = len((await db.execute(select(MailOutbox))).all())
+    answered = await _LateLookup(db, settings).request_sign_up("late@example.jp", TEST_PASSWORD, "Second", "en")
+    assert answered == "late@example.jp"
+    people = (await db.execute(select(Person).where(Person.email == "late@example.jp"))).scalars().all()
+    assert [p.display_name for p in people] == ["First"]
+    assert len((await db.execute(select(MailOutbox))).all()) == queued_before + 1  # the known-address mail
