@@ -7,13 +7,10 @@ ldp_vc copies too."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -23,6 +20,7 @@ from credentials.vc.jwt import jwt_document, parse_jwt
 from credentials.oid4vci.sd_jwt_check import verify_sd_jwt
 from credentials.verification import check
 from tests.conftest import TEST_PASSWORD
+from tests.credentials.live_server import free_port, serve_live
 from tests.credentials.oid4vci.conftest import LEARNER, learner_with_badge
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,12 +32,6 @@ CONTEXTS = ROOT / "credentials" / "vc" / "data" / "contexts"
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 async def live_server(settings, tmp_path):
     """skillpass served by uvicorn on the test database, with the test secrets (issuer keys decrypt)."""
@@ -47,31 +39,9 @@ async def live_server(settings, tmp_path):
         if os.environ.get("REQUIRE_NODE"):
             pytest.fail("node and tests/node/node_modules are required (REQUIRE_NODE=1)")
         pytest.skip("node or tests/node/node_modules missing (tests/setup_env.py runs npm ci --prefix tests/node)")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "SKILLPASS_ENVIRONMENT": "test",
-           "SKILLPASS_SECRET_KEY": settings.secret_key, "SKILLPASS_MASTER_KEY": settings.master_key,
-           "SKILLPASS_BASE_URL": base, "SKILLPASS_DATA_DIR": str(tmp_path), "SKILLPASS_WARM_MODELS": "false",
-           "SKILLPASS_LOG_LEVEL": "WARNING"}
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "skillpass", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, cwd=ROOT, stdout=log, stderr=log)
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=2.0) as probe:
-            for _ in range(600):
-                try:
-                    if (await probe.get("/health")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError((tmp_path / "server.log").read_text()[-3000:])
+    port = free_port()
+    async with serve_live(settings, tmp_path, port=port, base_url=f"http://127.0.0.1:{port}") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 async def offer_from_live_server(base: str, held_id: str, tx_code: bool) -> dict:

@@ -6,19 +6,18 @@ employer then sees it verified, with only what was disclosed."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
 import subprocess
-import sys
 
 import httpx
 import pytest
 
 from tests.conftest import TEST_PASSWORD
+from tests.credentials.live_server import free_port, serve_live
 from tests.credentials.oid4vci.conftest import learner_with_badge
-from tests.credentials.oid4vci.test_third_party_wallet import CLIENT, NODE_DIR, ROOT, WALLET, _free_port, offer_from_live_server
+from tests.credentials.oid4vci.test_third_party_wallet import CLIENT, NODE_DIR, WALLET, offer_from_live_server
 from tests.credentials.oid4vp.conftest import PURPOSE
 from tests.credentials.conftest import SKILL
 
@@ -35,31 +34,8 @@ async def live(settings, tmp_path):
         if os.environ.get("REQUIRE_NODE"):
             pytest.fail("node and tests/node/node_modules are required (REQUIRE_NODE=1)")
         pytest.skip("node or tests/node/node_modules missing (tests/setup_env.py runs npm ci --prefix tests/node)")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "SKILLPASS_ENVIRONMENT": "test",
-           "SKILLPASS_SECRET_KEY": settings.secret_key, "SKILLPASS_MASTER_KEY": settings.master_key,
-           "SKILLPASS_BASE_URL": settings.base_url, "SKILLPASS_DATA_DIR": str(tmp_path),
-           "SKILLPASS_WARM_MODELS": "false", "SKILLPASS_LOG_LEVEL": "WARNING"}
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "skillpass", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, cwd=ROOT, stdout=log, stderr=log)
-    try:
-        async with httpx.AsyncClient(base_url=url, timeout=2.0) as probe:
-            for _ in range(600):
-                try:
-                    if (await probe.get("/health")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError((tmp_path / "server.log").read_text()[-3000:])
+    async with serve_live(settings, tmp_path, port=free_port(), base_url=settings.base_url) as url:
         yield url, f"{settings.base_url}={url}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def receive(offer: dict, configuration: str, method: str, key_file, host_map: str) -> dict:
