@@ -4,31 +4,42 @@ from __future__ import annotations
 
 from frontend.pages import (
     admin,
+    assessment,
     auth,
+    badges,
     credentials,
     dss,
     employer,
+    employer_contact,
     employer_postings,
     employer_presentations,
     home,
+    jobs,
     landing,
+    oauth_consent,
+    onboarding,
     org_verification,
+    pathways,
+    progress,
     provider,
     provider_batches,
     provider_credentials,
+    provider_webhooks,
     public,
     records,
     shared,
     shares,
     trends,
     wallet,
+    wallet_contact,
     wallet_offers,
     wallet_presentations,
 )
 
-PAGE_MODULES = (home, auth, landing, dss, public, trends, shared, wallet, wallet_offers, wallet_presentations,
+PAGE_MODULES = (home, auth, oauth_consent, onboarding, landing, dss, public, badges, trends, shared,
+                wallet, wallet_offers, wallet_presentations, wallet_contact, assessment, progress, jobs,
                 credentials, records, shares,
-                provider, provider_credentials, provider_batches, employer, employer_postings,
-                employer_presentations, org_verification, admin)
+                provider, provider_credentials, provider_batches, provider_webhooks, pathways,
+                employer, employer_postings, employer_presentations, employer_contact, org_verification, admin)
 
 handlers = [handler for module in PAGE_MODULES for handler in module.handlers]

@@ -23,6 +23,7 @@ from litestar.template.config import TemplateConfig
 from accounts.outbox import MailAfterCommitMiddleware
 from accounts import api as accounts_api
 from accounts import me_api, verification_api
+from accounts.oauth import api as oauth_api
 from accounts.sessions import RotatingSessionConfig
 from accounts.middleware import CookieCSRFMiddleware, PrincipalMiddleware
 from core.db import RequestTransactionMiddleware, alchemy_config, session_scope
@@ -33,6 +34,10 @@ from credentials.deps import start_jobs, stop_jobs
 from credentials.idempotency import HEADER as IDEMPOTENCY_HEADER
 from credentials.oid4vci import api as oid4vci_api
 from credentials.oid4vp import api as oid4vp_api
+from credentials.obv3 import api as obv3_api
+from credentials.clr import api as clr_api
+from credentials.pathways import api as pathways_api
+from credentials.webhooks import api as webhooks_api
 from credentials.trust import api as trust_api
 from core.kvstore import make_store
 from core.openapi import document
@@ -43,6 +48,8 @@ from frontend import routes as frontend_routes
 from frontend.errors import error_page
 from frontend.rendering import configure_templates
 from matching import api as matching_api
+from matching.contact import api as contact_api
+from matching.jobs import api as jobs_api
 from matching.search import STATE_KEY as INDEX_STATE_KEY, IndexHolder
 from skillpass import models as _tables  # noqa: F401 - registers every domain's tables
 from skillpass import system
@@ -56,8 +63,9 @@ from taxonomies.dss import data_dir_of, get_taxonomy
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 
 # Each domain exposes `handlers`; listed in dependency order.
-ROUTE_MODULES = (system, accounts_api, me_api, verification_api, dss_api, credentials_api, trust_api, oid4vci_api, oid4vp_api,
-                 skills_api, matching_api, frontend_routes)
+ROUTE_MODULES = (system, accounts_api, me_api, verification_api, oauth_api, dss_api, credentials_api, trust_api,
+                 oid4vci_api, oid4vp_api, obv3_api, clr_api, pathways_api, webhooks_api,
+                 skills_api, matching_api, contact_api, jobs_api, frontend_routes)
 
 
 def collect_handlers() -> list:

@@ -1,0 +1,5 @@
+"""HTTP surface of accounts.oauth (filled by the feature)."""
+
+from __future__ import annotations
+
+handlers: list = []

@@ -1,0 +1,3 @@
+"""Tables of accounts.oauth (filled by the feature)."""
+
+from __future__ import annotations

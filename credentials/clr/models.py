@@ -1,0 +1,3 @@
+"""Tables of credentials.clr (filled by the feature)."""
+
+from __future__ import annotations

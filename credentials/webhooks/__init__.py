@@ -1,0 +1,1 @@
+"""Provider webhooks: signed events (Standard Webhooks) from a durable outbox with retries (issue 17)."""

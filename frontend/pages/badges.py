@@ -1,0 +1,5 @@
+"""Pages: badges (filled by the feature)."""
+
+from __future__ import annotations
+
+handlers: list = []

@@ -1,0 +1,5 @@
+"""Pages: employer contact (filled by the feature)."""
+
+from __future__ import annotations
+
+handlers: list = []

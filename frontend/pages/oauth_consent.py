@@ -1,0 +1,5 @@
+"""Pages: oauth consent (filled by the feature)."""
+
+from __future__ import annotations
+
+handlers: list = []

@@ -1,0 +1,1 @@
+"""Employers contact candidates through consent: requests, answers, shortlists, notes, outcomes (issue 17)."""

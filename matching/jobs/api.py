@@ -1,0 +1,5 @@
+"""HTTP surface of matching.jobs (filled by the feature)."""
+
+from __future__ import annotations
+
+handlers: list = []
