@@ -1,0 +1,78 @@
+"""RFC 7591 dynamic client registration for the OB 3.0 API: check the client metadata, store the client
+with its secret hashed, answer the registration response (the only time the secret is shown)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.oauth import urls
+from accounts.oauth.models import OAuthClient
+
+
+class RegistrationError(ValueError):
+    """An RFC 7591 section 3.2.2 error: ``code`` is ``invalid_redirect_uri`` or ``invalid_client_metadata``."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def sha256_hex(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _redirect_ok(uri: Any) -> bool:
+    if not isinstance(uri, str) or len(uri) > 500 or "#" in uri:
+        return False
+    parts = urlsplit(uri)
+    # Plain http only for the loopback (native apps, RFC 8252); everything else must be https.
+    return bool(parts.netloc) and (parts.scheme == "https"
+                                   or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")))
+
+
+def _text(body: dict, name: str, *, required: bool, limit: int) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise RegistrationError("invalid_client_metadata", f"{name} is required and must be a short string")
+    return value
+
+
+async def register(db: AsyncSession, body: Any) -> dict[str, Any]:
+    """Register a client from its metadata; nothing is stored when any field is wrong."""
+    if not isinstance(body, dict):
+        raise RegistrationError("invalid_client_metadata", "the body must be a JSON object")
+    redirect_uris = body.get("redirect_uris")
+    if not isinstance(redirect_uris, list) or not redirect_uris or not all(map(_redirect_ok, redirect_uris)):
+        raise RegistrationError("invalid_redirect_uri", "redirect_uris must be https (or loopback http) URLs")
+    scope = body.get("scope", " ".join(urls.SCOPES))
+    if not isinstance(scope, str) or not scope.split() or not set(scope.split()) <= set(urls.SCOPES):
+        raise RegistrationError("invalid_client_metadata", "scope must name Open Badges 3.0 scopes only")
+    for field in ("grant_types", "response_types"):
+        if field in body and not isinstance(body[field], list):
+            raise RegistrationError("invalid_client_metadata", f"{field} must be a list")
+    if not set(body.get("grant_types", ["authorization_code"])) <= {"authorization_code", "refresh_token"}:
+        raise RegistrationError("invalid_client_metadata", "only authorization_code and refresh_token grants")
+    if body.get("response_types", ["code"]) != ["code"]:
+        raise RegistrationError("invalid_client_metadata", "only the code response type")
+    fields = {name: _text(body, name, required=name in ("client_name", "client_uri"), limit=limit)
+              for name, limit in (("client_name", 200), ("client_uri", 500), ("logo_uri", 500),
+                                  ("tos_uri", 500), ("policy_uri", 500))}
+    extra = {key: body[key] for key in ("software_id", "software_version", "contacts") if key in body}
+    client_id = secrets.token_urlsafe(24)
+    client_secret = secrets.token_urlsafe(32)
+    db.add(OAuthClient(client_id=client_id, secret_hash=sha256_hex(client_secret), redirect_uris=redirect_uris,
+                       scope=" ".join(scope.split()), metadata_json=extra, **fields))
+    await db.flush()
+    return {"client_id": client_id, "client_secret": client_secret, "client_id_issued_at": 0,
+            "client_secret_expires_at": 0, "token_endpoint_auth_method": "client_secret_basic",
+            "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"],
+            "redirect_uris": redirect_uris, "scope": " ".join(scope.split()),
+            **{k: v for k, v in fields.items() if v is not None}, **extra}
