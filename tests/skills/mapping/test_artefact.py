@@ -13,6 +13,7 @@ from skills.mapping.corpus import build_corpus
 from skills.mapping.model import WORD_PATTERN, fit_model, scores
 from skills.mapping.runtime import TfidfBlock, char_wb_ngrams, confidences, word_ngrams
 from skills.mapping.text import record_text
+from tests.skills.mapping.helpers import same_calibrator
 
 EVAL = "tests/data/records_eval.jsonl"
 MIXED = ["Pythonで学ぶ機械学習入門", "  AWS   クラウド  設計 ", "c++ and c# for node.js developers", "a",
@@ -40,7 +41,8 @@ def test_loaded_model_ranks_like_a_fresh_fit(version):
     np.testing.assert_allclose(got, expected, atol=1e-5)
     assert np.array_equal(np.argsort(-expected, axis=1, kind="stable")[:, :5],
                           np.argsort(-got, axis=1, kind="stable")[:, :5])
-    assert loaded.calibrator == fitted.calibrator
+    # The logistic fit's last bits follow the CPU's BLAS code path; a real change moves them far more.
+    assert same_calibrator(loaded.calibrator, fitted.calibrator)
     np.testing.assert_allclose(confidences(loaded.calibrator, got), confidences(fitted.calibrator, expected),
                                atol=1e-5)
 

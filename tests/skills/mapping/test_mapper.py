@@ -7,6 +7,7 @@ from skills.mapping import SkillMatch, get_model, map_records, map_text
 from skills.mapping.corpus import build_corpus
 from skills.mapping.model import fit_model
 from skills.record_parsing import LearningRecord
+from tests.skills.mapping.helpers import same_calibrator
 
 CLEAR = [
     ("情報セキュリティマネジメント試験 午後問題演習", "v2-security-management"),
@@ -75,4 +76,6 @@ def test_unknown_version_is_refused():
 def test_fit_is_deterministic():
     first, second = fit_model(build_corpus("1.2")), fit_model(build_corpus("1.2"))
     assert np.array_equal(first.classifier.coef, second.classifier.coef)
-    assert first.calibrator == second.calibrator == get_model("1.2").calibrator
+    assert first.calibrator == second.calibrator
+    # Another CPU's BLAS path may move the shipped artefact's fit in the last bits, never more.
+    assert same_calibrator(first.calibrator, get_model("1.2").calibrator)
