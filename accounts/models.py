@@ -26,6 +26,7 @@ class VerificationState(StrEnum):
 VERIFICATION_STATES = tuple(VerificationState)
 MEMBER_ROLES = ("admin", "member")
 LANGS = ("ja", "en")
+API_KEY_ALL_SCOPES = "issue read revoke webhooks"
 
 
 class Person(SQLModel, table=True):
@@ -90,6 +91,10 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = created_at_field()
     revoked_at: datetime | None = datetime_field()
     last_used_at: datetime | None = datetime_field()
+    # space-separated (accounts.security.API_KEY_SCOPES); keys made before scopes existed keep all of them
+    scopes: str = Field(default=API_KEY_ALL_SCOPES, max_length=100,
+                        sa_column_kwargs={"server_default": API_KEY_ALL_SCOPES})
+    expires_at: datetime | None = datetime_field()  # None: never (keys made before expiry existed)
 
 
 class EmailConfirmation(SQLModel, table=True):
