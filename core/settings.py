@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     org_domain_check_fetch: bool = Field(False, description="Fetch an organization's domain proof "
                                                             "(/.well-known/…) when it asks to be verified; "
                                                             "off: an operator checks it by hand.")
+    webhooks_allow_private: bool = Field(False, description="Let webhook endpoints use http and private or "
+                                                            "loopback addresses (tests, a local receiver); "
+                                                            "off: https to public addresses only.")
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
