@@ -303,8 +303,10 @@ class HolderDidController(Controller):
 async def verify_api(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
                      at: FromQuery[str | None] = None, challenge: FromQuery[str | None] = None,
                      domain: FromQuery[str | None] = None) -> dict[str, Any]:
-    """Verify a credential, presentation or VC-JWT: the JSON document itself, a JSON string holding a
-    VC-JWT, a text/plain VC-JWT, or ``{"credential" | "presentation" | "jwt": ...}``. Returns every check."""
+    """Verify a credential, presentation, VC-JWT or SD-JWT VC (``dc+sd-jwt``, as issued or with a key
+    binding JWT, checked against ``challenge``/``domain`` when given): the JSON document itself, a JSON
+    string holding a VC-JWT or SD-JWT, a text/plain one, or ``{"credential" | "presentation" | "jwt": ...}``.
+    Returns every check; an SD-JWT disclosure its issuer did not sign (forged or altered) is a 422."""
     document = views.verification_input(await request.body())
     checked = await check(db_session, settings, document, at=at, challenge=challenge, domain=domain)
     return views.verification_output(checked)

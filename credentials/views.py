@@ -20,6 +20,7 @@ from credentials.jobs import BatchRunner
 from credentials.models import HeldCredential, HolderDid, IssuanceBatch, IssuedCredential, Issuer
 from credentials.schemas import BatchRead, BatchRowRead, CredentialRead, HeldDetail, HeldRead, IssuerRead
 from credentials.vc.jwt import looks_like_jwt
+from credentials.vc.sd_jwt import looks_like_sd_jwt
 from credentials.verification import Checked
 from credentials.wallet import counts_for_holder
 
@@ -126,24 +127,29 @@ def verification_input(body: bytes) -> Any:
     if not body.strip():
         raise InvalidInput("Send a credential, a presentation or a VC-JWT in the request body.", field="body")
     text = body.decode("utf-8", errors="replace").strip()
-    if looks_like_jwt(text):
+    if looks_like_jwt(text) or looks_like_sd_jwt(text):
         return text
     try:
         parsed = json.loads(text)
     except ValueError:
-        raise InvalidInput("The body is neither JSON nor a VC-JWT.", field="body") from None
+        raise InvalidInput("The body is neither JSON, a VC-JWT nor an SD-JWT.", field="body") from None
     if isinstance(parsed, dict) and len(parsed) == 1 and next(iter(parsed)) in VERIFY_WRAPPERS:
         return next(iter(parsed.values()))
     return parsed
 
 
 UNREADABLE = {"malformed_input", "not_a_credential", "too_large", "too_deep"}
+# an SD-JWT disclosure its signed payload does not reference was forged or altered: refused, not judged
+FORGED = {"disclosure_not_referenced"}
 
 
 def verification_output(checked: Checked) -> dict[str, Any]:
     """The checks and the trust; input that is no credential, presentation or VC-JWT at all is a 422."""
     result = checked.result
     failed_format = [c for c in result.checks if c.check == "format" and c.code in UNREADABLE]
+    forged = [c for c in result.checks if c.code in FORGED]
+    if forged:
+        raise InvalidInput(forged[0].message, field="body", extra={"checks": [c.to_dict() for c in result.checks]})
     if failed_format and len(result.checks) == 1:
         raise InvalidInput(failed_format[0].message, field="body",
                            extra={"checks": [c.to_dict() for c in result.checks]})

@@ -1,6 +1,6 @@
 """Verify an SD-JWT VC with the platform's own documents preloaded (our issuers' DID documents, the
-status lists it points at), as ``credentials.verification`` does for the other formats. The general
-verifier does not read SD-JWT yet; OpenID4VP (the next step) will route presentations here."""
+status lists it points at): the SD-JWT VC as issued, with the payload of every disclosed claim (the
+verdict with trust, and presentations with a key binding JWT, are ``credentials.verification.check``)."""
 
 from __future__ import annotations
 

@@ -50,6 +50,10 @@ JA = {
     "status_purpose_mismatch": "ステータスリストの用途が一致しません",
     "status_index": "ステータス番号がリストの範囲外です",
     "schema_invalid": "Open Badges 3.0 のスキーマに適合しません",
+    "invalid_sd_jwt": "SD-JWT の署名または開示（disclosure）を確認できません",
+    "disclosure_not_referenced": "署名された本体が参照しない開示（disclosure）があります（偽造または改変）",
+    "wrong_typ": "SD-JWT VC の typ が dc+sd-jwt ではありません",
+    "invalid_key_binding": "鍵の結び付け（KB-JWT）を確認できません",
     "internal_error": "検証中に予期しないエラーが発生しました",
 }
 

@@ -11,6 +11,7 @@ carried in ``status.bitstring_status_list`` is checked like a credential's ``cre
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -23,6 +24,7 @@ from sd_jwt.verifier import SDJWTVerifier
 from credentials.vc.errors import ResolutionError, VcError
 from credentials.vc.jwt import parse_jwt
 from credentials.vc.keys import ED25519, KeyPair
+from credentials.vc.messages import ja
 from credentials.vc.status import check_entry
 from credentials.vc.verifier import Check, VerificationResult, credential_checks
 
@@ -52,12 +54,17 @@ def issue_sd_jwt_vc(claims: dict[str, Any], key: KeyPair, *, kid: str, holder_jw
     return issuer.sd_jwt_issuance
 
 
+_B64 = r"[A-Za-z0-9_-]"
+# <issuer JWT>~<disclosure>~...~ and an optional KB-JWT after the last "~"
+SD_JWT_PATTERN = re.compile(rf"^{_B64}+\.{_B64}+\.{_B64}+~(?:{_B64}+~)*(?:{_B64}+\.{_B64}+\.{_B64}+)?$")
+
+
 def looks_like_sd_jwt(text: Any) -> bool:
-    return isinstance(text, str) and "~" in text and text.count(".") >= 2
+    return isinstance(text, str) and bool(SD_JWT_PATTERN.match(text.strip()))
 
 
 def _check(name: str, ok: bool, code: str, message: str) -> Check:
-    return Check(name, ok, code, message)
+    return Check(name, ok, code, message, message_ja=ja(code, ok, name))
 
 
 def _times(payload: dict[str, Any], at: float) -> Check:
@@ -109,6 +116,23 @@ def _unreferenced(verifier: SDJWTVerifier) -> set[str]:
     for decoded in verifier._hash_to_decoded_disclosure.values():
         _digests(decoded[-1], referenced)
     return set(verifier._hash_to_decoded_disclosure) - referenced
+
+
+def as_document(payload: dict[str, Any]) -> dict[str, Any]:
+    """The disclosed claims of an SD-JWT VC shaped as the W3C badge they came from, for display and trust
+    (only what was disclosed: an undisclosed alignment or identifier is simply not there)."""
+    issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
+    subject: dict[str, Any] = {"achievement": payload.get("achievement") or {}}
+    for claim in ("identifier", "result"):
+        if payload.get(claim):
+            subject[claim] = payload[claim]
+    document: dict[str, Any] = {
+        "type": ["VerifiableCredential", "OpenBadgeCredential"], "id": payload.get("jti"),
+        "name": payload.get("name"), "issuer": {**issuer, "id": payload.get("iss")}, "credentialSubject": subject}
+    for claim, name in (("nbf", "validFrom"), ("exp", "validUntil")):
+        if isinstance(payload.get(claim), (int, float)):
+            document[name] = datetime.fromtimestamp(payload[claim], timezone.utc).isoformat().replace("+00:00", "Z")
+    return document
 
 
 def verify_sd_jwt_vc(token: str, resolver: Any, *, at: float | None = None) -> tuple[VerificationResult, dict]:
