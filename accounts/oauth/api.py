@@ -1,4 +1,5 @@
-"""HTTP surface of accounts.oauth: RFC 7591 dynamic client registration for the OB 3.0 API (OAuth error bodies)."""
+"""HTTP surface of accounts.oauth for the OB 3.0 API: RFC 7591 dynamic client registration, the token
+endpoint (code exchange with PKCE, refresh) and RFC 7009 revocation; errors as OAuth JSON bodies."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
 from accounts.oauth import urls
+from accounts.oauth.http import NO_STORE, as_response, http_input
 from accounts.oauth.registration import RegistrationError, register
+from accounts.oauth.server import revocation_response, token_response
 from core.openapi import PROBLEM_JSON, problem_responses
+from core.settings import Settings
 
 TAGS = ["accounts: OAuth 2.0 (OB 3.0 API)"]
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 # Client applications call these without cookies; a registration carries no ambient authority.
 CLIENT = access.public(exclude_from_csrf=True)
 
@@ -39,4 +42,17 @@ async def register_client(request: Request, db_session: NamedDependency[AsyncSes
     return Response(answer, status_code=201, headers=NO_STORE, media_type="application/json")
 
 
-handlers = [register_client]
+@post(urls.TOKEN_PATH, tags=TAGS, **CLIENT, status_code=200)
+async def token(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
+    """Token endpoint (RFC 6749 section 3.2): ``authorization_code`` with its PKCE verifier, or
+    ``refresh_token`` (the old pair is revoked); the client authenticates with HTTP Basic or the form."""
+    return as_response(await token_response(db_session, await http_input(request, settings)))
+
+
+@post(urls.REVOKE_PATH, tags=TAGS, **CLIENT, status_code=200)
+async def revoke(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
+    """Token revocation (RFC 7009): an access or refresh token of the calling client; its pair ends too."""
+    return as_response(await revocation_response(db_session, await http_input(request, settings)))
+
+
+handlers = [register_client, token, revoke]
