@@ -1,15 +1,63 @@
-"""HTTP surface of credentials.obv3: the OB 3.0 API's discovery document (getServiceDescription)."""
+"""HTTP surface of credentials.obv3: the OB 3.0 API (Host) under /ims/ob/v3p0: discovery
+(getServiceDescription), getCredentials, upsertCredential, getProfile, putProfile.
+
+The four data endpoints take an OAuth 2.0 bearer token of ``accounts.oauth`` (never a session cookie, so
+no CSRF token either) and check its scope per endpoint; every error answers an ``Imsx_StatusInfo`` body
+(401 without a working token, 403 without the scope, 400 for bad input), as the spec defines.
+"""
 
 from __future__ import annotations
 
-from litestar import Response, get
-from litestar.di import NamedDependency
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post, put
+from litestar.di import NamedDependency, Provide
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
+from accounts.oauth import urls
+from accounts.oauth.http import http_input
+from accounts.oauth.server import BearerGrant, BearerRefused, bearer
+from core.errors import DomainError
 from core.settings import Settings
+from credentials.obv3 import service
 from credentials.obv3.discovery import API_PREFIX, service_description
 
 TAGS = ["credentials: Open Badges 3.0 API"]
+# Bearer tokens only: a cross-site page cannot set the header, and a cookie opens nothing here.
+OAUTH = access.public(exclude_from_csrf=True)
+MAX_LIMIT = 100
+MINOR = {400: "invalid_data", 401: "unauthorizedrequest", 403: "forbidden", 404: "not_found"}
+
+
+def imsx(status: int, description: str, *, minor: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    """An ``Imsx_StatusInfo`` failure body."""
+    body = {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": description,
+            "imsx_codeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "TargetEndSystem",
+                                                        "imsx_codeMinorFieldValue": minor or MINOR.get(status, "unknown")}]}}
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def _refused(_: Request, exc: BearerRefused) -> Response:
+    return imsx(exc.status, exc.description, headers=exc.headers)
+
+
+def _domain_error(_: Request, exc: DomainError) -> Response:
+    status = 404 if exc.status_code == 404 else 400
+    return imsx(status, str(exc))
+
+
+def scoped(scope: str) -> dict[str, Any]:
+    """Route options of an endpoint that needs ``scope``: the grant as the ``grant`` dependency."""
+    async def provide(request: Request, db_session: NamedDependency[AsyncSession],
+                      settings: NamedDependency[Settings]) -> BearerGrant:
+        return await bearer(db_session, await http_input(request, settings), scope)
+
+    return {**OAUTH, "dependencies": {"grant": Provide(provide)},
+            "exception_handlers": {BearerRefused: _refused, DomainError: _domain_error}}
 
 
 @get(f"{API_PREFIX}/discovery", tags=TAGS, **access.public())
@@ -18,4 +66,85 @@ async def discovery(settings: NamedDependency[Settings]) -> Response:
     return Response(service_description(settings), media_type="application/json")
 
 
-handlers = [discovery]
+def _count(value: str | None, name: str, *, default: int, minimum: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise ValueError(f"{name} must be an integer of at least {minimum}.")
+    return int(value)
+
+
+def _links(base: str, limit: int, offset: int, total: int) -> str:
+    def link(at: int, rel: str) -> str:
+        return f'<{base}?{urlencode({"limit": limit, "offset": at})}>; rel="{rel}"'
+
+    last = max(total - 1, 0) // limit * limit
+    links = [link(0, "first"), link(last, "last")]
+    if offset + limit < total:
+        links.append(link(offset + limit, "next"))
+    if offset > 0:
+        links.append(link(max(offset - limit, 0), "prev"))
+    return ", ".join(links)
+
+
+@get(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CREDENTIAL_READ))
+async def get_credentials(request: Request, grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession],
+                          settings: NamedDependency[Settings]) -> Response:
+    """getCredentials: the learner's credentials, ``limit`` (at most 100) per page from ``offset``, with
+    ``X-Total-Count`` and ``Link`` (first, last, next, prev)."""
+    query = request.query_params
+    try:
+        limit = min(_count(query.get("limit"), "limit", default=MAX_LIMIT, minimum=1), MAX_LIMIT)
+        offset = _count(query.get("offset"), "offset", default=0, minimum=0)
+        since = datetime.fromisoformat(query["since"].replace("Z", "+00:00")) if query.get("since") else None
+    except ValueError as exc:
+        return imsx(400, str(exc) if "must" in str(exc) else "since must be an ISO 8601 date-time.",
+                    minor="invalid_query_parameter")
+    if since is not None and since.tzinfo is None:
+        return imsx(400, "since must carry a time zone (e.g. Z).", minor="invalid_query_parameter")
+    found = await service.credentials_page(db_session, settings, grant.person_id, limit=limit, offset=offset,
+                                           since=since)
+    base = settings.base_url.rstrip("/") + API_PREFIX + "/credentials"
+    return Response(found.body, media_type="application/json",
+                    headers={"X-Total-Count": str(found.total), "Link": _links(base, limit, offset, found.total)})
+
+
+@post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CREDENTIAL_UPSERT))
+async def upsert_credential(request: Request, grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession],
+                            settings: NamedDependency[Settings]) -> Response:
+    """upsertCredential: a compact JWS (``text/plain``) or a Data Integrity credential (``application/json``),
+    verified before it is kept; 201 when new, 200 when it replaced the held credential with its ``id``."""
+    media = request.content_type[0]
+    raw: Any = await request.body()
+    if media == "application/json":
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return imsx(400, "The body is not JSON.")
+    elif media == "text/plain":
+        raw = raw.decode("utf-8", errors="replace").strip()
+    else:
+        return imsx(400, "Send application/json (a credential) or text/plain (a compact JWS).")
+    _, created = await service.upsert(db_session, settings, grant.person_id, raw)
+    if isinstance(raw, str):
+        return Response(raw, status_code=201 if created else 200, media_type="text/plain")
+    return Response(raw, status_code=201 if created else 200, media_type="application/json")
+
+
+@get(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.PROFILE_READ))
+async def get_profile(grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession]) -> Response:
+    """getProfile: the learner as an OB ``Profile`` (id, name, email)."""
+    return Response(await service.get_profile(db_session, grant.person_id), media_type="application/json")
+
+
+@put(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.PROFILE_UPDATE))
+async def put_profile(request: Request, grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession]) -> Response:
+    """putProfile: change the learner's name; answers the profile as it now is."""
+    try:
+        body = await request.json()
+    except Exception:  # noqa: BLE001 - any unreadable body is the client's error
+        return imsx(400, "The body is not JSON.")
+    return Response(await service.put_profile(db_session, grant.person_id, body), media_type="application/json")
+
+
+handlers = [discovery, get_credentials, upsert_credential, get_profile, put_profile]

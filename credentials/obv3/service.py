@@ -1,0 +1,98 @@
+"""What the OB 3.0 API's Host endpoints do with the learner's wallet and profile: page their held
+credentials (compact JWS for VC-JWTs, JSON-LD otherwise, as GetOpenBadgeCredentialsResponse says), take
+a credential an application sends (verified first; one with the same ``id`` replaces the held one) and
+map the profile to an OB ``Profile``."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.models import Person
+from accounts.oauth.profile import person_of, rename
+from core.errors import InvalidInput
+from core.settings import Settings
+from credentials.models import HeldCredential
+from credentials.wallet import WalletService, parse_held
+from credentials.verification import check
+
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+@dataclass(frozen=True)
+class CredentialsPage:
+    body: dict[str, Any]
+    total: int
+
+
+def _shown(held: HeldCredential, since: datetime | None) -> bool:
+    # A declined offer stays in the wallet only so it is not delivered again; it is not the learner's.
+    if held.offer_state == "declined":
+        return False
+    return since is None or held.created_at >= since
+
+
+async def credentials_page(db: AsyncSession, settings: Settings, person_id: uuid.UUID, *, limit: int, offset: int,
+                           since: datetime | None = None) -> CredentialsPage:
+    """One page of the learner's credentials, newest first, and how many there are in all."""
+    held = [h for h in await WalletService(db, settings).list_for_person(person_id) if _shown(h, since)]
+    body: dict[str, Any] = {}
+    for item in held[offset:offset + limit]:
+        if item.jwt:
+            body.setdefault("compactJwsString", []).append(item.jwt)
+        else:
+            body.setdefault("credential", []).append(item.document)
+    return CredentialsPage(body, len(held))
+
+
+class NotVerified(InvalidInput):
+    """A credential that failed verification; nothing was stored."""
+
+
+async def upsert(db: AsyncSession, settings: Settings, person_id: uuid.UUID, raw: Any) -> tuple[HeldCredential, bool]:
+    """Verify a credential (``credentials.verification.check``) and keep it in the learner's wallet; one
+    with the ``id`` of an imported held credential replaces it. True when it is new."""
+    document, _ = parse_held(raw)
+    checked = await check(db, settings, raw)
+    if not checked.result.verified:
+        raise NotVerified("The credential does not verify: " + "; ".join(checked.result.errors[:5]),
+                          field="credential")
+    wallet = WalletService(db, settings)
+    credential_id = document.get("id")
+    replaced = None
+    if isinstance(credential_id, str) and credential_id:
+        replaced = next((h for h in await wallet.list_for_person(person_id)
+                         if isinstance(h.document, dict) and h.document.get("id") == credential_id), None)
+    if replaced is not None and replaced.source != "imported":
+        return replaced, False  # issued here: the copy we hold is the issuer's own
+    held_before = {h.id for h in await wallet.list_for_person(person_id)}
+    if replaced is not None:
+        await wallet.delete(person_id, replaced.id)
+    held = await wallet.import_document(person_id, raw)
+    return held, replaced is None and held.id not in held_before
+
+
+def profile_document(person: Person) -> dict[str, Any]:
+    return {"@context": [OB_CONTEXT], "type": "Profile", "id": f"urn:uuid:{person.id}",
+            "name": person.display_name, "email": person.email}
+
+
+async def get_profile(db: AsyncSession, person_id: uuid.UUID) -> dict[str, Any]:
+    return profile_document(await person_of(db, person_id))
+
+
+async def put_profile(db: AsyncSession, person_id: uuid.UUID, body: Any) -> dict[str, Any]:
+    """Take the ``name`` of an OB ``Profile``; its ``id`` must be the learner's (other members are ours:
+    the email address changes through the account, with its confirmation)."""
+    if not isinstance(body, dict):
+        raise InvalidInput("Send a Profile as a JSON object.", field="profile")
+    types = body.get("type")
+    if "Profile" not in (types if isinstance(types, list) else [types]):
+        raise InvalidInput("type must be Profile.", field="type")
+    if body.get("id") not in (None, f"urn:uuid:{person_id}"):
+        raise InvalidInput("id is not the profile of this learner.", field="id")
+    return profile_document(await rename(db, person_id, body.get("name")))
