@@ -85,6 +85,7 @@ async def check_link(request: Request, session: AsyncSession, settings: Settings
                                           else "verify.error.link_unknown", lang)
         return outcome
     shared = [c for c in view.get("credentials", []) if only is None or c["id"] == only.lower()]
+    shared += view.get("disclosed", []) if only is None else []  # badges with chosen skills (SD-JWT)
     if not shared:
         outcome.errors["url"] = translate("verify.error.link_empty", lang)
     outcome.results = [await check_one(session, settings, c["document"], lang) for c in shared]

@@ -265,7 +265,7 @@ class ShareLinksController(Controller):
         """Create a link sharing chosen credentials and profile parts; the token is shown only here."""
         link, token = await sharing.create_link(
             db_session, settings, me(request), label=data.label, parts=data.parts,
-            credential_ids=data.credential_ids, expires_at=data.expires_at)
+            credential_ids=data.credential_ids, expires_at=data.expires_at, disclose=data.disclose)
         return ShareLinkCreated(**ShareLinkRead.model_validate(link).model_dump(), token=token,
                                 path=sharing.SHARED_PATH.format(token=token))
 

@@ -190,6 +190,8 @@ class ShareLink(SQLModel, table=True):
     label: str = Field(default="", max_length=200)
     parts: list = Field(default_factory=list, sa_type=JSON)
     credential_ids: list = Field(default_factory=list, sa_type=JSON)
+    # SD-JWT VCs of chosen skills only ({"held_id", "sd_jwt"}): undisclosed claims are not in them at all
+    disclosed: list = Field(default_factory=list, sa_type=JSON)
     expires_at: datetime = datetime_field(nullable=False)
     revoked_at: datetime | None = datetime_field()
     created_at: datetime = created_at_field()

@@ -43,6 +43,9 @@ class ShareLinkCreate(BaseModel):
     parts: list[str] = Field(default_factory=list, max_length=10)
     credential_ids: list[uuid.UUID] = Field(default_factory=list,
                                             description="at most 100 (skills.sharing.MAX_CREDENTIALS)")
+    disclose: dict[uuid.UUID, list[str]] = Field(
+        default_factory=dict, description="held badge id -> the DSS skill ids it shares: the link carries an "
+        "SD-JWT VC of that badge disclosing those skills only (no name, email, results or other skills)")
     expires_at: datetime | None = Field(None, description="default: 30 days from now; at most 365 days")
 
 

@@ -1,5 +1,10 @@
 """Share links: the learner picks credentials and profile parts, an expiry, and can revoke at any time.
 
+Instead of a whole credential, a link can carry a badge with chosen skills only: an SD-JWT VC signed by
+the badge's issuer and bound to the learner's platform-held did:key, with only those skills' disclosures
+(``disclosed``). The other skills, the recipient's name and email identifiers, results and evidence are
+not in the link at all (only salted digests), and whoever opens it verifies the issuer's signature.
+
 The token (256 random bits) is shown once; only its SHA-256 is stored. Opening a link logs who (if
 signed in) and when. Unknown or revoked links answer 404, expired ones 410.
 """
@@ -20,6 +25,7 @@ from accounts.service import AccountService
 from core.db import utcnow
 from core.errors import InvalidInput, NotFound
 from core.settings import Settings
+from credentials.oid4vp.holder import WalletPresenter
 from credentials.wallet import WalletService
 from skills.assessment import category_summaries, gap_to_role
 from skills.consent import check_parts, learner_settings
@@ -73,12 +79,15 @@ async def held_credentials(session: AsyncSession, settings: Settings, person_id:
 
 async def create_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *, label: str,
                       parts: list[str], credential_ids: list[uuid.UUID],
-                      expires_at: datetime | None) -> tuple[ShareLink, str]:
+                      expires_at: datetime | None,
+                      disclose: dict[uuid.UUID, list[str]] | None = None) -> tuple[ShareLink, str]:
     """A new link and its token (shown once). The API and the wallet form both come here, so a label
-    over ``MAX_LABEL`` characters or more than ``MAX_CREDENTIALS`` credentials are refused (422) on both."""
+    over ``MAX_LABEL`` characters or more than ``MAX_CREDENTIALS`` credentials are refused (422) on both.
+    ``disclose`` maps a held badge to the skills (DSS item ids) it shares, as an SD-JWT of those only."""
     if len(label.strip()) > MAX_LABEL:
         raise InvalidInput(f"a label has at most {MAX_LABEL} characters", field="label")
-    if len(set(credential_ids)) > MAX_CREDENTIALS:
+    disclose = {str(k): v for k, v in (disclose or {}).items()}
+    if len(set(credential_ids)) + len(disclose) > MAX_CREDENTIALS:
         raise InvalidInput(f"a link shares at most {MAX_CREDENTIALS} credentials", field="credential_ids")
     parts = check_parts(parts, SHARE_PARTS, "parts")
     wallet = await held_credentials(session, settings, person_id)
@@ -86,14 +95,47 @@ async def create_link(session: AsyncSession, settings: Settings, person_id: uuid
     unknown = [c for c in chosen if c not in wallet]
     if unknown:
         raise InvalidInput(f"not in your wallet: {', '.join(unknown)}", field="credential_ids")
-    if not parts and not chosen:
+    if not parts and not chosen and not disclose:
         raise InvalidInput("choose at least one profile part or credential to share", field="parts")
+    disclosed = await disclosed_badges(session, settings, person_id, disclose, chosen)
     token = secrets.token_urlsafe(32)
     link = ShareLink(person_id=person_id, token_hash=token_hash(token), label=label.strip(),
-                     parts=parts, credential_ids=chosen, expires_at=check_expiry(expires_at))
+                     parts=parts, credential_ids=chosen, disclosed=disclosed, expires_at=check_expiry(expires_at))
     session.add(link)
     await session.flush()
     return link, token
+
+
+async def disclosable(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The badges a link can share skill by skill (issued on skillpass, not revoked), with their skills."""
+    return await WalletPresenter(session, settings).presentable(person_id)
+
+
+async def disclosed_badges(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
+                           disclose: dict[str, list[str]], whole: list[str]) -> list[dict[str, str]]:
+    """One SD-JWT per badge in ``disclose`` with only its chosen skills; InvalidInput (on ``disclose``)
+    for a badge that cannot be shared so (not issued here, revoked), shared whole as well, or a skill
+    it does not name."""
+    if not disclose:
+        return []
+    presenter = WalletPresenter(session, settings)
+    badges = {str(b["held_id"]): b for b in await disclosable(session, settings, person_id)}
+    out = []
+    for held_id, codes in sorted(disclose.items()):
+        badge = badges.get(held_id)
+        if badge is None:
+            raise InvalidInput("only badges issued on skillpass and not revoked can be shared skill by skill",
+                               field="disclose")
+        if held_id in whole:
+            raise InvalidInput("share a badge either whole or with chosen skills, not both", field="disclose")
+        names = {s["code"] for s in badge["skills"]}
+        codes = sorted(set(codes))
+        if not codes or any(c not in names for c in codes):
+            raise InvalidInput(f"choose one or more of the badge's own skills: {', '.join(sorted(names))}",
+                               field="disclose")
+        sd_jwt = await presenter.disclosed_sd_jwt(person_id, uuid.UUID(held_id), codes)
+        out.append({"held_id": held_id, "title": badge["title"], "sd_jwt": sd_jwt})
+    return out
 
 
 async def list_links(session: AsyncSession, person_id: uuid.UUID) -> list[tuple[ShareLink, int]]:
@@ -166,6 +208,10 @@ async def shared_view(session: AsyncSession, settings: Settings, link: ShareLink
     if link.credential_ids:
         wallet = await held_credentials(session, settings, owner)
         view["credentials"] = [credential_view(wallet[c]) for c in link.credential_ids if c in wallet]
+    if link.disclosed:  # as made at creation (a badge since removed from the wallet is left out)
+        wallet = await held_credentials(session, settings, owner)
+        view["disclosed"] = [{"title": d["title"], "format": "dc+sd-jwt", "document": d["sd_jwt"]}
+                             for d in link.disclosed if d["held_id"] in wallet]
     return view
 
 

@@ -84,6 +84,14 @@ class WalletPresenter:
         handle = handle_of(self.settings, link)
         request, org = await self.requests.open_request(handle)
         wanted = request.wanted.get("dss_items") or []
+        badges = [{**badge, "skills": [{**s, "wanted": s["code"] in wanted} for s in badge["skills"]]}
+                  for badge in await self.presentable(person_id)]
+        return {"handle": handle, "request": request, "org": org, "org_verified": org.verification_state == "verified",
+                "format": self.format_for(request), "badges": badges, "wanted": wanted}
+
+    async def presentable(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The learner's badges the platform can present (issued on skillpass, not revoked), newest
+        first, each with its skills (DSS alignments)."""
         held = await self.session.execute(
             select(HeldCredential).where(HeldCredential.person_id == person_id,
                                          HeldCredential.credential_id.is_not(None))
@@ -93,12 +101,29 @@ class WalletPresenter:
             issued = await self.session.get(IssuedCredential, row.credential_id)
             if issued is None or issued.state == "revoked":
                 continue
-            skills = skills_of(row.document)
             badges.append({"held_id": row.id, "title": row.title, "issuer_name": row.issuer_name,
-                           "trust_status": str(row.trust_status),
-                           "skills": [{**s, "wanted": s["code"] in wanted} for s in skills]})
-        return {"handle": handle, "request": request, "org": org, "org_verified": org.verification_state == "verified",
-                "format": self.format_for(request), "badges": badges, "wanted": wanted}
+                           "trust_status": str(row.trust_status), "skills": skills_of(row.document)})
+        return badges
+
+    async def _presentable(self, person_id: uuid.UUID, held_id: uuid.UUID) -> IssuedCredential:
+        held = await self.session.get(HeldCredential, held_id)
+        if held is None or held.person_id != person_id:
+            raise NotFound("No such credential in your wallet.")
+        issued = await self.session.get(IssuedCredential, held.credential_id) if held.credential_id else None
+        if issued is None or issued.state == "revoked":
+            raise Conflict("Only credentials issued on skillpass and not revoked can be presented.", field="held_id")
+        return issued
+
+    async def disclosed_sd_jwt(self, person_id: uuid.UUID, held_id: uuid.UUID, skill_codes: list[str]) -> str:
+        """An SD-JWT VC of the badge, bound to the learner's platform-held did:key and signed by its
+        original issuer, carrying only the disclosures of the chosen skills (no identifiers, results or
+        evidence) and no key binding JWT: what a share link keeps. The undisclosed values are not in it
+        at all, only their salted digests."""
+        issued = await self._presentable(person_id, held_id)
+        key = await HolderDidService(self.session, self.settings).platform_signing_key(person_id)
+        proof = KeyProof(holder_did=key.controller, public_key=key.public, nonce="", claims={})
+        document = await signed_copy(self.session, self.settings, issued, proof, uuid.uuid4(), metadata.SD_JWT_VC)
+        return _disclosing(document, set(skill_codes))
 
     @staticmethod
     def format_for(request: PresentationRequest) -> str:
@@ -109,12 +134,7 @@ class WalletPresenter:
                       skill_codes: list[str]) -> PresentationRequest:
         """Present the chosen badge (and, in SD-JWT, only the chosen skills) with the learner's DID."""
         request, _ = await self.requests.open_request(handle)
-        held = await self.session.get(HeldCredential, held_id)
-        if held is None or held.person_id != person_id:
-            raise NotFound("No such credential in your wallet.")
-        issued = await self.session.get(IssuedCredential, held.credential_id) if held.credential_id else None
-        if issued is None or issued.state == "revoked":
-            raise Conflict("Only credentials issued on skillpass and not revoked can be presented.", field="held_id")
+        issued = await self._presentable(person_id, held_id)
         key = await HolderDidService(self.session, self.settings).platform_signing_key(person_id)
         fmt = self.format_for(request)
         proof = KeyProof(holder_did=key.controller, public_key=key.public, nonce=request.nonce, claims={})
@@ -137,14 +157,18 @@ class WalletPresenter:
 
 def _sd_jwt_presentation(sd_jwt: str, key: Any, chosen: set[str], nonce: str, audience: str) -> str:
     """Keep only the skill alignments chosen (nothing personal, no results or evidence), then key-bind."""
-    signed, *disclosures, _ = sd_jwt.split("~")
-    kept = [d for d in disclosures if _chosen_alignment(d, chosen)]
-    presented = "~".join([signed, *kept, ""])
+    presented = _disclosing(sd_jwt, chosen)
     claims = {"iat": int(time.time()), "aud": audience, "nonce": nonce, "sd_hash": sd_hash(presented)}
     with warnings.catch_warnings():  # joserfc warns that "EdDSA" is deprecated (RFC 9864); verifiers expect it
         warnings.simplefilter("ignore")
         return presented + jwt.encode({"alg": "EdDSA", "typ": "kb+jwt"}, claims, import_key(key.private_jwk()),
                                       algorithms=["EdDSA"])
+
+
+def _disclosing(sd_jwt: str, chosen: set[str]) -> str:
+    """The SD-JWT with only the disclosures of the chosen skill alignments (ends with "~")."""
+    signed, *disclosures, _ = sd_jwt.split("~")
+    return "~".join([signed, *[d for d in disclosures if _chosen_alignment(d, chosen)], ""])
 
 
 def _chosen_alignment(disclosure: str, chosen: set[str]) -> bool:

@@ -1,5 +1,6 @@
 """What a share link shows to whoever opens it (no account needed): the chosen profile parts and
-credentials, each credential verified again as the page is opened."""
+credentials (whole, or badges disclosing chosen skills only as SD-JWT VCs), each credential verified
+again as the page is opened."""
 
 from __future__ import annotations
 
@@ -32,10 +33,13 @@ async def shared_context(session: AsyncSession, settings: Settings, view: dict[s
     """The opened link as the page shows it: each credential verified again, the profile parts in words."""
     credentials = [{**shared, **await check_one(session, settings, shared["document"], lang)}
                    for shared in view.get("credentials", [])]
+    # SD-JWTs of chosen skills: the issuer's signature, status and trust, over the disclosed skills only
+    disclosed = [{**shared, **await check_one(session, settings, shared["document"], lang)}
+                 for shared in view.get("disclosed", [])]
     tx = get_taxonomy()
     categories = [SimpleNamespace(**c) for c in view.get("categories", {}).get("categories", [])]
     return {
-        "view": view, "credentials": credentials, "token": token,
+        "view": view, "credentials": credentials, "disclosed": disclosed, "token": token,
         "chart": profile_chart(categories, lang) if categories else None,
         "categories": categories,
         "profile_items": [(tx.skill_item(i["skill_id"]), i) for i in view.get("profile", {}).get("items", [])],

@@ -1,5 +1,5 @@
-"""The learner's share links: choose credentials and profile parts and an expiry, see who opened a
-link, revoke it."""
+"""The learner's share links: choose credentials (whole, or a badge with chosen skills only, as an
+SD-JWT), profile parts and an expiry, see who opened a link, revoke it."""
 
 from __future__ import annotations
 
@@ -43,8 +43,9 @@ async def _context(request: Request, session: AsyncSession, settings: Settings, 
     listed = paginate(links, request.query_params.get("page"), per_page=10, path="/wallet/share")
     held = await WalletService(session, settings).list_for_person(person)
     context = {"links": listed, "held": held, "share_parts": sharing.SHARE_PARTS, "expiry_days": EXPIRY_DAYS,
+               "disclosable": await sharing.disclosable(session, settings, person),
                "errors": {}, "values": {"parts": list(DEFAULT_PARTS), "credential_ids": [], "days": "30",
-                                        "label": ""}, "created": None}
+                                        "label": "", "disclose": []}, "created": None}
     context.update(extra)
     return context
 
@@ -62,11 +63,23 @@ async def share_page(request: Request, db_session: NamedDependency[AsyncSession]
 def share_form(data: dict) -> tuple[dict, int]:
     """The form as sent (to show it again) and the validity in days (one of ``EXPIRY_DAYS``, else 30)."""
     values = {"label": str(data.get("label") or "").strip(), "parts": as_list(data.get("parts")),
-              "credential_ids": as_list(data.get("credential_ids")), "days": str(data.get("days") or "30")}
+              "credential_ids": as_list(data.get("credential_ids")), "days": str(data.get("days") or "30"),
+              "disclose": as_list(data.get("disclose"))}
     return values, int(values["days"]) if values["days"] in {str(d) for d in EXPIRY_DAYS} else 30
 
 
+def disclose_of(values: list[str]) -> dict[uuid.UUID, list[str]]:
+    """``<held id>:<skill id>`` ticks as badge -> skills (ValueError for a malformed one)."""
+    chosen: dict[uuid.UUID, list[str]] = {}
+    for value in values:
+        held_id, _, skill = value.partition(":")
+        chosen.setdefault(uuid.UUID(held_id), []).append(skill)
+    return chosen
+
+
 def share_errors(exc: DomainError, lang: str) -> dict[str, str]:
+    if exc.field == "disclose":
+        return {"disclose": translate("wallet2.share.error.disclose", lang)}
     field = exc.field if exc.field in ("label", "parts", "credential_ids", "expires_at") else "parts"
     return {field: translate(f"share.error.{field}", lang)}
 
@@ -80,7 +93,7 @@ async def share_create(request: Request, data: FormData, db_session: NamedDepend
         ids = [uuid.UUID(c) for c in values["credential_ids"]]
         link, token = await sharing.create_link(
             db_session, settings, me(request), label=values["label"], parts=values["parts"], credential_ids=ids,
-            expires_at=utcnow() + timedelta(days=days))
+            expires_at=utcnow() + timedelta(days=days), disclose=disclose_of(values["disclose"]))
     except ValueError:
         errors = {"credential_ids": translate("share.error.credentials", lang_of(request))}
     except DomainError as exc:
@@ -107,6 +120,7 @@ async def share_detail(request: Request, link_id: FromPath[uuid.UUID], db_sessio
     return page(request, "shares/detail.html", {
         "link": link, "state": link_state(link), "log": log, "opened": len(accesses),
         "credentials": [held[c] for c in link.credential_ids if c in held],
+        "disclosed": [d["title"] for d in link.disclosed],
     }, block="access_log")
 
 

@@ -1,6 +1,4 @@
-"""wallets_finish: issue 13: offers from issuance, SD-JWT share links
-
-(placeholder: the tables come with the feature)
+"""wallets_finish: issue 13: SD-JWT share links (skill_share_link.disclosed)
 
 Revision ID: a3c5e7f9b1d2
 Revises: f2b6d8e0a4c7
@@ -10,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 
 revision: str = 'a3c5e7f9b1d2'
@@ -21,8 +19,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('skill_share_link', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('disclosed', sa.JSON(), nullable=False, server_default='[]'))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('skill_share_link', schema=None) as batch_op:
+        batch_op.drop_column('disclosed')
