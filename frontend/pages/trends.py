@@ -14,6 +14,7 @@ from frontend.charts import Series, line_chart
 from frontend.i18n import translate
 from frontend.pagination import paginate
 from frontend.rendering import lang_of, page
+from matching.contact.outcomes import statistics as outcome_statistics
 from matching.search import holder_of
 from matching.trend_report import TrendReport, trend_report
 from matching.trends import THRESHOLD
@@ -57,6 +58,7 @@ async def trends_page(request: Request, db_session: NamedDependency[AsyncSession
         "chart": trend_chart(report, name, lang), "threshold": THRESHOLD,
         "rows": list(zip(report.months, report.series["supply"], report.series["demand"])) if report.series else [],
         "ranking": paginate(report.ranking, request.query_params.get("page"), per_page=15, path="/trends", params=params),
+        "outcomes": await outcome_statistics(db_session),
     }, block="trend_results")
 
 

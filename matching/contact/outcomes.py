@@ -121,7 +121,7 @@ async def statistics(session: AsyncSession) -> dict[str, list[dict[str, Any]]]:
                                  .where(HireOutcome.state == OutcomeState.confirmed))
     people: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
     names: dict[tuple[str, str], dict[str, str]] = {}
-    for person_id, facts in rows.tuples():
+    for person_id, facts in rows:
         facts = facts or {}
         for kind in ("course", "provider"):
             for identifier, label in (facts.get(kind) or {}).items():
