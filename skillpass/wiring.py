@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from accounts import erasure, hooks
+from accounts import erasure, hooks, upkeep
 from core.settings import Settings
 from credentials import person_data
+from credentials.oid4vci import sweep as oid4vci_sweep
+from credentials.oid4vp import sweep as oid4vp_sweep
 from credentials.wallet import claim_for_person, rejudge_subjects, retrust_org
 from matching import candidates
 from matching.search import IndexHolder
@@ -29,6 +31,9 @@ def connect_domains(settings: Settings) -> None:
                        partial(person_data.delete_holder_dids, settings=settings))
     erasure.contribute("skills", skills_export.export_all, skills_export.delete_all)
     candidates.connect()  # the candidate index's stored rows change with the profile, in its transaction
+    # the upkeep round deletes lapsed OpenID4VCI offers, tokens and nonces and stale presentation requests
+    upkeep.contribute("oid4vci", oid4vci_sweep.sweep_lapsed)
+    upkeep.contribute("oid4vp", oid4vp_sweep.sweep_lapsed)
 
 
 async def _claim(session, person, *, settings: Settings) -> dict[str, int]:
