@@ -30,8 +30,10 @@ class CredentialsPage:
 
 
 def _shown(held: HeldCredential, since: datetime | None) -> bool:
-    # A declined offer stays in the wallet only so it is not delivered again; it is not the learner's.
-    if held.offer_state == "declined":
+    # The certification guide: every credential getCredentials returns MUST be verifiable, so an import
+    # that failed verification stays in the wallet but is not handed out. A declined offer stays only so
+    # that it is not delivered again; it is not the learner's.
+    if not held.verified or held.offer_state == "declined":
         return False
     return since is None or held.created_at >= since
 

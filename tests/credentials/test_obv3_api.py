@@ -18,7 +18,7 @@ from credentials.models import HeldCredential
 from credentials.vc.keys import generate_ed25519
 from credentials.vc.signing import sign_credential
 from tests.accounts.test_oauth_flow import granted
-from tests.conftest import sign_up
+from tests.conftest import csrf_headers, sign_up
 from tests.credentials.conftest import issue, new_achievement, new_provider
 from tests.credentials.vc.helpers_vc import badge_for
 
@@ -67,6 +67,11 @@ def fresh_badge(**extra) -> dict:
 
 async def test_get_credentials_pages_with_headers_and_schema(client, settings) -> None:
     await learner_with_credentials(client)
+    # An import that fails verification stays in the wallet but is never handed out (each one MUST verify).
+    tampered = fresh_badge()
+    tampered["name"] = "Not what was signed"
+    kept = await client.post("/api/v1/me/credentials", json=tampered, headers=await csrf_headers(client))
+    assert kept.status_code == 201 and not kept.json()["verified"], kept.text
     _, token = await granted(client)
     first = await client.get(f"{API}/credentials", params={"limit": 2}, headers=bearer(token))
     assert first.status_code == 200, first.text
