@@ -34,6 +34,7 @@ from credentials.idempotency import HEADER, check_key, fingerprint
 from credentials.issuance import IssuanceService, IssueRequest
 from credentials.issuers import PLATFORM_SLUG, IssuerService
 from credentials.jobs import BatchRunner
+from credentials.oid4vci.service import Oid4vciService
 from credentials.schemas import (
     AchievementCreate,
     AchievementRead,
@@ -41,6 +42,7 @@ from credentials.schemas import (
     BatchRead,
     CredentialPage,
     CredentialRead,
+    DeliveredOffer,
     HeldDetail,
     HeldRead,
     IssueIn,
@@ -118,9 +120,16 @@ class CredentialController(Controller):
     @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409), **PROVIDER)
     async def issue(self, org_id: FromPath[uuid.UUID], data: JSONBody[IssueIn], issuance: NamedDependency[IssuanceService],
                     idempotency_key: IdempotencyKey = None) -> CredentialRead:
-        """Issue one OpenBadgeCredential (needs an Idempotency-Key header; a retry returns the first result)."""
-        request = IssueRequest(**data.model_dump(exclude={"evidence"}),
+        """Issue one OpenBadgeCredential (needs an Idempotency-Key header; a retry returns the first result).
+        With ``delivery: "offer"`` the answer also carries an OpenID4VCI offer for the recipient (``offer``)."""
+        request = IssueRequest(**data.model_dump(exclude={"evidence", "delivery"}),
                                evidence=[e.model_dump(exclude_none=True) for e in data.evidence])
+        if data.delivery == "offer":
+            offers = Oid4vciService(issuance.session, issuance.settings)
+            credential, new = await offers.issue_by_offer(issuance, org_id, request, check_key(idempotency_key))
+            return views.credential_read(credential).model_copy(update={"offer": DeliveredOffer(
+                offer_uri=new.offer_uri, credential_offer_uri=new.credential_offer_uri, claim_url=offers.claim_url(new),
+                tx_code=new.tx_code, expires_at=new.expires_at)})
         return views.credential_read(await issuance.issue_once(org_id, request, check_key(idempotency_key)))
 
     @get("/", **PROVIDER)

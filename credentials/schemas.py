@@ -66,6 +66,19 @@ class IssueIn(BaseModel):
     format: Literal["ldp", "jwt"] = Field("ldp", description="ldp: Data Integrity eddsa-rdfc-2022; jwt: VC-JWT")
     suspendable: bool = Field(False, description="add a suspension status entry (beyond the OB 3.0 schema)")
     lang: Literal["ja", "en"] = "ja"
+    delivery: Literal["credential", "offer"] = Field(
+        "credential", description="credential: issue (the recipient's account, if any, receives it); offer: "
+        "also deliver by OpenID4VCI credential offer, answered once in `offer`: send the recipient `claim_url` "
+        "(a page with the QR code and link, single use, 72 hours) and, apart, `tx_code`. A retry with the same "
+        "Idempotency-Key returns the same credential and a fresh offer (the first code was only in the lost answer)")
+
+
+class DeliveredOffer(BaseModel):
+    offer_uri: str = Field(description="openid-credential-offer://?credential_offer_uri=... (the QR content)")
+    credential_offer_uri: str
+    claim_url: str = Field(description="the recipient's claim page (QR code and link)")
+    tx_code: str | None = Field(description="the 6-digit code the wallet asks for: send it by another channel")
+    expires_at: datetime
 
 
 class CredentialRead(BaseModel):
@@ -82,6 +95,7 @@ class CredentialRead(BaseModel):
     batch_line: int | None
     created_at: datetime
     credential: dict[str, Any] | str = Field(description="the signed credential, or the VC-JWT")
+    offer: DeliveredOffer | None = Field(None, description='only in the answer to an issue with delivery "offer"')
 
 
 class CredentialPage(BaseModel):

@@ -31,6 +31,7 @@ from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from core.settings import Settings
 from credentials.achievements import base_url
+from credentials.issuance import IssuanceService, IssueRequest
 from credentials.models import BatchRow, HeldCredential, IssuanceBatch, IssuedCredential
 from credentials.oid4vci import metadata
 from credentials.oid4vci.copies import signed_copy
@@ -140,6 +141,14 @@ class Oid4vciService:
         if credential is None or credential.org_id != org_id:
             raise NotFound("No such credential in this organization.")
         return await self._recipient_offer(credential, tx_code, lifetime)
+
+    async def issue_by_offer(self, issuance: IssuanceService, org_id: uuid.UUID, request: IssueRequest,
+                             idempotency_key: str, *, tx_code: bool = True,
+                             lifetime: timedelta = RECIPIENT_LIFETIME) -> tuple[IssuedCredential, NewOffer]:
+        """Issue (once per idempotency key) and deliver by offer, in one transaction. A retry gets the same
+        credential and a fresh offer: the first offer's code was only in the answer the caller lost."""
+        credential = await issuance.issue_once(org_id, request, idempotency_key)
+        return credential, await self._recipient_offer(credential, tx_code, lifetime)
 
     async def offers_for_batch(self, org_id: uuid.UUID, batch_id: uuid.UUID, *, tx_code: bool = True,
                                lifetime: timedelta = RECIPIENT_LIFETIME) -> list[tuple[int, IssuedCredential, NewOffer]]:
