@@ -85,7 +85,7 @@ class ShortlistController(Controller):
         await shortlists.remove(db_session, org_id, posting_id, person_id)
         return {"removed": True}
 
-    @get("/export.csv", **EMPLOYER)
+    @get("/export.csv", media_type="text/csv", **EMPLOYER)
     async def export_shortlist(self, org_id: OrgId, posting_id: FromPath[uuid.UUID], db_session: DbSession,
                                settings: AppSettings) -> Response[str]:
         """The shortlist as CSV: shared data only, the pseudonym of anyone who does not share."""
