@@ -21,15 +21,17 @@ from credentials.achievements import AchievementService
 from credentials.batches import parse_datetime
 from credentials.issuance import IssuanceService, IssueRequest, has_suspension
 from credentials.models import CREDENTIAL_STATES
+from credentials.oid4vci.service import Oid4vciService
 from frontend.consoles import AppSettings, DbSession, OrgId
 from frontend.forms import FormData, as_uuid, form_error_status, redirect, text_of
 from frontend.i18n import translate
+from frontend.offer_view import NO_STORE, delivered
 from frontend.pagination import Page, page_number, page_of
 from frontend.provider_console import BASE, MEMBER, PER_PAGE, base_of, console, error_text, errors_by_field
 from frontend.rendering import lang_of, page
 
 ISSUE_FIELDS = ("achievement_id", "recipient_email", "recipient_name", "valid_until", "evidence_url",
-                "evidence_narrative", "format", "lang", "suspendable", "idempotency_key")
+                "evidence_narrative", "format", "lang", "suspendable", "idempotency_key", "delivery")
 
 
 async def issue_context(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID,
@@ -82,15 +84,23 @@ def issue_errors(exc: DomainError, values: dict[str, str], lang: str) -> dict[st
 @post(f"{BASE}/issue", **MEMBER, include_in_schema=False)
 async def issue_submit(request: Request, org_id: OrgId, data: FormData,
                        db_session: DbSession, settings: AppSettings) -> Response:
-    """Issue now (the form's idempotency key makes a double submit return the first credential)."""
+    """Issue now (the form's idempotency key makes a double submit return the first credential); with
+    delivery "offer", also make the recipient's claim page and show it with its code (as the API does)."""
     values = {name: text_of(data, name) for name in ISSUE_FIELDS}
+    issuance, key = IssuanceService(db_session, settings), values["idempotency_key"] or str(uuid.uuid4())
     try:
-        credential = await IssuanceService(db_session, settings).issue_once(
-            org_id, issue_request(values), values["idempotency_key"] or str(uuid.uuid4()))
+        if values["delivery"] == "offer":
+            offers = Oid4vciService(db_session, settings)
+            credential, new = await offers.issue_by_offer(issuance, org_id, issue_request(values), key)
+        else:
+            credential = await issuance.issue_once(org_id, issue_request(values), key)
     except DomainError as exc:
         errors = issue_errors(exc, values, lang_of(request))
     else:
-        return redirect(request, f"{base_of(org_id)}/credentials/{credential.id}?issued=1")
+        if values["delivery"] != "offer":
+            return redirect(request, f"{base_of(org_id)}/credentials/{credential.id}?issued=1")
+        context = await console(request, db_session, org_id, "issue", **delivered(offers, credential, new))
+        return page(request, "provider/offer.html", context, block="issue_form", headers=NO_STORE)
     context = await issue_context(request, db_session, settings, org_id, values, errors)
     return page(request, "provider/issue.html", context, block="issue_form",
                 status_code=form_error_status(request, 422))

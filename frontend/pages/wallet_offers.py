@@ -8,10 +8,8 @@ code travels separately.
 
 from __future__ import annotations
 
-import io
 import uuid
 
-import segno
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -23,20 +21,13 @@ from core.settings import Settings
 from credentials.oid4vci.service import OFFER_LIFETIME, Oid4vciService
 from credentials.wallet import WalletService
 from frontend.forms import FormData
+from frontend.offer_view import qr_svg
 from accounts import access
 from frontend.rendering import not_found_page, page
 from frontend.signed_in import SIGNED_IN, me
 
 TEMPLATE = "wallet_offers/send.html"
 MINUTES = int(OFFER_LIFETIME.total_seconds() // 60)
-
-
-def qr_svg(link: str) -> str:
-    """The offer link as an inline SVG QR code (dark on light, with the quiet zone)."""
-    out = io.BytesIO()
-    segno.make(link, error="m").save(out, kind="svg", scale=5, border=4, xmldecl=False, svgns=True, title="QR",
-                                     dark="#000", light="#fff")
-    return out.getvalue().decode("utf-8")
 
 
 def _path(held_id: uuid.UUID) -> str:
