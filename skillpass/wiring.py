@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from accounts import erasure, hooks, upkeep
+from accounts.oauth import applications as oauth_grants
 from core.settings import Settings
 from credentials import person_data
 from credentials.oid4vci import sweep as oid4vci_sweep
@@ -30,10 +31,12 @@ def connect_domains(settings: Settings) -> None:
     erasure.contribute("holder_dids", partial(person_data.export_holder_dids, settings=settings),
                        partial(person_data.delete_holder_dids, settings=settings))
     erasure.contribute("skills", skills_export.export_all, skills_export.delete_all)
+    erasure.contribute("oauth_applications", oauth_grants.export_grants, oauth_grants.delete_grants)
     candidates.connect()  # the candidate index's stored rows change with the profile, in its transaction
     # the upkeep round deletes lapsed OpenID4VCI offers, tokens and nonces and stale presentation requests
     upkeep.contribute("oid4vci", oid4vci_sweep.sweep_lapsed)
     upkeep.contribute("oid4vp", oid4vp_sweep.sweep_lapsed)
+    upkeep.contribute("oauth", oauth_grants.sweep_lapsed)  # lapsed OB 3.0 API codes and token pairs
 
 
 async def _claim(session, person, *, settings: Settings) -> dict[str, int]:

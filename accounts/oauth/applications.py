@@ -1,4 +1,5 @@
-"""The applications a learner let into their data: which clients hold live tokens, and taking that back."""
+"""The applications a learner let into their data: which clients hold live tokens, taking that back, the
+person's part of their data export and deletion, and the upkeep sweep of lapsed codes and tokens."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from accounts.oauth.models import OAuthClient, OAuthCode, OAuthToken
 from core.db import utcnow
@@ -57,3 +58,29 @@ async def revoke_application(db: AsyncSession, person_id: uuid.UUID, client_id: 
     await db.execute(update(OAuthCode).where(OAuthCode.person_id == person_id, OAuthCode.client_id == client_id,
                                              OAuthCode.used_at.is_(None)).values(used_at=now))
     return int(live)
+
+
+async def export_grants(db: AsyncSession, person_id: uuid.UUID) -> list[dict]:
+    """The person's part of their data export (``accounts.erasure``): the applications holding tokens."""
+    return [{"client_id": app.client_id, "client_name": app.client_name, "client_uri": app.client_uri,
+             "scopes": app.scopes, "since": app.since.isoformat()} for app in await applications(db, person_id)]
+
+
+async def delete_grants(db: AsyncSession, person_id: uuid.UUID) -> None:
+    """Every token and code the person gave (the foreign keys would cascade; this says so on purpose)."""
+    await db.execute(delete(OAuthToken).where(OAuthToken.person_id == person_id))
+    await db.execute(delete(OAuthCode).where(OAuthCode.person_id == person_id))
+
+
+async def sweep_lapsed(engine: AsyncEngine) -> int:
+    """The upkeep round (``accounts.upkeep``): codes past their 5 minutes, and token pairs that can no
+    longer be used (revoked, or both tokens expired): a deleted row refuses a presented token just as a
+    revoked one does. One transaction; how many rows went."""
+    now = utcnow()
+    async with engine.begin() as conn:
+        codes = await conn.execute(delete(OAuthCode).where(OAuthCode.expires_at <= now))
+        tokens = await conn.execute(delete(OAuthToken).where(
+            or_(OAuthToken.revoked_at.is_not(None),
+                and_(OAuthToken.access_expires_at <= now,
+                     or_(OAuthToken.refresh_expires_at.is_(None), OAuthToken.refresh_expires_at <= now)))))
+    return (codes.rowcount or 0) + (tokens.rowcount or 0)
