@@ -229,7 +229,8 @@ class OrgController(Controller):
     async def create_api_key(self, org_id: FromPath[uuid.UUID], data: JSONBody[ApiKeyCreate], principal: NamedDependency[Principal],
                              accounts: NamedDependency[AccountService]) -> ApiKeyCreated:
         """Create an API key; the secret is in this response only."""
-        api_key, secret = await accounts.create_api_key(org_id, data.name, principal.person_id)
+        api_key, secret = await accounts.create_api_key(org_id, data.name, principal.person_id, data.scopes,
+                                                        data.expires_at)
         return ApiKeyCreated(**ApiKeyRead.model_validate(api_key).model_dump(), key=secret)
 
     @delete("/{org_id:uuid}/api-keys/{key_id:uuid}", status_code=HTTP_200_OK,

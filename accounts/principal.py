@@ -27,6 +27,7 @@ class Principal:
     api_key_org_id: uuid.UUID | None = None
     api_key_id: uuid.UUID | None = None
     api_key_used_at: datetime | None = field(default=None, compare=False)
+    api_key_scopes: frozenset[str] = frozenset()
     lang: str = "ja"
     email_confirmed: bool = False
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from accounts.models import VerificationState
 
@@ -118,6 +118,10 @@ class ApiKeyCreate(BaseModel):
     # length is the domain's rule (AccountService.create_api_key), so the API and the console form
     # refuse the same names with the same 422
     name: str = Field(description="1 to 100 characters.")
+    scopes: list[str] = Field(default=["issue", "read", "revoke", "webhooks"],
+                              description="Any of issue, read, revoke, webhooks (default: all four).")
+    expires_at: datetime | None = Field(None, description="When the key stops working, with a time zone; "
+                                                          "default a year from now, at most five years.")
 
 
 class ApiKeyRead(BaseModel):
@@ -130,6 +134,13 @@ class ApiKeyRead(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+    scopes: list[str] = Field(description="What the key may do: issue, read, revoke, webhooks.")
+    expires_at: datetime | None = Field(description="When it stops working (null: never, keys made before expiry existed).")
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return value.split() if isinstance(value, str) else value
 
 
 class ApiKeyCreated(ApiKeyRead):

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.db import utcnow
+from core.errors import InvalidInput
 
 _hasher = PasswordHasher()
 # Verifying against this when the account does not exist keeps sign-in timing the same either way.
 _DUMMY_HASH = _hasher.hash("skillpass-dummy-password")
 
 API_KEY_PREFIX = "skp_"
+# issue: credentials, batches, courses, offers; read: every GET; revoke: revoke/suspend; webhooks: endpoints
+API_KEY_SCOPES = ("issue", "read", "revoke", "webhooks")
+API_KEY_DEFAULT_DAYS = 365
+API_KEY_MAX_DAYS = 5 * 365
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -36,3 +44,29 @@ def new_api_key() -> tuple[str, str, str]:
 def hash_api_key(key: str) -> str:
     # API keys carry 256 bits of entropy, so a fast hash is enough (unlike passwords).
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def checked_scopes(scopes: list[str] | tuple[str, ...] | None) -> str:
+    """The scopes as stored (space-separated, in ``API_KEY_SCOPES`` order); at least one, all known."""
+    chosen = {str(s).strip() for s in (scopes or []) if str(s).strip()}
+    unknown = sorted(chosen - set(API_KEY_SCOPES))
+    if unknown:
+        raise InvalidInput(f"Unknown scope: {unknown[0]} (known: {', '.join(API_KEY_SCOPES)}).", field="scopes")
+    if not chosen:
+        raise InvalidInput("Choose at least one scope.", field="scopes")
+    return " ".join(s for s in API_KEY_SCOPES if s in chosen)
+
+
+def checked_expiry(expires_at: datetime | None, now: datetime | None = None) -> datetime:
+    """When a new key stops working: ``API_KEY_DEFAULT_DAYS`` from now when not given; in the future and
+    at most ``API_KEY_MAX_DAYS`` away."""
+    now = now or utcnow()
+    if expires_at is None:
+        return now + timedelta(days=API_KEY_DEFAULT_DAYS)
+    if expires_at.tzinfo is None:
+        raise InvalidInput("Give the expiry with a time zone (e.g. 2027-12-31T00:00:00Z).", field="expires_at")
+    if expires_at <= now:
+        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+    if expires_at > now + timedelta(days=API_KEY_MAX_DAYS):
+        raise InvalidInput(f"A key lives at most {API_KEY_MAX_DAYS // 365} years.", field="expires_at")
+    return expires_at

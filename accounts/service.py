@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -206,12 +206,12 @@ class AccountService:
             select(ApiKey).where(ApiKey.key_hash == security.hash_api_key(key), ApiKey.revoked_at.is_(None))
         )
         api_key = row.scalar_one_or_none()
-        if api_key is None:
-            return None
+        if api_key is None or (api_key.expires_at is not None and api_key.expires_at <= utcnow()):
+            return None  # an expired key is no key: 401
         # last_used_at is written after the response, in its own transaction (accounts.middleware):
         # an UPDATE here held the key's row lock for the whole request and serialised every caller.
         return Principal(api_key_org_id=api_key.org_id, api_key_id=api_key.id, lang="en",
-                         api_key_used_at=api_key.last_used_at)
+                         api_key_used_at=api_key.last_used_at, api_key_scopes=frozenset(api_key.scopes.split()))
 
     async def create_org(self, kind: str, slug: str, name_ja: str, name_en: str, *,
                          admin_id: uuid.UUID | None, url: str | None = None) -> Organization:
@@ -295,19 +295,24 @@ class AccountService:
         )
         return [tuple(r) for r in rows.all()]
 
-    async def create_api_key(self, org_id: uuid.UUID, name: str, created_by: uuid.UUID | None) -> tuple[ApiKey, str]:
+    async def create_api_key(self, org_id: uuid.UUID, name: str, created_by: uuid.UUID | None,
+                             scopes: list[str] | tuple[str, ...] = security.API_KEY_SCOPES,
+                             expires_at: datetime | None = None) -> tuple[ApiKey, str]:
         """A new key of a provider, and its secret (shown once; only its hash is kept). The name is
-        required and at most ``API_KEY_NAME_MAX`` characters: one rule for the console form and the API."""
+        required and at most ``API_KEY_NAME_MAX`` characters, the scopes known, the expiry in the future
+        (default a year): one rule for the console form and the API."""
         name = (name or "").strip()
         if not name:
             raise InvalidInput("A name is required.", field="name")
         if len(name) > API_KEY_NAME_MAX:
             raise InvalidInput(f"The name is longer than {API_KEY_NAME_MAX} characters.", field="name")
+        chosen, expires_at = security.checked_scopes(scopes), security.checked_expiry(expires_at)
         org = await self.get_org(org_id)
         if org.kind != "provider":
             raise InvalidInput("Only training providers have API keys.", field="org_id")
         secret, prefix, digest = security.new_api_key()
-        api_key = ApiKey(org_id=org_id, name=name, prefix=prefix, key_hash=digest, created_by=created_by)
+        api_key = ApiKey(org_id=org_id, name=name, prefix=prefix, key_hash=digest, created_by=created_by,
+                         scopes=chosen, expires_at=expires_at)
         self.session.add(api_key)
         await self.session.flush()
         return api_key, secret

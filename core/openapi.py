@@ -10,7 +10,7 @@ route with ``responses=problem_responses(...)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from litestar.openapi.datastructures import ResponseSpec
@@ -65,12 +65,14 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
             for status in statuses}
 
 
-def security_of(access: str) -> list[dict[str, list[str]]] | None:
-    """The OpenAPI security requirement of an ``accounts.access`` label (None: anyone may call)."""
+def security_of(access: str, api_scope: str | None = None) -> list[dict[str, list[str]]] | None:
+    """The OpenAPI security requirement of an ``accounts.access`` label (None: anyone may call); an API
+    key must hold ``api_scope`` (OpenAPI 3.1 lets a non-OAuth scheme name the roles it needs)."""
     if access == "public":
         return None
     if access.endswith("+apikey"):
-        return [{"session": []}, {"apiKey": []}, {"bearer": []}]
+        scopes = [api_scope] if api_scope else []
+        return [{"session": []}, {"apiKey": scopes}, {"bearer": scopes}]
     return [{"session": []}]
 
 
@@ -100,8 +102,10 @@ def _problem_response(status: int) -> OpenAPIResponse:
                            content={PROBLEM_JSON: problem})
 
 
-def document(openapi: OpenAPI, routes: Iterable[Any], *, required_headers: Iterable[str] = ()) -> OpenAPI:
-    """Correct ``openapi`` in place from the route table (see the module docstring) and return it."""
+def document(openapi: OpenAPI, routes: Iterable[Any], *, required_headers: Iterable[str] = (),
+             api_scope: Callable[[dict[str, Any], str], str | None] | None = None) -> OpenAPI:
+    """Correct ``openapi`` in place from the route table (see the module docstring) and return it;
+    ``api_scope(handler.opt, method)`` names the API-key scope an operation needs."""
     required = {name.lower() for name in required_headers}
     openapi.components.schemas = {**(openapi.components.schemas or {}), "Problem": PROBLEM_SCHEMA}
     for route in routes:
@@ -116,7 +120,11 @@ def document(openapi: OpenAPI, routes: Iterable[Any], *, required_headers: Itera
                 if operation is None:
                     continue
                 access = str(handler.opt.get("access", "public"))
-                operation.security = security_of(access)
+                scope = api_scope(handler.opt, method) if api_scope else None
+                operation.security = security_of(access, scope)
+                if scope:
+                    note = f"API keys need the scope `{scope}`."
+                    operation.description = f"{operation.description}\n\n{note}" if operation.description else note
                 parameters = operation.parameters or []
                 for parameter in parameters:
                     if parameter.param_in == "header" and parameter.name.lower() in required:

@@ -59,6 +59,7 @@ IdempotencyKey = Annotated[str | None, HeaderParameter(
     name=HEADER, required=False, description="Unique per issuing request; a retry returns the first result")]
 PROVIDER = access.org_member("provider", api_key=True)
 PROVIDER_ADMIN = access.org_member("provider", admin_only=True)
+PROVIDER_REVOKE = access.org_member("provider", api_key=True, scope="revoke")
 DID_JSON = "application/did+json"
 LD_JSON = "application/ld+json"
 
@@ -153,7 +154,7 @@ class CredentialController(Controller):
         return views.credential_read(await issuance.get(org_id, credential_id))
 
     @post("/{credential_id:uuid}/{action:str}", status_code=HTTP_200_OK, responses=problem_responses(409),
-          **PROVIDER)
+          **PROVIDER_REVOKE)
     async def change_state(self, org_id: FromPath[uuid.UUID], credential_id: FromPath[uuid.UUID],
                            action: FromPath[str], issuance: NamedDependency[IssuanceService],
                            data: JSONBody[StateChange | None] = None) -> CredentialRead:

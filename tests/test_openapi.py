@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from litestar.routes import HTTPRoute
 
+from accounts.access import required_scope
+
 METHODS = ("get", "post", "put", "patch", "delete")
 ISSUING = [("post", "/api/v1/orgs/{org_id}/credentials"), ("post", "/api/v1/orgs/{org_id}/batches"),
            ("post", "/api/v1/orgs/{org_id}/batches/csv")]
@@ -30,13 +32,16 @@ def _operations(app, spec):
 
 def test_security_is_declared_per_operation_and_public_ones_need_none(app, spec) -> None:
     assert "security" not in spec
+    scopes = {(method.lower(), route.path_format): required_scope(handler.opt, method) for route in app.routes
+              if isinstance(route, HTTPRoute) for handler in route.route_handlers for method in handler.http_methods}
     seen = set()
     for method, path, access, operation in _operations(app, spec):
         seen.add(access.split(":")[0])
         if access == "public":
             assert "security" not in operation, (method, path)
         elif access.endswith("+apikey"):
-            assert operation["security"] == [{"session": []}, {"apiKey": []}, {"bearer": []}], (method, path)
+            scope = [scopes[(method, path)]]  # the API-key scope it needs
+            assert operation["security"] == [{"session": []}, {"apiKey": scope}, {"bearer": scope}], (method, path)
         else:
             assert operation["security"] == [{"session": []}], (method, path)
     assert {"public", "person", "admin", "provider", "employer"} <= seen
