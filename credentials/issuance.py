@@ -29,6 +29,7 @@ from credentials.signing_pool import pool_size, sign_many
 from credentials.status import StatusListService
 from credentials.vc import sign_credential
 from credentials.wallet import deliver_issued, reverify_copies
+from credentials.webhooks import events as webhook_events
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EVIDENCE = 20
@@ -146,6 +147,7 @@ class IssuanceService:
         else:
             row.document = sign_credential(unsigned, key, verification_method=method)
         await self.session.flush()
+        await webhook_events.credentials_issued(self.session, org_id, [row])
         await deliver_issued(self.session, self.settings, row)
         return row
 
@@ -213,6 +215,7 @@ class IssuanceService:
                 row["document"] = result
         await self.session.execute(insert(IssuedCredential.__table__), rows)  # Core: the ORM bulk path cost ~0.1 ms a row
         await self.status.insert_entries(entry_rows)
+        await webhook_events.credentials_issued(self.session, org_id, rows)
         await self._deliver_many(rows)
         for i in todo:
             results[i] = ids[i]
@@ -272,6 +275,8 @@ class IssuanceService:
         credential.state_changed_at = utcnow()
         await self.session.flush()
         await self.status.refresh_for(credential)
+        if target == "revoked":
+            await webhook_events.credential_revoked(self.session, credential)
         await reverify_copies(self.session, self.settings, credential)
         return credential
 

@@ -38,9 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from core.db import utcnow
 from core.errors import DomainError, InvalidInput
 from core.settings import Settings
-from credentials.batches import request_of
+from credentials.batches import BatchService, request_of
 from credentials.issuance import IssuanceService
 from credentials.models import BatchRow, IssuanceBatch, IssuedCredential
+from credentials.webhooks import events as webhook_events
 
 log = logging.getLogger("skillpass.credentials.jobs")
 SAQ_SCHEMA = "skillpass_jobs"
@@ -181,8 +182,12 @@ async def _finish_if_complete(maker: async_sessionmaker, batch_id: uuid.UUID) ->
         pending = (await session.execute(select(BatchRow.id).where(
             BatchRow.batch_id == batch_id, BatchRow.state == "pending").limit(1))).first()
         if pending is None:
-            await session.execute(update(IssuanceBatch).where(
+            finished = await session.execute(update(IssuanceBatch).where(
                 IssuanceBatch.id == batch_id, IssuanceBatch.state != "done").values(state="done", finished_at=utcnow()))
+            if finished.rowcount:  # only the runner that finished it announces it
+                batch = await session.get(IssuanceBatch, batch_id)
+                await webhook_events.batch_finished(session, batch.org_id, batch_id,
+                                                    await BatchService(session).counts(batch_id))
 
 
 async def unfinished_batches(engine: AsyncEngine) -> list[uuid.UUID]:

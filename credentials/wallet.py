@@ -32,6 +32,7 @@ from credentials.vc.errors import VcError
 from credentials.vc.jwt import jwt_document, looks_like_jwt, parse_jwt
 from credentials.vc.verifier import MAX_BYTES
 from credentials.verification import check
+from credentials.webhooks import events as webhook_events
 
 # What a list of held credentials never shows: loaded only when one credential is opened or re-judged.
 HEAVY_COLUMNS = (HeldCredential.document, HeldCredential.jwt, HeldCredential.verification, HeldCredential.trust)
@@ -212,6 +213,7 @@ async def _hold_issued(session: AsyncSession, settings: Settings | None, person_
         if held.trust_status != "trusted":
             held.offer_state = "pending"  # an issuer nobody vouches for offers; the learner decides
         await session.flush()
+    await webhook_events.credential_claimed(session, credential)
     await events.wallet_changed(session, settings, person_id)
     return held
 

@@ -20,6 +20,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from accounts.access import required_scope
 from accounts.outbox import MailAfterCommitMiddleware
 from accounts import api as accounts_api
 from accounts import me_api, verification_api
@@ -163,11 +164,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             }),
         ),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[_check_schema, start_jobs, *([_warm_up] if settings.warm_models else [])],
-        on_shutdown=[stop_jobs, _close_index, _close_database],
+        on_startup=[_check_schema, start_jobs, webhooks_api.start_runner,
+                    *([_warm_up] if settings.warm_models else [])],
+        on_shutdown=[stop_jobs, webhooks_api.stop_runner, _close_index, _close_database],
         state=State({"settings": settings, INDEX_STATE_KEY: index}),
         debug=settings.debug,
     )
     # security per operation and every status it can answer (core/openapi.py)
-    document(app.openapi_schema, app.routes, required_headers=[IDEMPOTENCY_HEADER])
+    document(app.openapi_schema, app.routes, required_headers=[IDEMPOTENCY_HEADER], api_scope=required_scope)
     return app
