@@ -72,7 +72,7 @@ async def send_request(request: Request, org_id: OrgId, person_id: PersonId, dat
     try:
         await requests.send_request(db_session, settings, org_id, me(request), person_id,
                                     posting_id=as_uuid(values["posting_id"]), wants=values["wants"],
-                                    message=str(data.get("message") or ""))
+                                    message=values["message"])
     except DomainError as exc:
         context = await candidate_context(request, db_session, settings, org_id, person_id, values=values,
                                           errors=contact_errors(exc, lang_of(request)))
