@@ -108,6 +108,9 @@ class OAuthToken(SQLModel, table=True):
     refresh_hash: str | None = Field(default=None, max_length=64, unique=True)
     client_id: str = Field(foreign_key="ob_oauth_client.client_id", index=True, ondelete="CASCADE", max_length=64)
     person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    # The code the first pair of this grant came from (kept through refreshes): a code presented again
+    # revokes every pair it led to (RFC 6749 section 4.1.2).
+    code_id: uuid.UUID | None = Field(default=None, foreign_key="ob_oauth_code.id", index=True, ondelete="SET NULL")
     scope: str = Field(max_length=1000)
     access_expires_at: datetime = datetime_field(nullable=False, index=True)
     refresh_expires_at: datetime | None = datetime_field()

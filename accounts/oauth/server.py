@@ -151,6 +151,8 @@ class _CodeGrant(grants.AuthorizationCodeGrant):
     def query_authorization_code(self, code: str, client: OAuthClient) -> OAuthCode | None:
         row = self.server.session.scalar(select(OAuthCode).where(
             OAuthCode.code_hash == sha256_hex(code), OAuthCode.client_id == client.client_id))
+        if row is not None and row.used_at is not None:
+            self.server.reused_code_id = row.id  # token_response revokes what it led to
         if row is None or row.used_at is not None or row.expires_at <= utcnow():
             return None
         return row
@@ -213,6 +215,7 @@ class _Server(AuthorizationServer):
     def __init__(self, session: Session) -> None:
         super().__init__(scopes_supported=list(urls.SCOPES))
         self.session = session
+        self.reused_code_id: uuid.UUID | None = None
         self.register_token_generator("default", BearerTokenGenerator(
             lambda **_: generate_token(43), lambda **_: generate_token(48),
             lambda client, grant_type: urls.ACCESS_TOKEN_SECONDS))
@@ -228,9 +231,13 @@ class _Server(AuthorizationServer):
     def save_token(self, token: dict[str, Any], request: _Request) -> None:
         now = utcnow()
         refresh = token.get("refresh_token")
+        # The grant's code, from the exchange itself or carried over from the pair a refresh replaces.
+        code_id = request.authorization_code.id if request.authorization_code is not None else \
+            (request.refresh_token.code_id if request.refresh_token is not None else None)
         self.session.add(OAuthToken(
             access_hash=sha256_hex(token["access_token"]), refresh_hash=sha256_hex(refresh) if refresh else None,
-            client_id=request.client.client_id, person_id=request.user, scope=token.get("scope", ""),
+            client_id=request.client.client_id, person_id=request.user, code_id=code_id,
+            scope=token.get("scope", ""),
             access_expires_at=now + timedelta(seconds=token["expires_in"]),
             refresh_expires_at=now + timedelta(seconds=urls.REFRESH_TOKEN_SECONDS) if refresh else None,
             created_at=now))
@@ -303,8 +310,18 @@ async def decide(db: AsyncSession, given: HttpInput, person_id: uuid.UUID, *, ap
 
 
 async def token_response(db: AsyncSession, given: HttpInput) -> OAuthAnswer:
-    """The token endpoint: code exchange (with PKCE) or refresh (rotating)."""
-    return await _run(db, lambda server: server.create_token_response(_Request(given)))
+    """The token endpoint: code exchange (with PKCE) or refresh (rotating). A code presented a second
+    time is refused and every token pair it led to is revoked (RFC 6749 section 4.1.2): in a
+    transaction of its own, since the refusal rolls the request's transaction back."""
+    def work(server: _Server) -> tuple[OAuthAnswer, uuid.UUID | None]:
+        return server.create_token_response(_Request(given)), server.reused_code_id
+
+    answer, reused = await _run(db, work)
+    if reused is not None:
+        async with db.bind.begin() as conn:
+            await conn.execute(update(OAuthToken).where(OAuthToken.code_id == reused, OAuthToken.revoked_at.is_(None))
+                               .values(revoked_at=utcnow()))
+    return answer
 
 
 async def revocation_response(db: AsyncSession, given: HttpInput) -> OAuthAnswer:

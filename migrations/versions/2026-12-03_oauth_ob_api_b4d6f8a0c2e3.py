@@ -1,6 +1,7 @@
 """oauth_ob_api: issue 14: OAuth 2.0 clients, authorization codes and tokens for the OB 3.0 API
 
-Secrets (client secret, code, access and refresh token) are stored as SHA-256 hex digests only.
+Secrets (client secret, code, access and refresh token) are stored as SHA-256 hex digests only; a token
+pair remembers the code its grant came from, so a code presented twice revokes what it led to.
 
 Revision ID: b4d6f8a0c2e3
 Revises: a3c5e7f9b1d2
@@ -79,6 +80,7 @@ def upgrade() -> None:
         _text('refresh_hash', 64, nullable=True),
         _text('client_id', 64),
         sa.Column('person_id', sa.Uuid(), nullable=False),
+        sa.Column('code_id', sa.Uuid(), nullable=True),
         _text('scope', 1000),
         _when('access_expires_at', False),
         _when('refresh_expires_at'),
@@ -86,15 +88,16 @@ def upgrade() -> None:
         _when('created_at', False),
         sa.ForeignKeyConstraint(['client_id'], ['ob_oauth_client.client_id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['code_id'], ['ob_oauth_code.id'], ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('access_hash'),
         sa.UniqueConstraint('refresh_hash'),
     )
-    _indexes('ob_oauth_token', 'client_id', 'person_id', 'access_expires_at')
+    _indexes('ob_oauth_token', 'client_id', 'person_id', 'code_id', 'access_expires_at')
 
 
 def downgrade() -> None:
-    for table, columns in (('ob_oauth_token', ('access_expires_at', 'person_id', 'client_id')),
+    for table, columns in (('ob_oauth_token', ('access_expires_at', 'code_id', 'person_id', 'client_id')),
                            ('ob_oauth_code', ('person_id', 'client_id'))):
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in columns:

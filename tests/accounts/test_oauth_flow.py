@@ -176,9 +176,19 @@ async def test_code_refusals(client, db) -> None:
     bad_secret = await client.post(urls.TOKEN_PATH, headers=basic({**app, "client_secret": "nope"}), data={
         "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier})
     assert bad_secret.status_code == 401 and bad_secret.json()["error"] == "invalid_client"
-    assert (await exchange(client, app, code, verifier)).status_code == 200  # refusals did not use it up
+    first = await exchange(client, app, code, verifier)
+    assert first.status_code == 200  # the refusals did not use it up
+    refreshed = await client.post(urls.TOKEN_PATH, headers=basic(app), data={
+        "grant_type": "refresh_token", "refresh_token": first.json()["refresh_token"]})
+    assert refreshed.status_code == 200
     reused = await exchange(client, app, code, verifier)
     assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
+    # A code seen twice may have been stolen: every pair it led to (through refreshes too) is revoked.
+    db.expire_all()
+    assert all(t.revoked_at is not None for t in (await db.execute(select(OAuthToken))).scalars())
+    after = await client.post(urls.TOKEN_PATH, headers=basic(app), data={
+        "grant_type": "refresh_token", "refresh_token": refreshed.json()["refresh_token"]})
+    assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
 
     late = (await approve(client, authorize_query(app, verifier)))["code"]
     await db.execute(update(OAuthCode).where(OAuthCode.used_at.is_(None))
@@ -186,7 +196,7 @@ async def test_code_refusals(client, db) -> None:
     await db.commit()
     expired = await exchange(client, app, late, verifier)
     assert expired.status_code == 400 and expired.json()["error"] == "invalid_grant"
-    assert len((await db.execute(select(OAuthToken))).scalars().all()) == 1
+    assert len((await db.execute(select(OAuthToken))).scalars().all()) == 2
 
 
 async def test_authorization_request_refusals(client, db) -> None:

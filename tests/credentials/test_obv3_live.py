@@ -95,12 +95,6 @@ async def test_the_whole_flow_with_authlibs_client(client, db, live) -> None:
                                      code_verifier=verifier, state=state)
         assert set(token["scope"].split()) == set(urls.SCOPES) and token["refresh_token"]
 
-        # The same code again: refused, and the first token still works.
-        with pytest.raises(OAuthError) as reused:
-            await ob.fetch_token(where["token"], authorization_response=redirect.headers["location"],
-                                 code_verifier=verifier, state=state)
-        assert reused.value.error == "invalid_grant"
-
         page = await ob.get(where["api"] + "/credentials", params={"limit": 2})
         assert page.status_code == 200 and page.headers["x-total-count"] == "3"
         valid(page.json(), "getopenbadgecredentialsresponse")
@@ -175,3 +169,12 @@ async def test_refusals_a_client_meets(client, db, live) -> None:
         await db.commit()
         expired = await ob.get(where["api"] + "/credentials")
         assert expired.status_code == 401 and "invalid_token" in expired.headers["www-authenticate"]
+
+        # The same code again: refused, and the pair it led to is revoked (the refresh token too).
+        with pytest.raises(OAuthError) as reused:
+            await ob.fetch_token(where["token"], authorization_response=redirect.headers["location"],
+                                 code_verifier=verifier, state=state)
+        assert reused.value.error == "invalid_grant"
+        with pytest.raises(OAuthError) as after_reuse:
+            await ob.refresh_token(where["refresh"], refresh_token=token["refresh_token"])
+        assert after_reuse.value.error == "invalid_grant"
