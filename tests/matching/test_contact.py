@@ -16,7 +16,7 @@ from accounts.models import Person
 from accounts.outbox import deliver_committed
 from accounts.service import AccountService
 from matching.contact import outcomes, requests, shortlists
-from matching.contact.models import ContactRequest
+from matching.contact.models import CandidateNote, ContactRequest, HireOutcome, ShortlistEntry
 from matching.postings import PostingService
 from matching.trends import THRESHOLD
 from skills.consent import update_learner_settings
@@ -273,3 +273,22 @@ async def test_a_confirmed_hire_records_its_courses_and_providers_and_a_rejected
     assert [c["id"] for c in stats["provider"]] == [provider["id"]] and stats["provider"][0]["count"] is None
     person = (await db.execute(select(Person).where(Person.email == "mei@example.jp"))).scalar_one()
     assert person.id == uuid.UUID(person_id)
+
+
+async def test_the_learners_export_holds_the_requests_and_hires_and_deleting_removes_every_trace(client, db) -> None:
+    person_id, org_id = await setup(client)
+    post_id = await posting(client, org_id)
+    request_id = (await ask(client, org_id, person_id)).json()["id"]
+    await send(client, "POST", f"/api/v1/orgs/{org_id}/shortlists/{post_id}/candidates", json={"person_id": person_id})
+    await send(client, "PUT", f"/api/v1/orgs/{org_id}/notes/{person_id}", json={"text": "社内だけのメモ"})
+    await send(client, "POST", f"/api/v1/orgs/{org_id}/outcomes", json={"person_id": person_id, "posting_id": post_id})
+    await sign_in(client, "mei@example.jp")
+    exported = (await client.get("/api/v1/me/export")).json()["employer_contact"]
+    assert [r["id"] for r in exported["requests"]] == [request_id]
+    assert exported["requests"][0]["employer"]["name_ja"] == "sakura-dx 株式会社"
+    assert exported["requests"][0]["message"] == "面談をお願いできますか。"
+    assert [h["state"] for h in exported["hires"]] == ["pending"] and "社内だけのメモ" not in str(exported)
+    deleted = await send(client, "DELETE", "/api/v1/me", json={"password": TEST_PASSWORD})
+    assert deleted.status_code == 200, deleted.text
+    for table in (ContactRequest, HireOutcome, ShortlistEntry, CandidateNote):
+        assert (await db.execute(select(table))).scalars().all() == [], table
