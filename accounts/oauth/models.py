@@ -61,7 +61,9 @@ class OAuthClient(SQLModel, table=True):
         return hmac.compare_digest(digest, self.secret_hash)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method in ("client_secret_basic", "client_secret_post")
+        # The method the client registered (RFC 7591 token_endpoint_auth_method), at the token and
+        # revocation endpoints alike.
+        return method == self.metadata_json.get("token_endpoint_auth_method", "client_secret_basic")
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"

@@ -14,6 +14,9 @@ from accounts.oauth import urls
 from accounts.oauth.models import OAuthClient
 
 
+AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+
+
 class RegistrationError(ValueError):
     """An RFC 7591 section 3.2.2 error: ``code`` is ``invalid_redirect_uri`` or ``invalid_client_metadata``."""
 
@@ -62,17 +65,22 @@ async def register(db: AsyncSession, body: Any) -> dict[str, Any]:
         raise RegistrationError("invalid_client_metadata", "only authorization_code and refresh_token grants")
     if body.get("response_types", ["code"]) != ["code"]:
         raise RegistrationError("invalid_client_metadata", "only the code response type")
+    auth_method = body.get("token_endpoint_auth_method", "client_secret_basic")
+    if auth_method not in AUTH_METHODS:
+        raise RegistrationError("invalid_client_metadata",
+                                "token_endpoint_auth_method must be client_secret_basic or client_secret_post")
     fields = {name: _text(body, name, required=name in ("client_name", "client_uri"), limit=limit)
               for name, limit in (("client_name", 200), ("client_uri", 500), ("logo_uri", 500),
                                   ("tos_uri", 500), ("policy_uri", 500))}
     extra = {key: body[key] for key in ("software_id", "software_version", "contacts") if key in body}
+    extra["token_endpoint_auth_method"] = auth_method
     client_id = secrets.token_urlsafe(24)
     client_secret = secrets.token_urlsafe(32)
     db.add(OAuthClient(client_id=client_id, secret_hash=sha256_hex(client_secret), redirect_uris=redirect_uris,
                        scope=" ".join(scope.split()), metadata_json=extra, **fields))
     await db.flush()
     return {"client_id": client_id, "client_secret": client_secret, "client_id_issued_at": 0,
-            "client_secret_expires_at": 0, "token_endpoint_auth_method": "client_secret_basic",
+            "client_secret_expires_at": 0,
             "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"],
             "redirect_uris": redirect_uris, "scope": " ".join(scope.split()),
             **{k: v for k, v in fields.items() if v is not None}, **extra}

@@ -116,9 +116,9 @@ async def test_code_token_refresh_revoke(client, db) -> None:
     code_row = (await db.execute(select(OAuthCode))).scalars().one()
     assert code_row.used_at is not None and answer["code"] not in repr(code_row.model_dump())
 
-    # Refresh through the form (client_secret_post) rotates the pair: the old refresh token stops working.
-    refreshed = await client.post(urls.TOKEN_PATH, data={"grant_type": "refresh_token", "refresh_token": pair["refresh_token"],
-                                                         "client_id": app["client_id"], "client_secret": app["client_secret"]})
+    # Refresh rotates the pair: the old refresh token stops working.
+    refreshed = await client.post(urls.TOKEN_PATH, headers=basic(app),
+                                  data={"grant_type": "refresh_token", "refresh_token": pair["refresh_token"]})
     assert refreshed.status_code == 200, refreshed.text
     second = refreshed.json()
     assert second["refresh_token"] != pair["refresh_token"] and second["access_token"] != pair["access_token"]
@@ -136,6 +136,24 @@ async def test_code_token_refresh_revoke(client, db) -> None:
     assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
     apps = await client.get("/wallet/settings/applications")
     assert 'id="oauth-apps-none"' in apps.text
+
+
+async def test_a_client_authenticates_the_way_it_registered(client) -> None:
+    await sign_up(client, "hanako@example.jp")
+    app = await register(client, token_endpoint_auth_method="client_secret_post")
+    assert app["token_endpoint_auth_method"] == "client_secret_post"
+    verifier = secrets.token_urlsafe(48)
+    code = (await approve(client, authorize_query(app, verifier)))["code"]
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier}
+    by_basic = await client.post(urls.TOKEN_PATH, headers=basic(app), data=form)
+    assert by_basic.status_code == 401 and by_basic.json()["error"] == "invalid_client"
+    by_form = await client.post(urls.TOKEN_PATH, data={**form, "client_id": app["client_id"],
+                                                       "client_secret": app["client_secret"]})
+    assert by_form.status_code == 200, by_form.text
+    revoked = await client.post(urls.REVOKE_PATH, data={"token": by_form.json()["access_token"],
+                                                        "client_id": app["client_id"],
+                                                        "client_secret": app["client_secret"]})
+    assert revoked.status_code == 200, revoked.text
 
 
 async def test_learner_revokes_an_application_from_settings(client) -> None:

@@ -37,7 +37,8 @@ async def test_bad_metadata_is_refused_and_nothing_stored(client, db) -> None:
              ({**OB_BODY, "redirect_uris": []}, "invalid_redirect_uri"),
              ({**OB_BODY, "scope": "openid"}, "invalid_client_metadata"),
              ({k: v for k, v in OB_BODY.items() if k != "client_name"}, "invalid_client_metadata"),
-             ({**OB_BODY, "grant_types": ["client_credentials"]}, "invalid_client_metadata")]
+             ({**OB_BODY, "grant_types": ["client_credentials"]}, "invalid_client_metadata"),
+             ({**OB_BODY, "token_endpoint_auth_method": "none"}, "invalid_client_metadata")]
     for body, code in cases:
         response = await client.post(urls.REGISTER_PATH, json=body)
         assert response.status_code == 400 and response.json()["error"] == code, (body, response.text)
