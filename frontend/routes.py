@@ -24,6 +24,7 @@ from frontend.pages import (
     provider,
     provider_batches,
     provider_credentials,
+    provider_keys,
     provider_offers,
     provider_webhooks,
     public,
@@ -40,7 +41,8 @@ from frontend.pages import (
 PAGE_MODULES = (home, auth, oauth_consent, onboarding, landing, dss, public, badges, trends, shared,
                 wallet, wallet_offers, wallet_presentations, wallet_contact, assessment, progress, jobs,
                 credentials, records, shares,
-                provider, provider_credentials, provider_batches, provider_offers, provider_webhooks, pathways,
+                provider, provider_credentials, provider_batches, provider_offers, provider_keys, provider_webhooks,
+                pathways,
                 employer, employer_postings, employer_presentations, employer_contact, org_verification, admin)
 
 handlers = [handler for module in PAGE_MODULES for handler in module.handlers]

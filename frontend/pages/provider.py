@@ -1,13 +1,13 @@
-"""The training provider's console: the dashboard, achievements aligned to DSS skill items, and API keys.
-Issuing and revoking credentials: ``provider_credentials``; batch issuance: ``provider_batches``.
+"""The training provider's console: the dashboard and achievements aligned to DSS skill items.
+Issuing and revoking credentials: ``provider_credentials``; batch issuance: ``provider_batches``; API
+keys: ``provider_keys``; webhooks: ``provider_webhooks``.
 
-Every route is for members of the provider in the ``org_id`` path parameter; API keys for its admins.
+Every route is for members of the provider in the ``org_id`` path parameter.
 The credentials services do the work; these handlers parse the form, call one service, render.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -15,12 +15,8 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.access import principal_of
-from accounts.service import AccountService
 from core.errors import InvalidInput
-from core.settings import Settings
 from credentials.achievements import ACHIEVEMENT_TYPES, AchievementService
 from credentials.batches import BatchService
 from credentials.issuance import IssuanceService
@@ -30,7 +26,7 @@ from frontend.dss_picker import alignment_rows, skill_choices
 from frontend.forms import FormData, as_list, form_error_status, redirect, text_of
 from frontend.i18n import translate
 from frontend.pagination import paginate
-from frontend.provider_console import ADMIN, BASE, MEMBER, PER_PAGE, base_of, console, errors_by_field
+from frontend.provider_console import BASE, MEMBER, PER_PAGE, base_of, console, errors_by_field
 from frontend.rendering import lang_of, page
 from taxonomies.dss import LEVELS, get_taxonomy
 
@@ -158,68 +154,7 @@ async def achievement_page(request: Request, org_id: OrgId, achievement_id: From
         created=created))
 
 
-# -- API keys (organization admins) ----------------------------------------------------------------
-
-def issue_example(base_url: str, org_id: uuid.UUID, achievement_id: uuid.UUID | str) -> str:
-    """A curl line that issues one credential with the key in $SKILLPASS_API_KEY (what the key page shows)."""
-    body = json.dumps({"achievement_id": str(achievement_id), "recipient_email": "learner@example.jp",
-                       "recipient_name": "Hanako Yamada", "lang": "ja"}, ensure_ascii=False)
-    return (f'curl -sS -X POST "{base_url.rstrip("/")}/api/v1/orgs/{org_id}/credentials" \\\n'
-            '  -H "X-API-Key: $SKILLPASS_API_KEY" \\\n'
-            '  -H "Idempotency-Key: first-issue-1" \\\n'
-            '  -H "Content-Type: application/json" \\\n'
-            f"  -d '{body}'")
-
-
-async def keys_context(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID,
-                       **extra: Any) -> dict[str, Any]:
-    """The key list, and what a caller of the API needs: the org id, each achievement id, an example."""
-    keys = await AccountService(db).list_api_keys(org_id)
-    listing = paginate(keys, request.query_params.get("page"), per_page=PER_PAGE,
-                       path=f"{base_of(org_id)}/api-keys")
-    achievements = await AchievementService(db, settings).list(org_id)
-    example_id = achievements[0].id if achievements else "ACHIEVEMENT_ID"
-    example = issue_example(settings.base_url, org_id, example_id)
-    extra.setdefault("errors", {})
-    extra.setdefault("new_key", None)
-    return await console(request, db, org_id, "keys", keys=listing, achievements=achievements,
-                         curl_example=example, **extra)
-
-
-@get(f"{BASE}/api-keys", **ADMIN, include_in_schema=False)
-async def api_keys(request: Request, org_id: OrgId, db_session: DbSession, settings: AppSettings) -> Template:
-    """The organization's API keys (prefix, creation, last use) and how to call the API; admins only."""
-    return page(request, "provider/api_keys.html", await keys_context(request, db_session, settings, org_id),
-                block="key_list")
-
-
-@post(f"{BASE}/api-keys", **ADMIN, include_in_schema=False)
-async def api_key_create(request: Request, org_id: OrgId, data: FormData,
-                         db_session: DbSession, settings: AppSettings) -> Template:
-    """Create a key and show it this once (only its hash is kept)."""
-    name = text_of(data, "name")
-    try:
-        key, secret = await AccountService(db_session).create_api_key(org_id, name, principal_of(request).person_id)
-    except InvalidInput as exc:
-        context = await keys_context(request, db_session, settings, org_id, name=name,
-                                     errors=errors_by_field(exc, lang_of(request)))
-        return page(request, "provider/api_keys.html", context, block="api_keys",
-                    status_code=form_error_status(request, 422))
-    await db_session.flush()
-    context = await keys_context(request, db_session, settings, org_id,
-                                 new_key={"key": key, "secret": secret})
-    return page(request, "provider/api_keys.html", context, block="api_keys")
-
-
-@post(f"{BASE}/api-keys/{{key_id:uuid}}/revoke", **ADMIN, include_in_schema=False)
-async def api_key_revoke(request: Request, org_id: OrgId, key_id: FromPath[uuid.UUID],
-                         db_session: DbSession) -> Response:
-    """Revoke a key at once; calls with it are refused from now on."""
-    await AccountService(db_session).revoke_api_key(org_id, key_id)
-    return redirect(request, f"{base_of(org_id)}/api-keys")
-
-
 handlers = [
     dashboard, achievement_list, achievement_new, skill_picker, alignment_list, achievement_create,
-    achievement_page, api_keys, api_key_create, api_key_revoke,
+    achievement_page,
 ]

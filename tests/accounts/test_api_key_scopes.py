@@ -120,3 +120,28 @@ async def test_the_openapi_names_the_scope_of_each_operation(app) -> None:
     assert scope_of("post", f"{org}/credentials/{{credential_id}}/{{action}}") == ["revoke"]
     assert scope_of("post", f"{org}/webhooks") == ["webhooks"]
     assert "`revoke`" in spec["paths"][f"{org}/credentials/{{credential_id}}/{{action}}"]["post"]["description"]
+
+
+async def test_the_key_page_creates_keys_with_the_chosen_scopes_and_expiry(client, db) -> None:
+    from tests.frontend.test_provider_pages import form, htmx, provider
+
+    base = await provider(client, "scopes-page")
+    page = await client.get(f"{base}/api-keys")
+    assert page.status_code == 200 and 'name="scopes" value="webhooks"' in page.text
+    assert 'type="date"' in page.text
+    day = (utcnow() + timedelta(days=90)).date().isoformat()
+    created = await client.post(f"{base}/api-keys", headers=htmx("api_keys"), data={
+        **await form(client), "name": "read-only LMS", "scopes_shown": "1", "scopes": ["read"], "expires_at": day})
+    assert created.status_code == 200, created.text
+    stored = (await db.execute(select(ApiKey).where(ApiKey.name == "read-only LMS"))).scalar_one()
+    assert stored.scopes == "read" and stored.expires_at.date().isoformat() == day
+    for data, field in (({"scopes_shown": "1"}, "scopes"),
+                        ({"scopes_shown": "1", "scopes": ["read"], "expires_at": "31/12/2027"}, "expires_at"),
+                        ({"scopes_shown": "1", "scopes": ["read"], "expires_at": "2001-01-01"}, "expires_at")):
+        refused = await client.post(f"{base}/api-keys", data={**await form(client), "name": "refused", **data})
+        assert refused.status_code == 422 and f'id="e-{field}"' in refused.text, (data, refused.text[:300])
+    assert (await db.execute(select(ApiKey).where(ApiKey.name == "refused"))).first() is None
+    org_id = base.rsplit("/", 1)[1]
+    api = await client.post(f"/api/v1/orgs/{org_id}/api-keys", headers=await csrf_headers(client),
+                            json={"name": "refused", "scopes": []})
+    assert api.status_code == 422 and api.json()["field"] == "scopes"  # the API refuses alike
