@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.db import created_at_field, datetime_field, id_field
@@ -41,7 +41,12 @@ class ContactRequest(SQLModel, table=True):
     """An employer asks a pseudonymous candidate to share more."""
 
     __tablename__ = "contact_request"
-    __table_args__ = (Index("ix_contact_request_org_created", "org_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_contact_request_org_created", "org_id", "created_at"),
+        # one open request per candidate and organization, even for two requests sent at the same moment
+        Index("uq_contact_request_open", "org_id", "person_id", unique=True,
+              sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+    )
 
     id: uuid.UUID = id_field()
     org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")

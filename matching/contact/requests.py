@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import outbox
@@ -97,8 +98,12 @@ async def send_request(session: AsyncSession, settings: Settings, org_id: uuid.U
     await check_rate(session, org_id, person_id)
     request = ContactRequest(org_id=org_id, person_id=person_id, posting_id=posting_id, sent_by=sender_id,
                              wants=chosen, message=text)
-    session.add(request)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(request)
+    except IntegrityError:  # a request sent at the same moment is open now
+        raise RateLimited("This candidate has not answered your last request yet.",
+                          extra={"retry_after": int(WINDOW.total_seconds())}) from None
     await mail_learner(session, settings, request)
     return request
 

@@ -60,6 +60,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('contact_request', schema=None) as batch_op:
         batch_op.create_index('ix_contact_request_org_created', ['org_id', 'created_at'], unique=False)
+        batch_op.create_index('uq_contact_request_open', ['org_id', 'person_id'], unique=True,
+                              sqlite_where=sa.text("state = 'open'"), postgresql_where=sa.text("state = 'open'"))
         batch_op.create_index(batch_op.f('ix_contact_request_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_request_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_request_state'), ['state'], unique=False)
@@ -124,6 +126,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contact_request_person_id'))
         batch_op.drop_index(batch_op.f('ix_contact_request_org_id'))
         batch_op.drop_index('ix_contact_request_org_created')
+        batch_op.drop_index('uq_contact_request_open')
 
     op.drop_table('contact_request')
     with op.batch_alter_table('candidate_note', schema=None) as batch_op:

@@ -4,6 +4,7 @@ notes, real mail to the learner, and outcome statistics suppressed below k."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import email
 import email.policy
@@ -292,3 +293,10 @@ async def test_the_learners_export_holds_the_requests_and_hires_and_deleting_rem
     assert deleted.status_code == 200, deleted.text
     for table in (ContactRequest, HireOutcome, ShortlistEntry, CandidateNote):
         assert (await db.execute(select(table))).scalars().all() == [], table
+
+
+async def test_two_requests_sent_at_the_same_moment_leave_one_open(client, db) -> None:
+    person_id, org_id = await setup(client)
+    first, second = await asyncio.gather(ask(client, org_id, person_id), ask(client, org_id, person_id))
+    assert sorted([first.status_code, second.status_code]) == [201, 429], (first.text, second.text)
+    assert len((await db.execute(select(ContactRequest))).scalars().all()) == 1
