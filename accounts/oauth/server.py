@@ -276,6 +276,7 @@ class ConsentRequest:
     logo_uri: str | None
     scopes: list[str]
     params: dict[str, str]
+    redirect_uri: str  # where the answer goes (checked against the registration)
 
 
 AUTHORIZE_PARAMS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
@@ -293,7 +294,8 @@ async def consent_request(db: AsyncSession, given: HttpInput, person_id: uuid.UU
             return server.handle_error_response(request, error)
         client: OAuthClient = grant.client
         return ConsentRequest(client.client_name, client.client_uri, client.logo_uri, request.scope.split(),
-                              {k: v for k, v in request.payload.data.items() if k in AUTHORIZE_PARAMS})
+                              {k: v for k, v in request.payload.data.items() if k in AUTHORIZE_PARAMS},
+                              grant.redirect_uri)
     return await _run(db, work)
 
 

@@ -7,7 +7,7 @@ authlib (``accounts.oauth.server``) checks each request; these handlers only ren
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -22,6 +22,7 @@ from accounts.oauth.applications import applications, revoke_application
 from accounts.oauth.http import as_response, http_input
 from accounts.oauth.server import ConsentRequest, OAuthAnswer, consent_request, decide
 from core.errors import NotFound
+from core.headers import PAGE_POLICY
 from core.settings import Settings
 from frontend.forms import FormData, redirect
 from frontend.rendering import page
@@ -30,10 +31,18 @@ from frontend.signed_in import SIGNED_IN, me
 APPS_PATH = "/wallet/settings/applications"
 
 
+def _consent_policy(redirect_uri: str) -> str:
+    """The page policy, with the client's origin added to ``form-action``: browsers apply it to where the
+    consent form's answer redirects, and that redirect goes to the client."""
+    parts = urlsplit(redirect_uri)
+    return PAGE_POLICY.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def _answer(request: Request, outcome: ConsentRequest | OAuthAnswer) -> Response | Template:
     if isinstance(outcome, ConsentRequest):
         return page(request, "oauth/consent.html", {"consent": outcome, "action": urls.AUTHORIZE_PATH},
-                    headers={"Cache-Control": "no-store"})
+                    headers={"Cache-Control": "no-store",
+                             "Content-Security-Policy": _consent_policy(outcome.redirect_uri)})
     if outcome.location:
         return as_response(outcome)
     # An error authlib may not send back to the client (unknown client, redirect URI not registered).

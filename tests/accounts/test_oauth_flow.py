@@ -89,6 +89,8 @@ async def test_sign_in_first_then_consent_in_both_languages(client) -> None:
         client.cookies.set("lang", lang)
         page = await client.get(urls.AUTHORIZE_PATH, params=query)
         assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+        # The answer redirects to the client: the page's form-action allows that one origin besides ours.
+        assert "form-action 'self' https://displayer.example.org;" in page.headers["content-security-policy"]
         assert "Example Badge Displayer" in page.text and "https://displayer.example.org/" in page.text
         assert all(word in page.text for word in words), lang
         assert page.text.count('<li data-scope="') == 4
