@@ -21,6 +21,7 @@ from accounts import access
 from core.openapi import problem_responses
 from core.settings import Settings
 from matching.contact import outcomes, requests, shortlists
+from matching.contact.person_data import export_contact
 from matching.contact.schemas import ContactRequestCreate, NoteUpdate, OutcomeCreate, ShareAnswer, ShortlistAdd
 from matching.trends import THRESHOLD
 
@@ -136,8 +137,8 @@ class LearnerContactController(Controller):
 
     @get("/contact-requests", **access.signed_in())
     async def my_requests(self, request: Request, db_session: DbSession) -> list[dict[str, Any]]:
-        """Employers' requests to me, newest first."""
-        return [requests.request_view(r) for r in await requests.list_for_person(db_session, person_of(request))]
+        """Employers' requests to me, newest first, each naming the employer."""
+        return (await export_contact(db_session, person_of(request)))["requests"]
 
     @post("/contact-requests/{request_id:uuid}/share", status_code=HTTP_200_OK, responses=problem_responses(409),
           **access.signed_in())
@@ -163,8 +164,8 @@ class LearnerContactController(Controller):
 
     @get("/outcomes", **access.signed_in())
     async def my_outcomes(self, request: Request, db_session: DbSession) -> list[dict[str, Any]]:
-        """Hires employers recorded for me."""
-        return [outcomes.outcome_view(o) for o in await outcomes.list_for_person(db_session, person_of(request))]
+        """Hires employers recorded for me, each naming the employer."""
+        return (await export_contact(db_session, person_of(request)))["hires"]
 
     @post("/outcomes/{outcome_id:uuid}/confirm", status_code=HTTP_200_OK, responses=problem_responses(409),
           **access.signed_in())

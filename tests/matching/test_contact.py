@@ -75,6 +75,7 @@ async def test_nothing_personal_before_a_share_exactly_the_share_after_and_nothi
     await sign_in(client, "mei@example.jp")
     mine = (await client.get("/api/v1/me/contact-requests")).json()
     assert [r["id"] for r in mine] == [request_id] and mine[0]["message"] == "面談をお願いできますか。"
+    assert mine[0]["employer"] == {"name_ja": "sakura-dx 株式会社", "name_en": "sakura-dx"}
     shared = await send(client, "POST", f"/api/v1/me/contact-requests/{request_id}/share",
                         json={"parts": ["display_name", "skills", "self_declared"]})
     assert shared.status_code == 200 and shared.json()["state"] == "shared", shared.text
