@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from standardwebhooks.webhooks import Webhook
 
@@ -40,6 +40,8 @@ TIMEOUT = 10.0
 BATCH = 50
 PARALLEL = 4
 POLL_SECONDS = 15.0
+RETENTION = timedelta(days=30)  # delivered and failed messages (and their log) are kept this long
+SWEEP_EVERY = 3600.0
 STOP_GRACE = 10.0
 USER_AGENT = "skillpass-webhooks/1"
 
@@ -183,6 +185,17 @@ async def _record(engine: AsyncEngine, message: Claimed, now: datetime, status: 
             duration_ms=duration_ms, error=error[:200] if error else None, next_retry_at=retry_at))
 
 
+async def sweep(engine: AsyncEngine, now: datetime | None = None) -> int:
+    """Delete delivered and failed messages older than ``RETENTION`` (their attempts go with them): the
+    payloads name recipients, and the log is for looking into recent deliveries."""
+    cutoff = (now or utcnow()) - RETENTION
+    old = select(WebhookMessage.id).where(WebhookMessage.state.in_(("delivered", "failed")),
+                                          WebhookMessage.created_at < cutoff)
+    async with engine.begin() as conn:
+        await conn.execute(delete(WebhookAttempt).where(WebhookAttempt.message_id.in_(old)))
+        return (await conn.execute(delete(WebhookMessage).where(WebhookMessage.id.in_(old)))).rowcount
+
+
 class WebhookRunner:
     """Sends due messages in the background of one server process: woken when a transaction that wrote
     messages commits (``outbox.add_waker``), and every ``POLL_SECONDS`` for retries and other processes.
@@ -197,6 +210,7 @@ class WebhookRunner:
         self._signal = asyncio.Event()
         self._stopping = asyncio.Event()
         self._wake = None
+        self._next_sweep = 0.0
 
     async def start(self) -> None:
         self._wake = outbox.waker_for(self._signal)
@@ -209,6 +223,9 @@ class WebhookRunner:
             wait = self.poll_seconds
             try:
                 await deliver_due(self.engine, self.settings, stopping=self._stopping)
+                if time.monotonic() >= self._next_sweep:
+                    await sweep(self.engine)
+                    self._next_sweep = time.monotonic() + SWEEP_EVERY
             except Exception:  # noqa: BLE001 - a database hiccup must not end the loop; the next round retries
                 log.warning("webhook delivery round failed; trying again", exc_info=True)
                 wait = 1.0

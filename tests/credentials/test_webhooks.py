@@ -461,3 +461,21 @@ async def test_unknown_events_are_refused(client) -> None:
     empty = await client.post(f"{provider['base']}/webhooks", headers=await api_headers(client, provider),
                               json={"url": "https://hooks.example.com/x", "events": []})
     assert empty.status_code in (400, 422)
+
+
+async def test_old_delivered_and_failed_messages_are_swept(db, private_settings, engine, receiver) -> None:
+    org_id, endpoint_id, secret = await endpoint_in_db(db, private_settings, receiver.url)
+    await announce(db, org_id, "credential.issued", [{"credential_id": "old"}, {"credential_id": "waiting"}])
+    await db.commit()
+    first, second = await messages(db)
+    now = utcnow()
+    await deliver_due(engine, private_settings, now=now)
+    await db.execute(update(WebhookMessage).where(WebhookMessage.id == second.id)
+                     .values(state="pending", next_attempt_at=now + timedelta(hours=1)))
+    await db.execute(update(WebhookMessage).values(created_at=now - delivery.RETENTION - timedelta(days=1)))
+    await db.commit()
+    assert await delivery.sweep(engine, now) == 1
+    remaining = await messages(db)
+    assert [m.state for m in remaining] == ["pending"]  # a message still waiting is never swept
+    attempts = (await db.execute(select(WebhookAttempt))).scalars().all()
+    assert {a.message_id for a in attempts} <= {remaining[0].id}
