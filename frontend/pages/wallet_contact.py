@@ -21,6 +21,7 @@ from frontend.rendering import lang_of, page
 from frontend.signed_in import SIGNED_IN, me
 from matching.contact import outcomes, requests
 from matching.contact.console import learner_inbox
+from matching.trends import THRESHOLD
 
 DbSession = NamedDependency[AsyncSession]
 AppSettings = NamedDependency[Settings]
@@ -31,7 +32,7 @@ LINK_DAYS = 30
 async def inbox_context(request: Request, db: AsyncSession, settings: Settings, **extra) -> dict:
     context = await learner_inbox(db, settings, me(request))
     context.update({"errors": {}, "error_for": None, "done": request.query_params.get("done", ""),
-                    "link_days": LINK_DAYS, **extra})
+                    "link_days": LINK_DAYS, "threshold": THRESHOLD, **extra})
     return context
 
 
