@@ -23,8 +23,12 @@ TAGS = ["accounts: OAuth 2.0 (OB 3.0 API)"]
 CLIENT = access.public(exclude_from_csrf=True)
 
 
-@post(urls.REGISTER_PATH, tags=TAGS, **CLIENT, status_code=201,
-      responses=problem_responses(400))
+# Open registration writes a row per call: counted per address like the public verify API (429 when over).
+REGISTRATION = access.public(exclude_from_csrf=True, throttle="verify")
+
+
+@post(urls.REGISTER_PATH, tags=TAGS, **REGISTRATION, status_code=201,
+      responses=problem_responses(400, 429))
 async def register_client(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     """Dynamic client registration (RFC 7591): the answer holds the client secret, shown only here."""
     try:

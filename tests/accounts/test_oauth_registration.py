@@ -43,3 +43,9 @@ async def test_bad_metadata_is_refused_and_nothing_stored(client, db) -> None:
         response = await client.post(urls.REGISTER_PATH, json=body)
         assert response.status_code == 400 and response.json()["error"] == code, (body, response.text)
     assert (await db.execute(select(OAuthClient))).scalars().all() == []
+
+
+async def test_registration_is_throttled_per_address(client, db) -> None:
+    answers = [(await client.post(urls.REGISTER_PATH, json=OB_BODY)).status_code for _ in range(61)]
+    assert answers[:60] == [201] * 60 and answers[60] == 429
+    assert len((await db.execute(select(OAuthClient))).scalars().all()) == 60
