@@ -4,6 +4,7 @@ with its secret hashed, answer the registration response (the only time the secr
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,13 +31,19 @@ def sha256_hex(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# A plain host[:port]: the consent page names this origin in its Content-Security-Policy, so nothing
+# else (user info, spaces, semicolons) may ride along.
+ORIGIN = re.compile(r"[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
+
+
 def _redirect_ok(uri: Any) -> bool:
-    if not isinstance(uri, str) or len(uri) > 500 or "#" in uri:
+    if not isinstance(uri, str) or len(uri) > 500 or "#" in uri or any(c.isspace() for c in uri):
         return False
     parts = urlsplit(uri)
+    if not ORIGIN.fullmatch(parts.netloc):
+        return False
     # Plain http only for the loopback (native apps, RFC 8252); everything else must be https.
-    return bool(parts.netloc) and (parts.scheme == "https"
-                                   or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")))
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost"))
 
 
 def _text(body: dict, name: str, *, required: bool, limit: int) -> str | None:

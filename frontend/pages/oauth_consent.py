@@ -20,6 +20,7 @@ from accounts.access import principal_of
 from accounts.oauth import urls
 from accounts.oauth.applications import applications, revoke_application
 from accounts.oauth.http import as_response, http_input
+from accounts.oauth.registration import ORIGIN
 from accounts.oauth.server import ConsentRequest, OAuthAnswer, consent_request, decide
 from core.errors import NotFound
 from core.headers import PAGE_POLICY
@@ -35,6 +36,8 @@ def _consent_policy(redirect_uri: str) -> str:
     """The page policy, with the client's origin added to ``form-action``: browsers apply it to where the
     consent form's answer redirects, and that redirect goes to the client."""
     parts = urlsplit(redirect_uri)
+    if not ORIGIN.fullmatch(parts.netloc):  # registration allows no other; never let text into the header
+        return PAGE_POLICY
     return PAGE_POLICY.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
 
 

@@ -35,6 +35,9 @@ async def test_ob_registration_body_registers_a_client(client, db) -> None:
 async def test_bad_metadata_is_refused_and_nothing_stored(client, db) -> None:
     cases = [({**OB_BODY, "redirect_uris": ["http://evil.example/cb"]}, "invalid_redirect_uri"),
              ({**OB_BODY, "redirect_uris": []}, "invalid_redirect_uri"),
+             ({**OB_BODY, "redirect_uris": ["https://a.example;script-src */cb"]}, "invalid_redirect_uri"),
+             ({**OB_BODY, "redirect_uris": ["https://user@a.example/cb"]}, "invalid_redirect_uri"),
+             ({**OB_BODY, "redirect_uris": ["https://a.example /cb"]}, "invalid_redirect_uri"),
              ({**OB_BODY, "scope": "openid"}, "invalid_client_metadata"),
              ({k: v for k, v in OB_BODY.items() if k != "client_name"}, "invalid_client_metadata"),
              ({**OB_BODY, "grant_types": ["client_credentials"]}, "invalid_client_metadata"),
