@@ -82,7 +82,7 @@ class WebhookService:
             endpoint.events = checked_events(changes["events"])
         if "description" in changes:
             endpoint.description = checked_description(changes["description"])
-        if "enabled" in changes:
+        if changes.get("enabled") is not None:
             endpoint.enabled = bool(changes["enabled"])
         await self.session.flush()
         return endpoint
