@@ -175,6 +175,9 @@ class _RefreshGrant(grants.RefreshTokenGrant):
 
     def authenticate_refresh_token(self, refresh_token: str) -> OAuthToken | None:
         row = self.server.session.scalar(select(OAuthToken).where(OAuthToken.refresh_hash == sha256_hex(refresh_token)))
+        if row is not None and row.revoked_at is not None and row.code_id is not None:
+            # A rotated-away refresh token presented again was copied: end the whole grant (RFC 9700 4.14.2).
+            self.server.reused_code_id = row.code_id
         if row is None or row.revoked_at is not None or row.refresh_expires_at is None \
                 or row.refresh_expires_at <= utcnow():
             return None
@@ -215,7 +218,7 @@ class _Server(AuthorizationServer):
     def __init__(self, session: Session) -> None:
         super().__init__(scopes_supported=list(urls.SCOPES))
         self.session = session
-        self.reused_code_id: uuid.UUID | None = None
+        self.reused_code_id: uuid.UUID | None = None  # a grant to end: its code or a refresh token was replayed
         self.register_token_generator("default", BearerTokenGenerator(
             lambda **_: generate_token(43), lambda **_: generate_token(48),
             lambda client, grant_type: urls.ACCESS_TOKEN_SECONDS))
@@ -313,8 +316,9 @@ async def decide(db: AsyncSession, given: HttpInput, person_id: uuid.UUID, *, ap
 
 async def token_response(db: AsyncSession, given: HttpInput) -> OAuthAnswer:
     """The token endpoint: code exchange (with PKCE) or refresh (rotating). A code presented a second
-    time is refused and every token pair it led to is revoked (RFC 6749 section 4.1.2): in a
-    transaction of its own, since the refusal rolls the request's transaction back."""
+    time, or a refresh token after it was rotated or revoked, is refused and every token pair of that
+    grant is revoked (RFC 6749 section 4.1.2, RFC 9700 section 4.14.2): in a transaction of its own,
+    since the refusal rolls the request's transaction back."""
     def work(server: _Server) -> tuple[OAuthAnswer, uuid.UUID | None]:
         return server.create_token_response(_Request(given)), server.reused_code_id
 

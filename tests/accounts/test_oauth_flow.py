@@ -124,9 +124,6 @@ async def test_code_token_refresh_revoke(client, db) -> None:
     assert refreshed.status_code == 200, refreshed.text
     second = refreshed.json()
     assert second["refresh_token"] != pair["refresh_token"] and second["access_token"] != pair["access_token"]
-    again = await client.post(urls.TOKEN_PATH, headers=basic(app),
-                              data={"grant_type": "refresh_token", "refresh_token": pair["refresh_token"]})
-    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
     apps = await client.get("/wallet/settings/applications")
     assert apps.status_code == 200 and "Example Badge Displayer" in apps.text and app["client_id"] in apps.text
@@ -138,6 +135,22 @@ async def test_code_token_refresh_revoke(client, db) -> None:
     assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
     apps = await client.get("/wallet/settings/applications")
     assert 'id="oauth-apps-none"' in apps.text
+
+
+async def test_a_rotated_refresh_token_presented_again_ends_the_grant(client) -> None:
+    await sign_up(client, "hanako@example.jp")
+    app, pair = await granted(client)
+
+    async def refresh(token: str):
+        return await client.post(urls.TOKEN_PATH, headers=basic(app),
+                                 data={"grant_type": "refresh_token", "refresh_token": token})
+
+    second = (await refresh(pair["refresh_token"])).json()
+    replayed = await refresh(pair["refresh_token"])
+    assert replayed.status_code == 400 and replayed.json()["error"] == "invalid_grant"
+    # Someone holds a copy of the old token: the pair it rotated into ends too.
+    after = await refresh(second["refresh_token"])
+    assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
 
 
 async def test_a_client_authenticates_the_way_it_registered(client) -> None:
