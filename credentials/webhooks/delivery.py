@@ -222,7 +222,8 @@ class WebhookRunner:
             self._signal.clear()
             wait = self.poll_seconds
             try:
-                await deliver_due(self.engine, self.settings, stopping=self._stopping)
+                if await deliver_due(self.engine, self.settings, stopping=self._stopping) >= BATCH:
+                    self._signal.set()  # a full round: more may be due (a batch of thousands), go on at once
                 if time.monotonic() >= self._next_sweep:
                     await sweep(self.engine)
                     self._next_sweep = time.monotonic() + SWEEP_EVERY

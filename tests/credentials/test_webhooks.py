@@ -482,3 +482,24 @@ async def test_old_delivered_and_failed_messages_are_swept(db, private_settings,
     assert [m.state for m in remaining] == ["pending"]  # a message still waiting is never swept
     attempts = (await db.execute(select(WebhookAttempt))).scalars().all()
     assert {a.message_id for a in attempts} <= {remaining[0].id}
+
+
+async def test_the_runner_goes_on_at_once_after_a_full_round(db, private_settings, engine, receiver,
+                                                              monkeypatch) -> None:
+    """A batch of thousands of credentials is more than one round: the runner does not wait for its poll."""
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    org_id, endpoint_id, secret = await endpoint_in_db(db, private_settings, receiver.url)
+    await announce(db, org_id, "credential.issued", [{"credential_id": f"c-{n}"} for n in range(7)])
+    await db.commit()
+    runner = delivery.WebhookRunner(engine, private_settings, poll_seconds=600)
+    await runner.start()
+    try:
+        async def all_sent() -> bool:
+            return len(receiver.answered()) == 7
+
+        await wait_for(all_sent, timeout=15)
+    finally:
+        await runner.stop()
+    sent = sorted(Webhook(secret).verify(b, h)["data"]["credential_id"] for h, b, _ in receiver.answered())
+    assert sent == sorted(f"c-{n}" for n in range(7))
+    assert {m.state for m in await messages(db)} == {"delivered"}
