@@ -72,11 +72,16 @@ def segments(text: str) -> list[str]:
 
 
 def skill_confidences(text: str, version: str = DEFAULT_VERSION) -> dict[str, float]:
-    """Every skill item of ``version`` with its best mapper confidence over the text's segments."""
+    """Every skill item of ``version`` with its best mapper confidence over the text's segments: the
+    whole text with the fused model, each sentence with its lexical half (one embedding per posting,
+    not one per sentence)."""
     ids = [s.id for s in get_taxonomy().skill_items(version)]
     best = np.zeros(len(ids))
-    for ranked in rank_texts(segments(text), version, top_k=len(ids)):
-        for index, confidence in ranked:
+    whole, *sentences = segments(text)
+    ranked = rank_texts([whole], version, top_k=len(ids)) + rank_texts(sentences, version, top_k=len(ids),
+                                                                        semantic=False)
+    for ranks in ranked:
+        for index, confidence in ranks:
             best[index] = max(best[index], confidence)
     return dict(zip(ids, best.tolist(), strict=True))
 

@@ -39,7 +39,8 @@ def output_lines(result: ParseResult, matches: list[list]) -> list[dict]:
     rows: list[tuple[int, dict]] = []
     for record, skills in zip(result.records, matches):
         row: dict = {"line": record.line, "skills": [
-            {"id": m.id, "name_ja": m.name_ja, "name_en": m.name_en, "confidence": m.confidence, "level": m.level}
+            {"id": m.id, "name_ja": m.name_ja, "name_en": m.name_en, "confidence": m.confidence, "level": m.level,
+             "level_confidence": m.level_confidence}
             for m in skills]}
         if record.duplicate_of is not None:
             row["duplicate_of"] = record.duplicate_of

@@ -73,6 +73,15 @@ def mapper_rankings(rows: list[dict]) -> list[list[str]]:
     return [[model.ids[i] for i, _ in ranks] for ranks in rank_texts([record_text_of(r) for r in rows], "2.0", 5)]
 
 
+def lexical_rankings(rows: list[dict]) -> list[list[str]]:
+    """The shipped model's lexical half alone (what runs with SKILLPASS_MAPPING_EMBEDDER=none)."""
+    from skills.mapping import artefact, rank_texts
+
+    model = artefact.load("2.0", embedder_spec="none")
+    texts = [record_text_of(r) for r in rows]
+    return [[model.ids[i] for i, _ in ranks] for ranks in rank_texts(texts, "2.0", 5, model=model)]
+
+
 def keyword_rankings(rows: list[dict]) -> list[list[str]]:
     from skills.mapping.baseline import item_keywords, keyword_rank
     from taxonomies.dss import get_taxonomy
@@ -115,7 +124,9 @@ def level_scores(rows: list[dict]) -> dict:
     from skills.mapping import suggest_level
 
     out = {}
-    for name, level_of in (("mapper level rule", lambda r: suggest_level(r.get("hours"), None, None, None)),
+    for name, level_of in (("mapper level rule", lambda r: suggest_level(r.get("hours"), None, None, None,
+                                                                         record_text_of(r))),
+                           ("hours-only rule", lambda r: suggest_level(r.get("hours"), None, None, None)),
                            ("always c", lambda r: "c")):
         out[name] = {"accuracy": by_language(rows, lambda r: float(level_of(r) == r["level"])),
                      "mae": by_language(rows, lambda r: abs(LEVEL_RANK[level_of(r)] - LEVEL_RANK[r["level"]]))}
@@ -170,7 +181,8 @@ def posting_scores(rows: list[dict]) -> dict:
 
 def evaluate(split: str = "all") -> dict:
     records, postings = load("records", split), load("postings", split)
-    systems = {"mapper (TF-IDF + SVM)": mapper_rankings, "TF-IDF cosine baseline": tfidf_rankings,
+    systems = {"mapper (fused: TF-IDF + e5 head)": mapper_rankings, "mapper, lexical half only": lexical_rankings,
+               "TF-IDF cosine baseline": tfidf_rankings,
                "keyword baseline": keyword_rankings}
     return {"split": split, "records": {name: record_scores(records, rank(records)) for name, rank in systems.items()},
             "levels": level_scores(records), "postings": posting_scores(postings)}

@@ -4,10 +4,11 @@
     python -m skills.mapping.build --check                          # exit 1 when missing or stale
 
 Per DSS version, ``data/model-v<version>.npz`` holds the arrays (idf per vectorizer, the transposed
-SVM weights, intercepts) and ``data/model-v<version>.json`` the rest: vocabularies (terms in column
-order), item ids and names, the calibrator, the taxonomy version, the generator version and the
-SHA-256 of the inputs (the taxonomy and training files the corpus is built from, and the fitting
-settings). Loading compares that hash with the current inputs and refuses a missing or stale artefact
+SVM weights, intercepts, and the semantic head's weights over sentence embeddings) and
+``data/model-v<version>.json`` the rest: vocabularies (terms in column order), item ids and names,
+the calibrators (fused, and lexical alone), the embedder the head was fitted on, the taxonomy
+version, the generator version and the SHA-256 of the inputs (the taxonomy and training files the
+corpus is built from, and the fitting settings). Loading compares that hash with the current inputs and refuses a missing or stale artefact
 with the command that rebuilds it, so a model is never fitted at start-up and never silently outdated.
 No pickle: loading runs no code from the files.
 """
@@ -20,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from skills.mapping.runtime import Calibrator, LinearScorer, LoadedModel, TfidfBlock
+from skills.mapping import embedding
+from skills.mapping.runtime import Calibrator, LinearScorer, LoadedModel, SemanticHead, TfidfBlock
 
-GENERATOR_VERSION = 1  # bump when the fitting code changes what it produces for the same inputs
+GENERATOR_VERSION = 2  # bump when the fitting code changes what it produces for the same inputs
 DATA_DIR = Path(__file__).parent / "data"
 TAXONOMY_DIR = Path(__file__).resolve().parents[2] / "taxonomies" / "dss" / "data"
 REBUILD = "python -m skills.mapping.build"
@@ -53,7 +55,8 @@ def fitting_settings() -> dict:
     return {"seed": params.SEED, "svm_c": params.SVM_C, "calibration_folds": params.CALIBRATION_FOLDS,
             "calibration_top": params.CALIBRATION_TOP, "word_pattern": params.WORD_PATTERN,
             "char_ngrams": list(params.CHAR_NGRAMS), "word_ngrams": list(params.WORD_NGRAMS),
-            "name_repeats": corpus.NAME_REPEATS, "max_description_chars": text.MAX_DESCRIPTION_CHARS}
+            "name_repeats": corpus.NAME_REPEATS, "max_description_chars": text.MAX_DESCRIPTION_CHARS,
+            "head_c": params.HEAD_C, "fusion_weight": params.FUSION_WEIGHT, "embed_max_chars": embedding.MAX_CHARS}
 
 
 def input_hash(version: str) -> str:
@@ -73,14 +76,21 @@ def taxonomy_version(version: str) -> dict:
     return {"version": version, "published": str(meta.get("published", ""))}
 
 
+def calibrator_json(calibrator: Calibrator) -> dict:
+    return {"a": calibrator.a, "b": calibrator.b, "c": calibrator.c}
+
+
 def build(version: str, data_dir: Path = DATA_DIR) -> dict:
-    """Fit the model of ``version`` (needs scikit-learn) and write its artefact; returns the metadata."""
+    """Fit the model of ``version`` (needs scikit-learn; the semantic head with the configured
+    embedder, none for ``SKILLPASS_MAPPING_EMBEDDER=none``) and write its artefact; returns the metadata."""
     import sklearn
 
     from skills.mapping.corpus import build_corpus
     from skills.mapping.model import fit_model
+    from skills.mapping.params import FUSION_WEIGHT
 
-    fitted = fit_model(build_corpus(version))
+    fitted = fit_model(build_corpus(version), embedding.load_embedder())
+    head = fitted.classifier.head
     vectorizers = fitted.classifier.vectorizers
     blocks = []
     for v in vectorizers:
@@ -90,11 +100,17 @@ def build(version: str, data_dir: Path = DATA_DIR) -> dict:
     meta = {"generator_version": GENERATOR_VERSION, "input_hash": input_hash(version),
             "taxonomy": taxonomy_version(version), "scikit_learn": sklearn.__version__,
             "ids": list(fitted.ids), "names_ja": list(fitted.names_ja), "names_en": list(fitted.names_en),
-            "calibrator": {"a": fitted.calibrator.a, "b": fitted.calibrator.b, "c": fitted.calibrator.c},
+            "calibrator": calibrator_json(fitted.calibrator),
+            "lexical_calibrator": calibrator_json(fitted.lexical_calibrator),
+            "semantic": {"embedder": head.embedder.name, "dim": head.embedder.dim, "weight": FUSION_WEIGHT}
+            if head else None,
             "blocks": blocks}
     arrays = {f"idf_{i}": v.idf_.astype(np.float32) for i, v in enumerate(vectorizers)}
     arrays["coef_t"] = np.ascontiguousarray(fitted.classifier.coef.T, dtype=np.float32)
     arrays["intercept"] = fitted.classifier.intercept.astype(np.float32)
+    if head:
+        arrays["head_coef_t"] = np.ascontiguousarray(head.coef.T, dtype=np.float32)
+        arrays["head_intercept"] = head.intercept.astype(np.float32)
     npz, js = artefact_paths(version, data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(npz, **arrays)
@@ -124,8 +140,12 @@ def stale_reason(version: str, data_dir: Path = DATA_DIR) -> str | None:
     return None
 
 
-def load(version: str, data_dir: Path = DATA_DIR) -> LoadedModel:
-    """The model of ``version`` from its artefact; ArtefactError when missing or stale."""
+def load(version: str, data_dir: Path = DATA_DIR, embedder_spec: str | None = None) -> LoadedModel:
+    """The model of ``version`` from its artefact; ArtefactError when missing or stale.
+
+    The semantic half is used when the configured embedder (``embedding.configured()``, or
+    ``embedder_spec``) is the one its head was fitted on; otherwise the lexical half alone, with its
+    own calibrator, and ``meta["semantic_status"]`` says why."""
     reason = stale_reason(version, data_dir)
     if reason:
         raise ArtefactError(reason)
@@ -135,7 +155,24 @@ def load(version: str, data_dir: Path = DATA_DIR) -> LoadedModel:
                                   {t: i for i, t in enumerate(b["terms"])}, arrays[f"idf_{i}"])
                        for i, b in enumerate(meta["blocks"]))
         scorer = LinearScorer(blocks, arrays["coef_t"], arrays["intercept"])
-    cal = meta["calibrator"]
+        semantic = meta.get("semantic")
+        head = (SemanticHead(semantic["embedder"], arrays["head_coef_t"], arrays["head_intercept"],
+                             float(semantic["weight"])) if semantic else None)
+    embedder, status = None, "no semantic head in the artefact"
+    if head is not None:
+        embedder = embedding.load_embedder(embedder_spec)
+        if embedder is None:
+            status = f"lexical only ({embedding.ENV}=none)"
+        elif embedder.name != head.embedder_name:
+            status = (f"lexical only: the head was fitted on {head.embedder_name}, the configured embedder is "
+                      f"{embedder.name}; rebuild with `{REBUILD}`")
+            embedder = None
+        else:
+            status = f"fused with {embedder.name}"
+    lexical = meta.get("lexical_calibrator", meta["calibrator"])
+    cal = meta["calibrator"] if embedder is not None else lexical
     info = {k: meta[k] for k in ("generator_version", "input_hash", "taxonomy", "scikit_learn")}
+    info["semantic_status"] = status
     return LoadedModel(version, tuple(meta["ids"]), tuple(meta["names_ja"]), tuple(meta["names_en"]), scorer,
-                       Calibrator(cal["a"], cal["b"], cal["c"]), info)
+                       Calibrator(cal["a"], cal["b"], cal["c"]), info, head, embedder,
+                       Calibrator(lexical["a"], lexical["b"], lexical["c"]))

@@ -1,16 +1,22 @@
-"""Suggested DSS level (d < c < b < a) for a learning record, from course level, hours and score.
+"""Suggested DSS level (d < c < b < a) for a learning record, from course level, what its text says
+it teaches, hours and score.
 
 The rule (documented in docs/skills-mapping.md):
 
-1. Start from the course level (beginner d, intermediate c, advanced b, expert a); without one,
-   from the hours (< 6 h: d, < 20 h: c, otherwise b; hours alone never give a); with neither, d.
-2. When both are known, a short course cannot claim much: the level is at most one step above
+1. Start from the course level (beginner d, intermediate c, advanced b, expert a); without one, from
+   what the text says (``text_level``: objectives such as 説明できる / "explain" give d; 実装できる /
+   演習 / "implement", "hands-on", "project" give c; 策定・推進 / 統括 / "lead" an organisation's
+   strategy give b); without either, from the hours (< 6 h: d, < 20 h: c, otherwise b; hours
+   alone never give a); with none of them, d.
+2. When hours are known, a short course cannot claim much: the level is at most one step above
    what its hours alone would give (a 3-hour "expert" seminar gives c).
 3. Level a needs assessed evidence: a pass or a score of at least 80; otherwise a becomes b.
 4. A failed assessment (fail, or a score below 60) gives d: the person met the topic, no more.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from taxonomies.dss import LEVELS, level_rank
 
@@ -34,13 +40,66 @@ def step_up(level: str) -> str:
     return higher[0] if higher else level
 
 
+# What a record's objectives say the learner will do, by DSS level. Cues are matched on normalised
+# (NFKC, lower-case) text; each cue counts once. Chosen from the DSS level descriptions and the
+# real-text dev split's conventions, never from the test split.
+_CUES = {
+    "d": ("説明でき", "説明する", "説明が", "理解でき", "理解する", "理解して", "理解を深め", "概要", "概観", "入門",
+          "基礎知識", "基本的な知識", "知識を", "用語", "について学", "を学ぶ", "を学び", "考察",
+          "explain", "describe", "understand", "introduc", "overview", "fundamental", "basics", "awareness",
+          "define ", "recogni", "examine", "literacy", "concepts", "レベル1"),
+    "c": ("実装", "作成でき", "作成する", "作成方法", "構築", "設計でき", "設計する", "開発でき", "開発する",
+          "活用でき", "応用する", "実践", "演習", "実習", "ワークショップ", "ハンズオン", "使うことができ",
+          "プログラムを作", "を行える", "できるようになる", "手順を", "識別ができ",
+          "implement", "build", "develop", "design the", "design and", "apply", "hands-on", "project", " lab",
+          "create", "prototyp", "practical", "exercise", "programming", "configure", "deploy", "conduct",
+          "レベル2", "レベル3"),
+    "b": ("策定・提案・推進", "統括", "主導", "高度it人材", "レベル4", "組織全体", "全社",
+          "lead the", "leading teams", "enterprise-wide", "strategy formulation", "at scale across"),
+}
+
+
+@dataclass(frozen=True)
+class TextLevel:
+    """The level a record's text supports, the cues found per level, and how sure the rule is."""
+
+    level: str | None
+    cues: dict[str, tuple[str, ...]]
+    confidence: float | None
+
+
+def _found(text: str, cues: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(cue for cue in cues if cue in text)
+
+
+# Share of dev-split records whose level the rule got right, per branch (Laplace-smoothed): the
+# rule's stated confidence. Re-measured by ``python -m matching.eval.real_text --split dev``.
+BRANCH_CONFIDENCE = {"b": 0.67, "clear": 0.81, "close": 0.59}  # dev: 1/1, 24/29, 9/15
+
+
+def text_level(text: str | None) -> TextLevel:
+    """Level from the objectives a record states (see ``_CUES``); None when it states none."""
+    text = (text or "").lower()
+    found = {level: _found(text, cues) for level, cues in _CUES.items()}
+    counts = {level: len(cues) for level, cues in found.items()}
+    if counts["b"]:
+        return TextLevel("b", found, BRANCH_CONFIDENCE["b"])
+    if not counts["c"] and not counts["d"]:
+        return TextLevel(None, found, None)
+    # Both explaining and doing: the doing is what the learner reaches (a tie goes to c).
+    level = "c" if counts["c"] >= counts["d"] else "d"
+    clear = abs(counts["c"] - counts["d"]) >= 2 or not min(counts["c"], counts["d"])
+    return TextLevel(level, found, BRANCH_CONFIDENCE["clear" if clear else "close"])
+
+
 def suggest_level(hours: float | None = None, score: float | None = None, passed: bool | None = None,
-                  course_level: str | None = None) -> str:
+                  course_level: str | None = None, text: str | None = None) -> str:
     """Suggested level a-d for what a record shows; see the module docstring for the rule."""
     by_course = COURSE_LEVEL_TO_DSS.get(course_level or "")
+    by_text = text_level(text).level if text else None
     by_hours = level_from_hours(hours) if hours is not None else None
-    level = by_course or by_hours or "d"
-    if by_course and by_hours:
+    level = by_course or by_text or by_hours or "d"
+    if (by_course or by_text) and by_hours:
         level = min(level, step_up(by_hours), key=level_rank)
     failed = passed is False or (score is not None and score < PASS_SCORE)
     strong = passed is True or (score is not None and score >= STRONG_SCORE)

@@ -1,7 +1,9 @@
 """Public mapping API: learning records or free text -> ranked DSS skill items with confidence and level.
 
 The model of each DSS version is loaded from its shipped artefact (``artefact.py``; built by
-``python -m skills.mapping.artefact build``) on first use and cached in-process; nothing is fitted here.
+``python -m skills.mapping.build``) on first use and cached in-process; nothing is fitted here. Its
+scores fuse the lexical model with the semantic head over sentence embeddings (``embedding.py``) when
+the configured embedder is the one the head was fitted on, else the lexical half alone.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from skills.mapping import artefact
-from skills.mapping.levels import suggest_level
+from skills.mapping.levels import suggest_level, text_level
 from skills.mapping.runtime import LoadedModel, confidences
 from skills.mapping.text import record_text
 from skills.record_parsing import LearningRecord
@@ -28,13 +30,16 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class SkillMatch:
-    """One skill item suggested for a record: `confidence` in [0, 1], `level` one of a-d."""
+    """One skill item suggested for a record: `confidence` in [0, 1], `level` one of a-d, and
+    `level_confidence` how often the level rule's branch was right on the real-text dev split (None
+    when the record's text states no objective and the level comes from hours or course level alone)."""
 
     id: str
     name_ja: str
     name_en: str
     confidence: float
     level: str
+    level_confidence: float | None = None
 
 
 def get_model(version: str = DEFAULT_VERSION) -> LoadedModel:
@@ -50,14 +55,16 @@ def get_model(version: str = DEFAULT_VERSION) -> LoadedModel:
         return _models[version]
 
 
-def rank_texts(texts: Sequence[str], version: str = DEFAULT_VERSION,
-               top_k: int = 5) -> list[list[tuple[int, float]]]:
-    """For each normalised text, the top_k (item index, confidence) pairs, best first."""
-    model = get_model(version)
+def rank_texts(texts: Sequence[str], version: str = DEFAULT_VERSION, top_k: int = 5, *,
+               model: LoadedModel | None = None, semantic: bool = True) -> list[list[tuple[int, float]]]:
+    """For each normalised text, the top_k (item index, confidence) pairs, best first (``model``: another
+    loaded model than the cached one of ``version``; ``semantic=False``: the lexical half alone)."""
+    model = model or get_model(version)
+    calibrator = model.calibrator_for(semantic)
     top_k = max(0, min(top_k, len(model.ids)))
     ranked: list[list[tuple[int, float]]] = []
     for start in range(0, len(texts), BATCH_SIZE):
-        conf = confidences(model.calibrator, model.scores(list(texts[start:start + BATCH_SIZE])))
+        conf = confidences(calibrator, model.scores(list(texts[start:start + BATCH_SIZE]), semantic))
         top = np.argpartition(-conf, top_k - 1, axis=1)[:, :top_k] if top_k else np.empty((len(conf), 0), int)
         for row, cols in enumerate(top):
             cols = cols[np.argsort(-conf[row, cols], kind="stable")]
@@ -65,18 +72,27 @@ def rank_texts(texts: Sequence[str], version: str = DEFAULT_VERSION,
     return ranked
 
 
-def _matches(model: LoadedModel, ranked: list[tuple[int, float]], level: str) -> list[SkillMatch]:
-    return [SkillMatch(model.ids[i], model.names_ja[i], model.names_en[i], round(c, 4), level)
+def _matches(model: LoadedModel, ranked: list[tuple[int, float]], level: str,
+             level_confidence: float | None) -> list[SkillMatch]:
+    return [SkillMatch(model.ids[i], model.names_ja[i], model.names_en[i], round(c, 4), level, level_confidence)
             for i, c in ranked]
+
+
+def _level(text: str, hours: float | None, score: float | None, passed: bool | None,
+           course_level: str | None) -> tuple[str, float | None]:
+    level = suggest_level(hours, score, passed, course_level, text)
+    by_text = text_level(text)
+    return level, by_text.confidence if by_text.level == level and not course_level else None
 
 
 def map_records(records: Sequence[LearningRecord], version: str = DEFAULT_VERSION,
                 top_k: int = 5) -> list[list[SkillMatch]]:
     """Ranked skill matches for each record, in input order."""
     model = get_model(version)
-    ranked = rank_texts([record_text(r.title, r.description) for r in records], version, top_k)
-    return [_matches(model, ranks, suggest_level(r.hours, r.score, r.passed, r.course_level))
-            for r, ranks in zip(records, ranked)]
+    texts = [record_text(r.title, r.description) for r in records]
+    ranked = rank_texts(texts, version, top_k)
+    return [_matches(model, ranks, *_level(text, r.hours, r.score, r.passed, r.course_level))
+            for r, text, ranks in zip(records, texts, ranked)]
 
 
 def map_text(title: str, description: str = "", *, version: str = DEFAULT_VERSION, top_k: int = 5,
@@ -84,5 +100,6 @@ def map_text(title: str, description: str = "", *, version: str = DEFAULT_VERSIO
              course_level: str | None = None) -> list[SkillMatch]:
     """Ranked skill matches for one course title (and optional description)."""
     model = get_model(version)
-    ranked = rank_texts([record_text(title, description)], version, top_k)[0]
-    return _matches(model, ranked, suggest_level(hours, score, passed, course_level))
+    text = record_text(title, description)
+    ranked = rank_texts([text], version, top_k)[0]
+    return _matches(model, ranked, *_level(text, hours, score, passed, course_level))

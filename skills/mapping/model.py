@@ -1,5 +1,7 @@
 """Fitting the mapping model: TF-IDF over character n-grams (and English words) + a linear SVM per
-skill item, with a logistic calibration of its scores into confidences.
+skill item, fused with a linear SVM over sentence embeddings (``embedding.py``; the semantic half),
+with a logistic calibration of the scores into confidences (one calibrator for the fused scores, one
+for the lexical scores alone, the fallback when no embedder is configured).
 
 Only the artefact builder (``artefact.py``) and the evaluation fit; commands and the app load the
 shipped artefact into the numpy-only ``runtime.LoadedModel``, so scikit-learn is never imported there.
@@ -20,10 +22,13 @@ from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
 from skills.mapping.corpus import Corpus, Example
+from skills.mapping.embedding import Embedder
 from skills.mapping.params import (
     CALIBRATION_FOLDS,
     CALIBRATION_TOP,
     CHAR_NGRAMS,
+    FUSION_WEIGHT,
+    HEAD_C,
     SEED,
     SVM_C,
     WORD_NGRAMS,
@@ -34,12 +39,22 @@ from skills.mapping.runtime import Calibrator, confidences  # noqa: F401 (re-exp
 
 
 @dataclass(frozen=True)
+class Head:
+    """The semantic half: score = embed(text) @ coef.T + intercept, on one embedder's vectors."""
+
+    embedder: Embedder
+    coef: np.ndarray  # (n_items, dim), float32
+    intercept: np.ndarray  # (n_items,)
+
+
+@dataclass(frozen=True)
 class Classifier:
-    """Fitted vectorizers and linear weights: score = X @ coef.T + intercept."""
+    """Fitted vectorizers and linear weights: score = X @ coef.T + intercept (+ the semantic head)."""
 
     vectorizers: tuple[TfidfVectorizer, ...]
     coef: np.ndarray  # (n_items, n_features), float32
     intercept: np.ndarray  # (n_items,)
+    head: Head | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +66,8 @@ class SkillModel:
     names_ja: tuple[str, ...]
     names_en: tuple[str, ...]
     classifier: Classifier
-    calibrator: Calibrator
+    calibrator: Calibrator  # of the fused scores (the lexical ones when there is no head)
+    lexical_calibrator: Calibrator  # of the lexical scores alone
 
 
 def make_vectorizers() -> tuple[TfidfVectorizer, ...]:
@@ -79,19 +95,32 @@ def training_samples(corpus: Corpus, examples: tuple[Example, ...]) -> tuple[lis
     return texts, np.asarray(labels)
 
 
-def fit_classifier(texts: list[str], labels: np.ndarray) -> Classifier:
-    """Fit the vectorizers and a one-vs-rest linear SVM."""
+def fit_classifier(texts: list[str], labels: np.ndarray, embedder: Embedder | None = None) -> Classifier:
+    """Fit the vectorizers and a one-vs-rest linear SVM, and with an embedder the semantic head."""
     vectorizers = make_vectorizers()
     for v in vectorizers:
         v.fit(texts)
     svm = LinearSVC(C=SVM_C, random_state=SEED).fit(featurize(vectorizers, texts), labels)
-    return Classifier(vectorizers, svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32))
+    head = None
+    if embedder is not None:
+        semantic = LinearSVC(C=HEAD_C, random_state=SEED).fit(embedder.embed(texts), labels)
+        head = Head(embedder, semantic.coef_.astype(np.float32), semantic.intercept_.astype(np.float32))
+    return Classifier(vectorizers, svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32), head)
+
+
+def lexical_scores(classifier: Classifier, texts: list[str]) -> np.ndarray:
+    """Raw TF-IDF SVM scores, shape (len(texts), n_items)."""
+    X = featurize(classifier.vectorizers, texts)
+    return np.asarray(X @ classifier.coef.T) + classifier.intercept
 
 
 def scores(classifier: Classifier, texts: list[str]) -> np.ndarray:
-    """Raw SVM scores, shape (len(texts), n_items)."""
-    X = featurize(classifier.vectorizers, texts)
-    return np.asarray(X @ classifier.coef.T) + classifier.intercept
+    """Raw scores: lexical, plus FUSION_WEIGHT times the semantic head's when there is one."""
+    raw = lexical_scores(classifier, texts)
+    if classifier.head is not None:
+        head = classifier.head
+        raw = raw + FUSION_WEIGHT * (head.embedder.embed(texts) @ head.coef.T + head.intercept)
+    return raw
 
 
 def held_out_queries(examples: list[Example], rng: np.random.Generator) -> list[Example]:
@@ -105,37 +134,51 @@ def held_out_queries(examples: list[Example], rng: np.random.Generator) -> list[
     return examples + pairs
 
 
-def calibration_data(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
-    """Features [score, score - best] and relevance of the top ranks of held-out queries (k-fold)."""
+def top_rank_features(raw: np.ndarray, queries: list[Example], corpus: Corpus,
+                      features: list, targets: list) -> None:
+    """Append [score, score - best] and relevance of each query's top ranks."""
+    top = np.argsort(-raw, axis=1)[:, :CALIBRATION_TOP]
+    for row, query in enumerate(queries):
+        gold = {corpus.label_of(s) for s in query.skill_ids}
+        best = raw[row, top[row, 0]]
+        for label in top[row]:
+            features.append((raw[row, label], raw[row, label] - best))
+            targets.append(label in gold)
+
+
+def calibration_data(corpus: Corpus, embedder: Embedder | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Calibration features and relevance of held-out queries (k-fold), for the fused scores (with an
+    embedder) and for the lexical scores alone."""
     rng = np.random.default_rng(SEED)
     examples = list(corpus.examples)
-    features, targets = [], []
+    data: dict[str, tuple[list, list]] = {"fused": ([], []), "lexical": ([], [])}
     for train, test in KFold(CALIBRATION_FOLDS, shuffle=True, random_state=SEED).split(examples):
-        classifier = fit_classifier(*training_samples(corpus, tuple(examples[i] for i in train)))
+        classifier = fit_classifier(*training_samples(corpus, tuple(examples[i] for i in train)), embedder)
         queries = held_out_queries([examples[i] for i in test], rng)
-        raw = scores(classifier, [q.text for q in queries])
-        top = np.argsort(-raw, axis=1)[:, :CALIBRATION_TOP]
-        for row, query in enumerate(queries):
-            gold = {corpus.label_of(s) for s in query.skill_ids}
-            best = raw[row, top[row, 0]]
-            for label in top[row]:
-                features.append((raw[row, label], raw[row, label] - best))
-                targets.append(label in gold)
-    return np.asarray(features), np.asarray(targets, dtype=int)
+        texts = [q.text for q in queries]
+        top_rank_features(lexical_scores(classifier, texts), queries, corpus, *data["lexical"])
+        if embedder is not None:
+            top_rank_features(scores(classifier, texts), queries, corpus, *data["fused"])
+    return {kind: (np.asarray(f), np.asarray(t, dtype=int)) for kind, (f, t) in data.items() if f}
 
 
-def fit_calibrator(corpus: Corpus) -> Calibrator:
-    """Platt-style logistic calibration on held-out (k-fold) synthetic queries."""
-    features, targets = calibration_data(corpus)
+def fit_logistic(features: np.ndarray, targets: np.ndarray) -> Calibrator:
     model = LogisticRegression(C=1.0).fit(features, targets)
     (a, b), c = model.coef_[0], model.intercept_[0]
     return Calibrator(float(max(a, 0.0)), float(max(b, 0.0)), float(c))
 
 
-def fit_model(corpus: Corpus) -> SkillModel:
-    """Fit the calibrator (k-fold), then the classifier on all the training text."""
-    calibrator = fit_calibrator(corpus)
-    classifier = fit_classifier(*training_samples(corpus, corpus.examples))
+def fit_calibrators(corpus: Corpus, embedder: Embedder | None = None) -> tuple[Calibrator, Calibrator]:
+    """Platt-style logistic calibration on held-out (k-fold) synthetic queries: (fused, lexical)."""
+    data = calibration_data(corpus, embedder)
+    lexical = fit_logistic(*data["lexical"])
+    return (fit_logistic(*data["fused"]) if "fused" in data else lexical), lexical
+
+
+def fit_model(corpus: Corpus, embedder: Embedder | None = None) -> SkillModel:
+    """Fit the calibrators (k-fold), then the classifier on all the training text."""
+    calibrator, lexical_calibrator = fit_calibrators(corpus, embedder)
+    classifier = fit_classifier(*training_samples(corpus, corpus.examples), embedder)
     items = corpus.items
     return SkillModel(corpus.version, corpus.ids, tuple(i.name_ja for i in items),
-                      tuple(i.name_en for i in items), classifier, calibrator)
+                      tuple(i.name_en for i in items), classifier, calibrator, lexical_calibrator)

@@ -111,8 +111,21 @@ def confidences(calibrator: Calibrator, raw: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class SemanticHead:
+    """The semantic half loaded from the artefact: weight * (embed(text) @ coef_t + intercept)."""
+
+    embedder_name: str  # the embedder whose vectors the head was fitted on
+    coef_t: np.ndarray  # (dim, n_items) float32
+    intercept: np.ndarray  # (n_items,) float32
+    weight: float
+
+
+@dataclass(frozen=True)
 class LoadedModel:
-    """A mapper for one DSS version, loaded from its artefact: what ``get_model`` returns."""
+    """A mapper for one DSS version, loaded from its artefact: what ``get_model`` returns.
+
+    ``embedder`` is set only when it is the one the head was fitted on; otherwise the model scores
+    with the lexical half alone and its own calibrator (``meta["semantic"]`` says why)."""
 
     version: str
     ids: tuple[str, ...]
@@ -121,6 +134,23 @@ class LoadedModel:
     scorer: LinearScorer
     calibrator: Calibrator
     meta: dict
+    head: SemanticHead | None = None
+    embedder: object | None = None  # an embedding.Embedder
+    lexical_calibrator: Calibrator | None = None  # of the lexical half alone (None: same as calibrator)
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        return self.scorer.scores(texts)
+    @property
+    def semantic(self) -> bool:
+        return self.head is not None and self.embedder is not None
+
+    def calibrator_for(self, semantic: bool) -> Calibrator:
+        """The calibrator of what ``scores(texts, semantic)`` computes."""
+        return self.calibrator if semantic and self.semantic else (self.lexical_calibrator or self.calibrator)
+
+    def scores(self, texts: Sequence[str], semantic: bool = True) -> np.ndarray:
+        """Raw scores (len(texts), n_items); ``semantic=False`` for the lexical half alone (cheaper:
+        no embedding), e.g. for the many short sentences of a job text."""
+        raw = self.scorer.scores(texts)
+        if semantic and self.semantic:
+            vectors = self.embedder.embed(list(texts))  # type: ignore[union-attr]
+            raw += self.head.weight * (vectors @ self.head.coef_t + self.head.intercept)  # type: ignore[union-attr]
+        return raw

