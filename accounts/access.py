@@ -68,7 +68,8 @@ def _org_guard(kind: str, *, admin: bool, allow_api_key: bool):
         if by_key:
             scope = required_scope(handler.opt, connection.scope.get("method", "GET"))
             if scope not in principal.api_key_scopes:
-                raise PermissionDenied(f"This API key lacks the scope '{scope}'.", extra={"missing_scope": scope})
+                raise PermissionDenied(f"This API key lacks the scope '{scope}'.",
+                                       extra={"missing_scope": scope})
 
     guard.__name__ = f"requires_{kind}{'_admin' if admin else ''}"
     return guard

@@ -51,7 +51,8 @@ def checked_scopes(scopes: list[str] | tuple[str, ...] | None) -> str:
     chosen = {str(s).strip() for s in (scopes or []) if str(s).strip()}
     unknown = sorted(chosen - set(API_KEY_SCOPES))
     if unknown:
-        raise InvalidInput(f"Unknown scope: {unknown[0]} (known: {', '.join(API_KEY_SCOPES)}).", field="scopes")
+        raise InvalidInput(f"Unknown scope: {unknown[0]} (known: {', '.join(API_KEY_SCOPES)}).",
+                           field="scopes")
     if not chosen:
         raise InvalidInput("Choose at least one scope.", field="scopes")
     return " ".join(s for s in API_KEY_SCOPES if s in chosen)
@@ -64,7 +65,8 @@ def checked_expiry(expires_at: datetime | None, now: datetime | None = None) -> 
     if expires_at is None:
         return now + timedelta(days=API_KEY_DEFAULT_DAYS)
     if expires_at.tzinfo is None:
-        raise InvalidInput("Give the expiry with a time zone (e.g. 2027-12-31T00:00:00Z).", field="expires_at")
+        raise InvalidInput("Give the expiry with a time zone (e.g. 2027-12-31T00:00:00Z).",
+                           field="expires_at")
     if expires_at <= now:
         raise InvalidInput("The expiry must be in the future.", field="expires_at")
     if expires_at > now + timedelta(days=API_KEY_MAX_DAYS):

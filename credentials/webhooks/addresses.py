@@ -104,7 +104,7 @@ async def resolve(url: str, *, allow_private: bool) -> Target:
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = await lookup(host, port)
-    except (OSError, UnicodeError, ValueError) as exc:  # gaierror is an OSError; a NUL in the name a ValueError
+    except (OSError, UnicodeError, ValueError) as exc:  # gaierror is an OSError; a NUL in a name ValueError
         raise AddressRefused("The endpoint's host name does not resolve.") from exc
     if not addresses:
         raise AddressRefused("The endpoint's host name does not resolve.")

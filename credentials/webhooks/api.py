@@ -4,6 +4,7 @@ the delivery runner."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from litestar import Controller, Litestar, Request, delete, get, patch, post
@@ -33,7 +34,8 @@ RUNNER_KEY = "webhooks_runner"
 WEBHOOKS = access.org_member("provider", admin_only=True, api_key=True, scope="webhooks")
 
 
-async def provide_webhooks(db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> WebhookService:
+async def provide_webhooks(db_session: NamedDependency[AsyncSession],
+                           settings: NamedDependency[Settings]) -> WebhookService:
     return WebhookService(db_session, settings)
 
 
@@ -43,9 +45,10 @@ def with_secret(endpoint: WebhookEndpoint, secret: str) -> EndpointWithSecret:
 
 def message_read(message: WebhookMessage, attempts: list[WebhookAttempt] = ()) -> MessageRead:
     return MessageRead(id=message.id, webhook_id=f"msg_{message.id.hex}", event_type=message.event_type,
-                       state=message.state, attempts=message.attempts, next_attempt_at=message.next_attempt_at,
-                       last_status=message.last_status, created_at=message.created_at,
-                       delivered_at=message.delivered_at, log=[AttemptRead.model_validate(a) for a in attempts])
+                       state=message.state, attempts=message.attempts,
+                       next_attempt_at=message.next_attempt_at, last_status=message.last_status,
+                       created_at=message.created_at, delivered_at=message.delivered_at,
+                       log=[AttemptRead.model_validate(a) for a in attempts])
 
 
 class WebhookController(Controller):
@@ -60,7 +63,8 @@ class WebhookController(Controller):
         return [EndpointRead.model_validate(e) for e in await webhooks.list(org_id)]
 
     @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(409), **WEBHOOKS)
-    async def create_endpoint(self, request: Request, org_id: FromPath[uuid.UUID], data: JSONBody[EndpointCreate],
+    async def create_endpoint(self, request: Request, org_id: FromPath[uuid.UUID],
+                              data: JSONBody[EndpointCreate],
                               webhooks: NamedDependency[WebhookService]) -> EndpointWithSecret:
         """Add an endpoint (https, public host); the signing secret is in this response only."""
         endpoint, secret = await webhooks.create(org_id, data.url, data.events, data.description,
@@ -75,7 +79,8 @@ class WebhookController(Controller):
 
     @patch("/{endpoint_id:uuid}", **WEBHOOKS)
     async def update_endpoint(self, org_id: FromPath[uuid.UUID], endpoint_id: FromPath[uuid.UUID],
-                              data: JSONBody[EndpointUpdate], webhooks: NamedDependency[WebhookService]) -> EndpointRead:
+                              data: JSONBody[EndpointUpdate],
+                              webhooks: NamedDependency[WebhookService]) -> EndpointRead:
         """Change the URL, events or description, or enable/disable (a disabled endpoint's messages wait)."""
         changes = data.model_dump(exclude_unset=True)
         return EndpointRead.model_validate(await webhooks.update(org_id, endpoint_id, changes))
@@ -94,7 +99,8 @@ class WebhookController(Controller):
         endpoint, secret = await webhooks.rotate_secret(org_id, endpoint_id)
         return with_secret(endpoint, secret)
 
-    @post("/{endpoint_id:uuid}/test", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409), **WEBHOOKS)
+    @post("/{endpoint_id:uuid}/test", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409),
+          **WEBHOOKS)
     async def send_test(self, org_id: FromPath[uuid.UUID], endpoint_id: FromPath[uuid.UUID],
                         webhooks: NamedDependency[WebhookService]) -> MessageRead:
         """Queue a ``webhook.test`` event for this endpoint; follow it in ``GET .../messages``."""
@@ -102,21 +108,24 @@ class WebhookController(Controller):
 
     @get("/{endpoint_id:uuid}/messages", **WEBHOOKS)
     async def delivery_log(self, org_id: FromPath[uuid.UUID], endpoint_id: FromPath[uuid.UUID],
-                           webhooks: NamedDependency[WebhookService], limit: FromQuery[int] = 50) -> list[MessageRead]:
+                           webhooks: NamedDependency[WebhookService],
+                           limit: FromQuery[int] = 50) -> list[MessageRead]:
         """The newest messages with every attempt: status code, duration, error, next retry."""
         return [message_read(m, attempts) for m, attempts in await webhooks.log(org_id, endpoint_id, limit)]
 
 
 async def start_runner(app: Litestar) -> None:
-    """App start-up: send due messages in the background of this process."""
-    if app.state.get(RUNNER_KEY) is None:
-        runner = WebhookRunner(app_engine(app), app.state["settings"])
-        await runner.start()
-        app.state[RUNNER_KEY] = runner
+    """App start-up: send due messages in the background of this process (one runner per event loop:
+    tests run one app under several clients, each on its own loop)."""
+    runners = app.state.setdefault(RUNNER_KEY, {})
+    loop = asyncio.get_running_loop()
+    if loop not in runners:
+        runners[loop] = WebhookRunner(app_engine(app), app.state["settings"])
+        await runners[loop].start()
 
 
 async def stop_runner(app: Litestar) -> None:
-    runner = app.state.pop(RUNNER_KEY, None)
+    runner = app.state.get(RUNNER_KEY, {}).pop(asyncio.get_running_loop(), None)
     if runner is not None:
         await runner.stop()
 

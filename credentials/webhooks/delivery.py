@@ -115,7 +115,8 @@ def signed_headers(secret: str, message_id: str, body: str, at: datetime | None 
             "content-type": "application/json", "user-agent": USER_AGENT}
 
 
-async def _post(client: httpx.AsyncClient, stopping: asyncio.Event | None, url: str, **kwargs) -> httpx.Response:
+async def _post(client: httpx.AsyncClient, stopping: asyncio.Event | None, url: str,
+                **kwargs) -> httpx.Response:
     """``client.post``, abandoned (``Stopped``) as soon as ``stopping`` is set."""
     if stopping is None:
         return await client.post(url, **kwargs)
@@ -227,7 +228,7 @@ class WebhookRunner:
                 if time.monotonic() >= self._next_sweep:
                     await sweep(self.engine)
                     self._next_sweep = time.monotonic() + SWEEP_EVERY
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the loop; the next round retries
+            except Exception:  # noqa: BLE001 - a database hiccup must not end the loop; the next round tries
                 log.warning("webhook delivery round failed; trying again", exc_info=True)
                 wait = 1.0
             if self._stopping.is_set():

@@ -30,7 +30,8 @@ def payload(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": event_type, "timestamp": utcnow().isoformat().replace("+00:00", "Z"), "data": data}
 
 
-async def announce(session: AsyncSession, org_id: uuid.UUID, event_type: str, data: list[dict[str, Any]]) -> int:
+async def announce(session: AsyncSession, org_id: uuid.UUID, event_type: str,
+                   data: list[dict[str, Any]]) -> int:
     """Write one message per item of ``data`` for every enabled endpoint of ``org_id`` that subscribed to
     ``event_type``; returns how many rows were written (0 costs one query)."""
     if not data:
@@ -66,7 +67,7 @@ def _after_commit(session: Session) -> None:
 
 def _listen() -> None:
     if not event.contains(Session, "after_commit", _after_commit):
-        # a rolled-back session keeps its mark: its next commit wakes the runner for nothing, which is harmless
+        # a rolled-back session keeps its mark: its next commit wakes the runner for nothing (harmless)
         event.listen(Session, "after_commit", _after_commit)
 
 

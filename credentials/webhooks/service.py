@@ -15,7 +15,13 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.settings import Settings
 from credentials.webhooks import outbox
 from credentials.webhooks.addresses import check_reachable
-from credentials.webhooks.models import EVENT_TYPES, TEST_EVENT, WebhookAttempt, WebhookEndpoint, WebhookMessage
+from credentials.webhooks.models import (
+    EVENT_TYPES,
+    TEST_EVENT,
+    WebhookAttempt,
+    WebhookEndpoint,
+    WebhookMessage,
+)
 from credentials.webhooks.sealing import new_secret, seal
 
 MAX_ENDPOINTS = 10
@@ -27,7 +33,8 @@ def checked_events(events: Iterable[str] | None) -> list[str]:
     chosen = sorted({str(e).strip() for e in (events or []) if str(e).strip()})
     unknown = [e for e in chosen if e not in EVENT_TYPES]
     if unknown:
-        raise InvalidInput(f"Unknown event type: {unknown[0]} (known: {', '.join(EVENT_TYPES)}).", field="events")
+        raise InvalidInput(f"Unknown event type: {unknown[0]} (known: {', '.join(EVENT_TYPES)}).",
+                           field="events")
     if not chosen:
         raise InvalidInput("Choose at least one event.", field="events")
     return chosen
@@ -56,7 +63,8 @@ class WebhookService:
             raise NotFound("No such webhook endpoint in this organization.")
         return endpoint
 
-    async def create(self, org_id: uuid.UUID, url: str, events: Iterable[str] | None, description: str | None = None,
+    async def create(self, org_id: uuid.UUID, url: str, events: Iterable[str] | None,
+                     description: str | None = None,
                      created_by: uuid.UUID | None = None) -> tuple[WebhookEndpoint, str]:
         """A new endpoint and its signing secret (``whsec_…``, shown this once; stored sealed)."""
         chosen, text = checked_events(events), checked_description(description)
@@ -73,11 +81,13 @@ class WebhookService:
         await self.session.flush()
         return endpoint, secret
 
-    async def update(self, org_id: uuid.UUID, endpoint_id: uuid.UUID, changes: dict[str, Any]) -> WebhookEndpoint:
+    async def update(self, org_id: uuid.UUID, endpoint_id: uuid.UUID,
+                     changes: dict[str, Any]) -> WebhookEndpoint:
         """Change the url, events, description or ``enabled`` (keys absent from ``changes`` stay)."""
         endpoint = await self.get(org_id, endpoint_id)
         if "url" in changes:
-            endpoint.url = await check_reachable(changes["url"], allow_private=self.settings.webhooks_allow_private)
+            endpoint.url = await check_reachable(changes["url"],
+                                                 allow_private=self.settings.webhooks_allow_private)
         if "events" in changes:
             endpoint.events = checked_events(changes["events"])
         if "description" in changes:
@@ -125,7 +135,8 @@ class WebhookService:
         endpoint = await self.get(org_id, endpoint_id)
         messages = list((await self.session.execute(
             select(WebhookMessage).where(WebhookMessage.endpoint_id == endpoint.id)
-            .order_by(WebhookMessage.created_at.desc(), WebhookMessage.id).limit(max(1, min(limit, 200))))).scalars())
+            .order_by(WebhookMessage.created_at.desc(), WebhookMessage.id)
+            .limit(max(1, min(limit, 200))))).scalars())
         attempts: dict[uuid.UUID, list[WebhookAttempt]] = {m.id: [] for m in messages}
         if messages:
             rows = await self.session.execute(select(WebhookAttempt).where(

@@ -74,8 +74,8 @@ async def keys_context(request: Request, db: AsyncSession, settings: Settings, o
     example_id = achievements[0].id if achievements else "ACHIEVEMENT_ID"
     extra.setdefault("errors", {})
     extra.setdefault("new_key", None)
-    extra.setdefault("values", {"scopes": list(DEFAULT_SCOPES),
-                                "expires_at": (utcnow() + timedelta(days=API_KEY_DEFAULT_DAYS)).date().isoformat()})
+    default_expiry = (utcnow() + timedelta(days=API_KEY_DEFAULT_DAYS)).date().isoformat()
+    extra.setdefault("values", {"scopes": list(DEFAULT_SCOPES), "expires_at": default_expiry})
     return await console(request, db, org_id, "keys", keys=listing, achievements=achievements,
                          curl_example=issue_example(settings.base_url, org_id, example_id),
                          all_scopes=API_KEY_SCOPES, now=utcnow(), **extra)
@@ -99,8 +99,8 @@ async def api_key_create(request: Request, org_id: OrgId, data: FormData,
         key, secret = await AccountService(db_session).create_api_key(
             org_id, name, principal_of(request).person_id, scopes, expires_at)
     except InvalidInput as exc:
-        context = await keys_context(request, db_session, settings, org_id, name=values["name"], values=values,
-                                     errors=key_errors(exc, lang_of(request)))
+        context = await keys_context(request, db_session, settings, org_id, name=values["name"],
+                                     values=values, errors=key_errors(exc, lang_of(request)))
         return page(request, "provider/api_keys.html", context, block="api_keys",
                     status_code=form_error_status(request, 422))
     await db_session.flush()

@@ -36,8 +36,9 @@ async def list_context(request: Request, db: AsyncSession, settings: Settings, o
     extra.setdefault("errors", {})
     extra.setdefault("values", {"url": "", "description": "", "events": list(DEFAULT_EVENTS)})
     extra.setdefault("created", None)
-    return await console(request, db, org_id, "webhooks", endpoints=await WebhookService(db, settings).list(org_id),
-                         event_types=EVENT_TYPES, **extra)
+    endpoints = await WebhookService(db, settings).list(org_id)
+    return await console(request, db, org_id, "webhooks", endpoints=endpoints, event_types=EVENT_TYPES,
+                         **extra)
 
 
 async def endpoint_context(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID,
@@ -77,8 +78,8 @@ async def webhook_create(request: Request, org_id: OrgId, data: FormData, db_ses
 
 
 @get(f"{BASE}/webhooks/{{endpoint_id:uuid}}", **ADMIN, include_in_schema=False)
-async def webhook_page(request: Request, org_id: OrgId, endpoint_id: FromPath[uuid.UUID], db_session: DbSession,
-                       settings: AppSettings) -> Template:
+async def webhook_page(request: Request, org_id: OrgId, endpoint_id: FromPath[uuid.UUID],
+                       db_session: DbSession, settings: AppSettings) -> Template:
     """One endpoint: its events, state and delivery log (status, duration, attempt, next retry)."""
     context = await endpoint_context(request, db_session, settings, org_id, endpoint_id,
                                      notice=request.query_params.get("done"))
@@ -86,8 +87,9 @@ async def webhook_page(request: Request, org_id: OrgId, endpoint_id: FromPath[uu
 
 
 @post(f"{BASE}/webhooks/{{endpoint_id:uuid}}/{{action:str}}", **ADMIN, include_in_schema=False)
-async def webhook_action(request: Request, org_id: OrgId, endpoint_id: FromPath[uuid.UUID], action: FromPath[str],
-                         data: FormData, db_session: DbSession, settings: AppSettings) -> Response:
+async def webhook_action(request: Request, org_id: OrgId, endpoint_id: FromPath[uuid.UUID],
+                         action: FromPath[str], data: FormData, db_session: DbSession,
+                         settings: AppSettings) -> Response:
     """``test`` (queue a test event), ``enable``, ``disable``, ``rotate`` (a new secret, shown once) or
     ``delete`` (needs the confirmation box)."""
     service = WebhookService(db_session, settings)
@@ -113,7 +115,8 @@ async def webhook_action(request: Request, org_id: OrgId, endpoint_id: FromPath[
             raise
         context = await endpoint_context(request, db_session, settings, org_id, endpoint_id,
                                          errors=errors_of(exc, lang_of(request)))
-        return page(request, "provider/webhook.html", context, status_code=form_error_status(request, exc.status_code))
+        return page(request, "provider/webhook.html", context,
+                    status_code=form_error_status(request, exc.status_code))
     return redirect(request, f"{here}?done={action}")
 
 
