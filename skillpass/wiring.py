@@ -9,6 +9,7 @@ from accounts.oauth import applications as oauth_grants
 from core.settings import Settings
 from credentials import person_data
 from credentials.oid4vci import sweep as oid4vci_sweep
+from credentials.pathways import service as pathways
 from credentials.oid4vp import sweep as oid4vp_sweep
 from credentials.wallet import claim_for_person, rejudge_subjects, retrust_org
 from matching import candidates
@@ -26,6 +27,7 @@ def connect_domains(settings: Settings) -> None:
     hooks.on_email_confirmed("credentials.subjects", partial(_rejudge, settings=settings))
     hooks.on_org_verification_changed("credentials.retrust", partial(_retrust, settings=settings))
     wallet_sync.connect()
+    pathways.connect()  # after the profile: a completed pathway issues its badge (once per learner)
     # a person's data export and deletion (accounts.erasure): each domain's part, deleted in reverse order
     erasure.contribute("wallet", partial(person_data.export_held, settings=settings),
                        partial(person_data.delete_held, settings=settings))

@@ -1,6 +1,7 @@
 """learner_progress: issue 16: goals, milestones, pathways, saved jobs
 
-skill_progress_settings: the learner's opt-out of streak and milestones.
+skill_progress_settings: the learner's opt-out of streak and milestones; pathway, pathway_step and
+pathway_award: a provider's pathways and the one award per learner and pathway.
 
 Revision ID: a9c1e3f5b7d8
 Revises: f8b0d2e4a6c7
@@ -35,7 +36,56 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('person_id'),
     )
+    op.create_table(
+        'pathway',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('org_id', sa.Uuid(), nullable=False),
+        sa.Column('name_ja', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column('name_en', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column('description_ja', sa.Text(), nullable=False),
+        sa.Column('description_en', sa.Text(), nullable=False),
+        sa.Column('ordered', sa.Boolean(), nullable=False),
+        sa.Column('role_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        sa.Column('badge_achievement_id', sa.Uuid(), nullable=False),
+        _when('created_at', nullable=False),
+        sa.ForeignKeyConstraint(['org_id'], ['organization.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['badge_achievement_id'], ['achievement.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_pathway_org_id', 'pathway', ['org_id'])
+    op.create_table(
+        'pathway_step',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('pathway_id', sa.Uuid(), nullable=False),
+        sa.Column('achievement_id', sa.Uuid(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('group_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.ForeignKeyConstraint(['pathway_id'], ['pathway.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['achievement_id'], ['achievement.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('pathway_id', 'achievement_id', name='uq_pathway_step_achievement'),
+    )
+    op.create_index('ix_pathway_step_pathway_id', 'pathway_step', ['pathway_id'])
+    op.create_index('ix_pathway_step_achievement_id', 'pathway_step', ['achievement_id'])
+    op.create_table(
+        'pathway_award',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('pathway_id', sa.Uuid(), nullable=False),
+        sa.Column('person_id', sa.Uuid(), nullable=False),
+        sa.Column('credential_id', sa.Uuid(), nullable=True),
+        _when('created_at', nullable=False),
+        sa.ForeignKeyConstraint(['pathway_id'], ['pathway.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['credential_id'], ['issued_credential.id'], ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('pathway_id', 'person_id', name='uq_pathway_award_person'),
+    )
+    op.create_index('ix_pathway_award_pathway_id', 'pathway_award', ['pathway_id'])
+    op.create_index('ix_pathway_award_person_id', 'pathway_award', ['person_id'])
 
 
 def downgrade() -> None:
+    op.drop_table('pathway_award')
+    op.drop_table('pathway_step')
+    op.drop_table('pathway')
     op.drop_table('skill_progress_settings')
