@@ -101,7 +101,10 @@ async def create_pathway(session: AsyncSession, settings: Settings, org_id: uuid
     """A new pathway of the organization's own achievements (another's achievement: 404 naming the field)."""
     _check(data)
     achievements = AchievementService(session, settings)
-    await achievements.get(org_id, data.badge_achievement_id)
+    try:
+        await achievements.get(org_id, data.badge_achievement_id)
+    except NotFound:
+        raise NotFound("No such achievement in this organization.", field="badge_achievement_id") from None
     for step in data.steps:
         try:
             await achievements.get(org_id, step.achievement_id)
