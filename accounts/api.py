@@ -56,7 +56,8 @@ def start_session(request: Request, person: Person) -> None:
 async def sign_up_person(request: Request, accounts: AccountService, data: SignUp) -> SignUpAccepted:
     """Count the attempt, then sign up; the answer is the same for a new and a known address."""
     await sign_up_attempt(request, accounts.session, data.email, client_address(request))
-    email = await accounts.request_sign_up(data.email, data.password, data.display_name, data.lang)
+    email = await accounts.request_sign_up(data.email, data.password, data.display_name, data.lang,
+                                         data.accept_terms)
     return SignUpAccepted(email=email)
 
 

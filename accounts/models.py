@@ -44,6 +44,9 @@ class Person(SQLModel, table=True):
     email_confirmed_at: datetime | None = datetime_field()
     # Sessions carry the generation they were started in; a password reset moves it on, which ends them.
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Which terms of use and privacy notice the person accepted at sign-up, and when (none: an operator's account).
+    terms_version: str | None = Field(default=None, max_length=20)
+    terms_accepted_at: datetime | None = datetime_field()
     created_at: datetime = created_at_field()
 
 

@@ -16,6 +16,8 @@ class SignUp(BaseModel):
     password: str = Field(max_length=200)
     display_name: str = Field(min_length=1, max_length=200)
     lang: Literal["ja", "en"] = "ja"
+    accept_terms: bool = Field(default=False, description="Must be true: the person accepts the terms of use "
+                               "(/terms) and the privacy notice (/privacy); otherwise 422 field accept_terms.")
 
 
 class SignUpAccepted(BaseModel):

@@ -25,6 +25,9 @@ API_KEY_NAME_MAX = 100
 log = logging.getLogger("skillpass.accounts")
 ORG_WINDOW = timedelta(hours=24)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The version of the terms of use and privacy notice (/terms, /privacy) a sign-up accepts; a change of their
+# content moves it on, so each person's record says which text they agreed to.
+TERMS_VERSION = "2026-12-04"
 
 
 def normalize_email(email: str) -> str:
@@ -42,14 +45,19 @@ def password_errors(password: str, field: str = "password") -> list[dict[str, st
     return []
 
 
-def check_new_credentials(email: str, password: str, display_name: str | None = None) -> list[dict[str, str]]:
-    """Field errors for a sign-up (empty when acceptable); the page and the API check the same."""
+def check_new_credentials(email: str, password: str, display_name: str | None = None,
+                          accept_terms: bool | None = None) -> list[dict[str, str]]:
+    """Field errors for a sign-up (empty when acceptable); the page and the API check the same. The public
+    sign-up passes ``accept_terms``: it must be true."""
     errors = []
     if display_name is not None and not 0 < len(display_name.strip()) <= 200:
         errors.append({"field": "display_name", "message": "Enter a display name (at most 200 characters)."})
     if not is_email(email):
         errors.append({"field": "email", "message": "Enter a valid email address."})
-    return errors + password_errors(password)
+    errors += password_errors(password)
+    if accept_terms is False:
+        errors.append({"field": "accept_terms", "message": "Accept the terms of use and the privacy notice."})
+    return errors
 
 
 class AccountService:
@@ -61,8 +69,9 @@ class AccountService:
         self.settings = settings
 
     async def sign_up(self, email: str, password: str, display_name: str, lang: str = "ja",
-                      *, is_admin: bool = False, confirmed: bool = False) -> Person:
-        """Create an account; ``confirmed`` only for accounts an operator vouches for (demo, create-admin)."""
+                      *, is_admin: bool = False, confirmed: bool = False, terms_version: str | None = None) -> Person:
+        """Create an account; ``confirmed`` only for accounts an operator vouches for (demo, create-admin);
+        ``terms_version``: the terms the person accepted (stored with the time)."""
         errors = check_new_credentials(email, password)
         if errors:
             raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
@@ -70,7 +79,8 @@ class AccountService:
         if await self.person_by_email(email):
             raise Conflict("An account with this email already exists.", field="email")
         person = Person(email=email, display_name=display_name.strip() or email, lang=lang,
-                        password_hash=security.hash_password(password), is_admin=is_admin)
+                        password_hash=security.hash_password(password), is_admin=is_admin,
+                        terms_version=terms_version, terms_accepted_at=utcnow() if terms_version else None)
         self.session.add(person)
         await self.session.flush()
         if confirmed:
@@ -80,17 +90,19 @@ class AccountService:
         await run_sign_up_hooks(self.session, person)
         return person
 
-    async def request_sign_up(self, email: str, password: str, display_name: str, lang: str = "ja") -> str:
+    async def request_sign_up(self, email: str, password: str, display_name: str, lang: str = "ja",
+                              accept_terms: bool = False) -> str:
         """The public sign-up, answering alike whether or not the address has an account: a new address
         gets an account and its confirmation mail, a known one a mail saying so (its account untouched).
-        Signs nobody in: the confirmation link does. Returns the normalised address."""
-        errors = check_new_credentials(email, password, display_name)
+        Signs nobody in: the confirmation link does. Refused unless the terms are accepted. Returns the
+        normalised address."""
+        errors = check_new_credentials(email, password, display_name, accept_terms)
         if errors:
             raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
         existing = await self.person_by_email(email)
         if existing is None:
             try:
-                return (await self.sign_up(email, password, display_name, lang)).email
+                return (await self.sign_up(email, password, display_name, lang, terms_version=TERMS_VERSION)).email
             except IntegrityError:  # a concurrent sign-up of the same address won: it sends the mail
                 await self.session.rollback()
                 return normalize_email(email)

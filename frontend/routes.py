@@ -16,6 +16,7 @@ from frontend.pages import (
     home,
     jobs,
     landing,
+    legal,
     oauth_consent,
     onboarding,
     org_verification,
@@ -38,7 +39,7 @@ from frontend.pages import (
     wallet_presentations,
 )
 
-PAGE_MODULES = (home, auth, oauth_consent, onboarding, landing, dss, public, badges, trends, shared,
+PAGE_MODULES = (home, auth, oauth_consent, onboarding, landing, legal, dss, public, badges, trends, shared,
                 wallet, wallet_offers, wallet_presentations, wallet_contact, assessment, progress, jobs,
                 credentials, records, shares,
                 provider, provider_credentials, provider_batches, provider_offers, provider_keys, provider_webhooks,

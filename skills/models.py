@@ -209,3 +209,21 @@ class ShareAccess(SQLModel, table=True):
     client: str = Field(default="", max_length=100)
     user_agent: str = Field(default="", max_length=300)
     opened_at: datetime = created_at_field()
+
+
+class SkillCorrection(SQLModel, table=True):
+    """A learner's correction of what the mapper read in one of their learning records: a lower level, or
+    not this skill at all (``level`` None). Keyed by the record's dedupe key, so deleting and importing the
+    record again keeps it; ``mapped_level`` and ``mapped_weight`` are what the mapper said."""
+
+    __tablename__ = "skill_correction"
+    __table_args__ = (UniqueConstraint("person_id", "record_key", "skill_id", name="uq_skill_correction"),)
+
+    id: uuid.UUID = id_field()
+    person_id: uuid.UUID = person_fk()
+    record_key: str = Field(max_length=600)
+    skill_id: str = Field(max_length=100)
+    mapped_level: str = Field(max_length=1)
+    mapped_weight: float
+    level: str | None = Field(default=None, max_length=1)
+    created_at: datetime = created_at_field()

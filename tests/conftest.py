@@ -158,7 +158,8 @@ async def sign_up(client: AsyncTestClient, email: str, name: str = "Test Person"
     ``/api/v1/auth/me`` shows it; with ``confirm=False`` the client is signed in, unconfirmed."""
     before = outbox_files(client)
     response = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client),
-                                 json={"email": email, "password": TEST_PASSWORD, "display_name": name, "lang": lang})
+                                 json={"email": email, "password": TEST_PASSWORD, "display_name": name, "lang": lang,
+                                       "accept_terms": True})
     assert response.status_code == 202, response.text
     if confirm:
         await confirm_email(client, mailed_token(client, email.strip().lower(), before))

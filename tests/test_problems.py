@@ -68,7 +68,8 @@ async def test_request_log_has_status_and_duration_but_no_secrets(client, caplog
     try:
         with caplog.at_level(logging.INFO, logger="skillpass.request"):
             await client.post("/api/v1/auth/signup", headers=await csrf_headers(client),
-                              json={"email": "log@example.jp", "password": "very-secret-pw-1", "display_name": "L"})
+                              json={"email": "log@example.jp", "password": "very-secret-pw-1", "display_name": "L",
+                                    "accept_terms": True})
     finally:
         logger.removeHandler(caplog.handler)
     records = [r for r in caplog.records if r.name == "skillpass.request"]

@@ -63,7 +63,8 @@ async def signup_submit(request: Request, data: FormData, db_session: NamedDepen
     """Sign up as the API does; "check your mail" whether or not the address had an account."""
     lang = lang_of(request)
     values = {k: str(data.get(k, "")) for k in ("display_name", "email", "password", "lang")}
-    form = SignUp.model_construct(**{**values, "lang": values["lang"] if values["lang"] in ("ja", "en") else lang})
+    form = SignUp.model_construct(**{**values, "lang": values["lang"] if values["lang"] in ("ja", "en") else lang},
+                                  accept_terms=data.get("accept_terms") == "yes")
     try:
         accepted = await sign_up_person(request, AccountService(db_session, settings), form)
     except InvalidInput as exc:

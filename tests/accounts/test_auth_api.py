@@ -23,7 +23,8 @@ async def test_sign_up_refuses_short_password_and_answers_a_known_email_as_a_new
     await sign_up(client, "dup@example.jp")
     client.cookies.clear()
     again = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client),
-                              json={"email": "DUP@example.jp", "password": TEST_PASSWORD, "display_name": "Y"})
+                              json={"email": "DUP@example.jp", "password": TEST_PASSWORD, "display_name": "Y",
+                                    "accept_terms": True})
     assert again.status_code == 202 and again.json() == {"status": "confirmation_sent", "email": "dup@example.jp"}
 
 

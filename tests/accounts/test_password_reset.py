@@ -54,7 +54,8 @@ async def test_pre_hijack_victim_cannot_confirm_resets_by_mail_and_the_attacker_
     async with AsyncTestClient(app=app) as attacker, AsyncTestClient(app=app) as victim:
         before = outbox_files(attacker)
         signed_up = await attacker.post("/api/v1/auth/signup", headers=await csrf_headers(attacker), json={
-            "email": "victim@example.jp", "password": ATTACKER_PASSWORD, "display_name": "Victim", "lang": "en"})
+            "email": "victim@example.jp", "password": ATTACKER_PASSWORD, "display_name": "Victim", "lang": "en",
+            "accept_terms": True})
         assert signed_up.status_code == 202
         assert (await sign_in(attacker, "victim@example.jp", ATTACKER_PASSWORD)).status_code == 200
         assert (await attacker.get("/api/v1/auth/me")).json()["person"]["email_confirmed"] is False

@@ -30,7 +30,8 @@ async def _sign_up_anonymously(app, address: str, password: str, lang: str = "en
         headers = await csrf_headers(stranger)
         before = dict(stranger.cookies.items())
         response = await stranger.post("/api/v1/auth/signup", headers=headers, json={
-            "email": address, "password": password, "display_name": "Someone", "lang": lang})
+            "email": address, "password": password, "display_name": "Someone", "lang": lang,
+            "accept_terms": True})
         changed = dict(stranger.cookies.items()) != before
         me = await stranger.get("/api/v1/auth/me")
         return response, changed, me.status_code
@@ -66,7 +67,7 @@ async def test_a_known_address_gets_the_same_answer_as_a_new_one_and_its_own_mai
 async def test_the_confirmation_link_signs_in_and_an_unconfirmed_account_can_sign_in(app, client) -> None:
     before = outbox_files(client)
     response = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client), json={
-        "email": "linked@example.jp", "password": TEST_PASSWORD, "display_name": "Link"})
+        "email": "linked@example.jp", "password": TEST_PASSWORD, "display_name": "Link", "accept_terms": True})
     assert response.status_code == 202
     token = mailed_token(client, "linked@example.jp", before)
     async with AsyncTestClient(app=app) as other_browser:  # the link may be opened anywhere
@@ -84,7 +85,8 @@ async def test_sign_up_is_still_limited_per_email(client) -> None:
     for n in range(6):
         client.cookies.clear()
         response = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client), json={
-            "email": "spam@example.jp", "password": TEST_PASSWORD, "display_name": f"S{n}"})
+            "email": "spam@example.jp", "password": TEST_PASSWORD, "display_name": f"S{n}",
+            "accept_terms": True})
         statuses.append(response.status_code)
     assert statuses == [202] * 5 + [429], statuses
     assert int(response.headers["retry-after"]) > 0
@@ -103,7 +105,8 @@ async def test_a_rolled_back_sign_up_mails_nothing(client, settings, db) -> None
     hooks.on_sign_up("test-broken", broken_hook)
     try:
         failed = await client.post("/api/v1/auth/signup", headers=await csrf_headers(client), json={
-            "email": "halfway@example.jp", "password": TEST_PASSWORD, "display_name": "Half"})
+            "email": "halfway@example.jp", "password": TEST_PASSWORD, "display_name": "Half",
+            "accept_terms": True})
     finally:
         hooks._sign_up_hooks.pop("test-broken")
     assert failed.status_code == 500
@@ -130,7 +133,7 @@ async def test_signup_page_shows_the_same_check_your_mail_page_for_new_and_known
             await browser.get("/signup", headers=HTML)
             before = outbox_files(browser)
             response = await browser.post("/signup", headers=HTML, data={
-                "display_name": "P", "email": address, "password": TEST_PASSWORD, "lang": "en",
+                "display_name": "P", "email": address, "password": TEST_PASSWORD, "lang": "en", "accept_terms": "yes",
                 "_csrf_token": browser.cookies.get("skillpass_csrf")})
             assert response.status_code == 200 and "Check your mail" in response.text
             pages[address] = re.sub(r"[0-9a-f]{64}", "TOKEN", response.text.replace(address, "ADDRESS"))
@@ -146,7 +149,7 @@ async def test_signup_page_in_japanese_then_the_link_signs_in(client) -> None:
     before = outbox_files(client)
     response = await client.post("/signup", headers={**HTML, "HX-Request": "true", "HX-Target": "signup_form"}, data={
         "display_name": "花子", "email": "hanako-page@example.jp", "password": TEST_PASSWORD, "lang": "ja",
-        "_csrf_token": client.cookies.get("skillpass_csrf")})
+        "accept_terms": "yes", "_csrf_token": client.cookies.get("skillpass_csrf")})
     assert response.status_code == 200 and "<html" not in response.text
     assert 'id="signup_form"' in response.text and "メールをお送りしました" not in response.text
     assert "hanako-page@example.jp にメールを送りました" in response.text
@@ -168,7 +171,8 @@ async def test_concurrent_sign_ups_of_one_new_address_all_answer_alike(client, s
     before = outbox_files(client)
     async with concurrent_client(settings) as live:
         answers = await asyncio.gather(*(live.post("/api/v1/auth/signup", json={
-            "email": "race@example.jp", "password": TEST_PASSWORD, "display_name": f"R{n}"}) for n in range(4)))
+            "email": "race@example.jp", "password": TEST_PASSWORD, "display_name": f"R{n}",
+            "accept_terms": True}) for n in range(4)))
     assert [a.status_code for a in answers] == [202] * 4, [a.text for a in answers]
     assert len((await db.execute(select(Person).where(Person.email == "race@example.jp"))).all()) == 1
     mails = [_mail_text(p)[1] for p in outbox_files(client) - before]
@@ -194,7 +198,8 @@ async def test_a_sign_up_that_loses_the_race_after_the_first_look_up_answers_lik
     await AccountService(db, settings).sign_up("late@example.jp", TEST_PASSWORD, "First", "en", confirmed=True)
     await db.commit()
     queued_before = len((await db.execute(select(MailOutbox))).all())
-    answered = await _LateLookup(db, settings).request_sign_up("late@example.jp", TEST_PASSWORD, "Second", "en")
+    answered = await _LateLookup(db, settings).request_sign_up("late@example.jp", TEST_PASSWORD, "Second", "en",
+                                                                            accept_terms=True)
     assert answered == "late@example.jp"
     people = (await db.execute(select(Person).where(Person.email == "late@example.jp"))).scalars().all()
     assert [p.display_name for p in people] == ["First"]

@@ -33,6 +33,7 @@ def _sign_up(tab, address: str) -> str:
     tab.page.get_by_label("Display name").fill("Browser Person")
     tab.page.get_by_label("Email").fill(address)
     tab.page.get_by_label("Password").fill(PASSWORD)
+    tab.page.locator("#f-accept_terms").check()
     tab.page.locator("#signup_form button[type=submit]").click()
     tab.page.get_by_text("We sent a mail to").wait_for()
     tab.snap("check-your-mail")
