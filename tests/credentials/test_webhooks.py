@@ -130,15 +130,10 @@ async def test_issued_credential_reaches_the_receiver_signed_after_commit(wh_cli
     issued = await issue(wh_client, provider, achievement["id"], "wh-learner@example.jp")
     assert issued.status_code == 201, issued.text
 
-    async def arrived() -> bool:
-        return len(receiver.answered()) == 1
+    async def arrived() -> bool:  # received, and recorded as delivered (the record follows the answer)
+        return len(receiver.answered()) == 1 and [m.state for m in await messages(db)] == ["delivered"]
 
-    try:
-        await wait_for(arrived)
-    except AssertionError:
-        print("DEBUG", [(m.state, m.attempts, m.last_error, m.next_attempt_at) for m in await messages(db)])
-        raise
-    # the runner was woken by the commit; nobody called deliver_due
+    await wait_for(arrived)  # the runner was woken by the commit; nobody called deliver_due
     headers, body, _ = receiver.answered()[0]
     event = Webhook(secret).verify(body, headers)
     assert event["type"] == "credential.issued"
@@ -154,7 +149,7 @@ async def test_issued_credential_reaches_the_receiver_signed_after_commit(wh_cli
     assert revoked.status_code == 200, revoked.text
 
     async def second() -> bool:
-        return len(receiver.answered()) == 2
+        return len(receiver.answered()) == 2 and {m.state for m in await messages(db)} == {"delivered"}
 
     await wait_for(second)
     revoked_event = Webhook(secret).verify(receiver.answered()[1][1], receiver.answered()[1][0])
