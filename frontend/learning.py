@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import DomainError
 from core.settings import Settings
 from matching import service as matching
-from matching.schemas import PathOptions
 
 
 async def learning_path_for(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
-                            role_id: str) -> dict[str, Any] | None:
-    """The cheapest ordered courses that close the person's gap to the role (None if none can be planned)."""
+                            role_id: str, language: str) -> dict[str, Any] | None:
+    """The cheapest ordered courses, in the reader's language when it can, that close the person's gap
+    to the role (None if none can be planned)."""
     profile = await matching.own_profile(session, settings, person_id)
     try:
-        return await matching.learning_path(session, profile, PathOptions(role_id=role_id))
+        return await matching.path_for_reader(session, profile, role_id, language)
     except DomainError:
         return None

@@ -63,10 +63,10 @@ def check_course_fields(language: str, mode: str, hours: float, price: int) -> N
         raise InvalidInput("price_jpy cannot be negative", field="price_jpy")
 
 
-def catalog_entry(course: Course, provider: str) -> CatalogCourse:
+def catalog_entry(course: Course, provider: str, provider_ja: str | None = None) -> CatalogCourse:
     return CatalogCourse(str(course.id), provider, course.title_ja, course.title_en, course.hours,
                          course.price_jpy, course.language, course.mode,
-                         {a["skill_id"]: a["level"] for a in course.alignments}, course.url)
+                         {a["skill_id"]: a["level"] for a in course.alignments}, course.url, provider_ja)
 
 
 def read_catalog_file(path: Path) -> list[dict[str, Any]]:
@@ -115,8 +115,8 @@ class CatalogService:
                 if skill_id is None or any(a["skill_id"] == skill_id for a in c.alignments)]
 
     async def catalog(self) -> list[CatalogCourse]:
-        """Every course as the path optimiser sees it (provider by English name)."""
-        return [catalog_entry(c, o.name_en) for c, o in await self.courses()]
+        """Every course as the path optimiser sees it (provider by its English and Japanese names)."""
+        return [catalog_entry(c, o.name_en, o.name_ja) for c, o in await self.courses()]
 
     async def get(self, org_id: uuid.UUID, course_id: uuid.UUID) -> Course:
         course = await self.session.get(Course, course_id)

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -60,8 +60,12 @@ class ProposedSkill:
 
 @dataclass(frozen=True)
 class JobAnalysis:
+    """``roles``: the 15 DSS roles, best first; ``extension_roles``: skillpass's own extension roles,
+    scored the same way but ranked apart (they are not DSS roles and never win over one)."""
+
     roles: list[RoleGuess]
     skills: list[ProposedSkill]
+    extension_roles: list[RoleGuess] = field(default_factory=list)
 
 
 def segments(text: str) -> list[str]:
@@ -119,11 +123,13 @@ def _contains(text: str, title: str) -> bool:
 
 @cache
 def distinctive_needs(version: str = DEFAULT_VERSION) -> tuple[tuple[str, ...], dict[str, np.ndarray]]:
-    """Item ids and, per role, importance weights minus the mean over roles (what sets the role apart)."""
+    """Item ids and, per role, importance weights minus the mean over the DSS roles (what sets the
+    role apart); extension roles are centred on the same DSS mean, so they do not shift it."""
     targets = role_targets(version)
     ids = tuple(targets[0].requirements)
     weights = np.array([[IMPORTANCE_WEIGHT[t.requirements[s]] for s in ids] for t in targets])
-    centred = weights - weights.mean(axis=0)
+    dss_mean = weights[[not t.extension for t in targets]].mean(axis=0)
+    centred = weights - dss_mean
     return ids, {t.id: centred[i] for i, t in enumerate(targets)}
 
 
@@ -176,5 +182,8 @@ def analyze_job(text: str, version: str = DEFAULT_VERSION, top_k: int = 8) -> Jo
     if not text or not text.strip():
         raise ValueError("text: the job description is empty")
     confidences = skill_confidences(text, version)
-    roles = rank_roles(confidences, title_hits(text), version)
-    return JobAnalysis(roles, propose_skills(confidences, roles[0].id if roles else None, top_k))
+    guesses = rank_roles(confidences, title_hits(text), version)
+    extension_ids = {r.id for r in get_taxonomy().roles() if r.extension}
+    roles = [g for g in guesses if g.id not in extension_ids]
+    return JobAnalysis(roles, propose_skills(confidences, roles[0].id if roles else None, top_k),
+                       [g for g in guesses if g.id in extension_ids])

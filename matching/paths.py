@@ -7,6 +7,10 @@ course with the largest gap reduction per unit of cost, until the gap is closed,
 a budget would be exceeded; then drop courses made redundant by later picks. The chosen courses are
 ordered so that lower levels come first (a course reaching c before one reaching b on the same item).
 
+For a DSS role the path aims at what the role needs (``taxonomies/dss/needs.py``): first its core
+needs (the items that define it), then the also-useful ones, each phase planned and ordered as
+above and each step labelled with its phase; items the role does not require are left out.
+
 Cost of a course (``objective``): ``hours``, ``price`` (yen), or ``balanced`` = hours + price / 3,000
 (one hour of study weighed like 3,000 yen). Filters: languages, modes (online/offline/hybrid), the
 most hours or yen one course may take, and budgets for the whole path.
@@ -15,7 +19,7 @@ most hours or yen one course may take, and budgets for the whole path.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matching.roles import IMPORTANCE_WEIGHT, Profile, Target
 from taxonomies.dss import LEVELS, level_rank
@@ -41,6 +45,7 @@ class CatalogCourse:
     mode: str
     alignments: Mapping[str, str]  # skill item id -> level the course brings a learner to
     url: str | None = None
+    provider_ja: str | None = None  # the provider's Japanese name, when it has one (``provider``: English)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class Closure:
 class PathStep:
     course: CatalogCourse
     closures: tuple[Closure, ...]
+    phase: str | None = None  # for a role: "core" or "useful", the needs this step was chosen for
 
 
 @dataclass(frozen=True)
@@ -103,11 +109,20 @@ class LearningPath:
 
 
 def needs_of(target: Target, min_required: str | None = None) -> dict[str, str]:
-    """The target's needs at or above ``min_required``. For a role the default is b: a DSS role puts a
-    level on all 67 items, and its c- and d-needs ("can explain it", "can place it") would fill a path
-    with dozens of side courses; a posting's needs are all the employer named."""
+    """The target's needs at or above ``min_required``. For a role without one, what the role needs
+    (core and also useful; the rest of its 67 levels would fill a path with side courses); for a role
+    without need classes the floor is b; a posting's needs are all the employer named."""
+    if min_required is None and target.kind == "role" and target.needs:
+        return {s: r for s, r in target.requirements.items() if s in target.needs}
     floor = min_required or ("b" if target.kind == "role" else "d")
     return {s: r for s, r in target.requirements.items() if level_rank(r) >= level_rank(floor)}
+
+
+def phases_of(target: Target, needs: Mapping[str, str]) -> list[tuple[str | None, dict[str, str]]]:
+    """The needs in the order a path closes them: core then also useful for a role, else one phase."""
+    if target.kind != "role" or not target.needs:
+        return [(None, dict(needs))]
+    return [(phase, {s: r for s, r in needs.items() if target.needs.get(s) == phase}) for phase in ("core", "useful")]
 
 
 def find_gaps(profile: Profile, needs: Mapping[str, str]) -> list[Gap]:
@@ -200,7 +215,7 @@ def drop_redundant(start: Mapping[str, int], needs: Mapping[str, str],
 
 
 def order_steps(start: Mapping[str, int], needs: Mapping[str, str],
-                courses: list[CatalogCourse]) -> list[PathStep]:
+                courses: list[CatalogCourse], phase: str | None = None) -> list[PathStep]:
     """Lower levels first; each step lists the needs it moves, from and to which level."""
     def key(course: CatalogCourse) -> tuple:
         reached = sorted(level_rank(level) for s, level in course.alignments.items() if s in needs)
@@ -216,7 +231,7 @@ def order_steps(start: Mapping[str, int], needs: Mapping[str, str],
                 to_rank = min(level_rank(reached), level_rank(required))
                 closures.append(Closure(skill_id, _level(before), _level(to_rank), required))
         _apply(course, levels, needs)
-        steps.append(PathStep(course, tuple(closures)))
+        steps.append(PathStep(course, tuple(closures), phase))
     return steps
 
 
@@ -234,11 +249,21 @@ def plan_path(profile: Profile, target: Target, catalog: Iterable[CatalogCourse]
     needs = needs_of(target, min_required)
     start = {s: _rank(h.level) for s, h in profile.items() if s in needs}
     allowed = sorted((c for c in catalog if filters.allows(c)), key=lambda c: c.id)
-    chosen = drop_redundant(start, needs, greedy_cover(start, needs, allowed, filters, objective))
-    steps = order_steps(start, needs, chosen)
+    steps: list[PathStep] = []
+    chosen: list[CatalogCourse] = []
     end = dict(start)
-    for step in steps:
-        _apply(step.course, end, needs)
+    phases = phases_of(target, needs) if min_required is None else [(None, needs)]
+    for phase, phase_needs in phases:
+        budget = replace(filters, budget_hours=None if filters.budget_hours is None
+                         else filters.budget_hours - sum(c.hours for c in chosen),
+                         budget_price=None if filters.budget_price is None
+                         else filters.budget_price - sum(c.price_jpy for c in chosen))
+        left = [c for c in allowed if c not in chosen]
+        picked = drop_redundant(end, phase_needs, greedy_cover(end, phase_needs, left, budget, objective))
+        steps += order_steps(end, needs, picked, phase)
+        chosen += picked
+        for course in picked:
+            _apply(course, end, needs)
     remaining = [Gap(s, _level(end.get(s, 0)), r) for s, r in needs.items() if end.get(s, 0) < level_rank(r)]
     return LearningPath(target, tuple(steps), tuple(find_gaps(profile, needs)), tuple(remaining),
                         round(sum(c.hours for c in chosen), 2), sum(c.price_jpy for c in chosen),

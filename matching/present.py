@@ -66,11 +66,13 @@ def path_view(path: LearningPath) -> dict[str, Any]:
     return {
         "target": {"kind": path.target.kind, "id": path.target.id, "name_ja": path.target.name_ja,
                    "name_en": path.target.name_en},
-        "steps": [{"course": {"id": s.course.id, "provider": s.course.provider, "title_ja": s.course.title_ja,
+        "steps": [{"course": {"id": s.course.id, "provider": s.course.provider,
+                              "provider_en": s.course.provider, "provider_ja": s.course.provider_ja or s.course.provider,
+                              "title_ja": s.course.title_ja,
                               "title_en": s.course.title_en, "hours": s.course.hours,
                               "price_jpy": s.course.price_jpy, "language": s.course.language,
                               "mode": s.course.mode, "url": s.course.url},
-                   "closes": [closure_view(c) for c in s.closures]} for s in path.steps],
+                   "closes": [closure_view(c) for c in s.closures], "phase": s.phase} for s in path.steps],
         "total_hours": path.total_hours, "total_price_jpy": path.total_price,
         "gaps": [gap_view(g) for g in path.gaps], "remaining": [gap_view(g) for g in path.remaining],
         "gap_before": path.gap_before, "gap_after": path.gap_after,
@@ -78,10 +80,12 @@ def path_view(path: LearningPath) -> dict[str, Any]:
 
 
 def job_view(analysis: JobAnalysis, top_roles: int = 5) -> dict[str, Any]:
-    """The ``match job`` shape: roles best first, then proposed skills."""
+    """The ``match job`` shape: DSS roles best first, proposed skills, then the extension roles apart."""
     return {
         "roles": [{"id": r.id, "name_ja": r.name_ja, "name_en": r.name_en, "score": r.score}
                   for r in analysis.roles[:top_roles]],
+        "extension_roles": [{"id": r.id, "name_ja": r.name_ja, "name_en": r.name_en, "score": r.score}
+                            for r in analysis.extension_roles],
         "skills": [{"id": s.id, "name_ja": s.name_ja, "name_en": s.name_en, "level": s.level,
                     "confidence": s.confidence, "source": s.source} for s in analysis.skills],
     }

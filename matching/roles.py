@@ -54,6 +54,7 @@ class Target:
     name_en: str
     requirements: Mapping[str, str]  # skill item id -> needed level
     extension: bool = False  # a skillpass extension role, not one of the DSS's own
+    needs: Mapping[str, str] | None = None  # roles: skill id -> "core" / "useful" (taxonomies/dss/needs.py)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def role_targets(version: str = DEFAULT_VERSION, *, include_extensions: bool = T
     item_ids = [s.id for s in tx.skill_items(version)]
     return [Target("role", role.id, role.name_ja, role.name_en,
                    {sid: role.requirements[sid].level for sid in item_ids if sid in role.requirements},
-                   role.extension)
+                   role.extension, tx.role_needs(role.id, version))
             for role in tx.roles(include_extensions=include_extensions)]
 
 

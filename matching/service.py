@@ -69,6 +69,16 @@ def path_filters(options: PathOptions) -> PathFilters:
         budget_hours=options.budget_hours, budget_price=options.budget_price)
 
 
+async def path_for_reader(session: AsyncSession, profile: Profile, role_id: str, language: str,
+                          version: str = "2.0") -> dict[str, Any]:
+    """The path to a role in the reader's language: courses taught in ``language`` only, or, when
+    none of those helps, every language (``language_fallback`` says so)."""
+    path = await learning_path(session, profile, PathOptions(role_id=role_id, languages=[language]), version)
+    if path["steps"] or not path["gaps"]:
+        return {**path, "language_fallback": False}
+    return {**await learning_path(session, profile, PathOptions(role_id=role_id), version), "language_fallback": True}
+
+
 async def learning_path(session: AsyncSession, profile: Profile, options: PathOptions,
                         version: str = "2.0") -> dict[str, Any]:
     """The cheapest ordered course list from the database catalog that closes the gap to the target."""

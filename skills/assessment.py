@@ -47,16 +47,21 @@ class GapItem:
     held: str | None
     status: str | None
     result: str
+    need: str  # "core" (defines the role) or "useful" (also useful); see taxonomies/dss/needs.py
 
 
 @dataclass(frozen=True)
 class Gap:
+    """The role's needed items, core needs first; items the role does not require are only counted."""
+
     role_id: str
     role_name_ja: str
     role_name_en: str
     items: list[GapItem]
     counts: dict[str, int]
     met_verified: int  # met by a level with status verified
+    core_counts: dict[str, int]  # the same counts over the core needs alone
+    not_required: int  # items the role's profile does not require (not listed)
 
 
 def summarize_group(group_id: str, name_ja: str, name_en: str, skill_ids: list[str],
@@ -88,18 +93,27 @@ def gap_result(needed: str, held: str | None) -> str:
 
 
 def gap_to_role(profile: Profile, role: Role, taxonomy: Taxonomy) -> Gap:
-    """Needed vs held level on every current-version skill item the role has a requirement on."""
+    """Needed vs held level on the current-version items the role needs (core, then also useful)."""
+    needs = taxonomy.role_needs(role.id, PROFILE_VERSION)
     rows = []
+    not_required = 0
     for skill in taxonomy.skill_items(PROFILE_VERSION):
         requirement = role.requirements.get(skill.id)
         if requirement is None:
+            continue
+        if skill.id not in needs:
+            not_required += 1
             continue
         item = profile.items.get(skill.id)
         held = item.level if item else None
         label_en, label_ja = PROVENANCE_LABELS.get(requirement.provenance, (requirement.provenance,) * 2)
         rows.append(GapItem(skill.id, skill.name_ja, skill.name_en, requirement.level, requirement.provenance,
                             label_en, label_ja, held, item.status if item else None,
-                            gap_result(requirement.level, held)))
+                            gap_result(requirement.level, held), needs[skill.id]))
+    # Core needs first; within each, what is missing before what is partly met or met, higher levels first.
+    order = {"missing": 0, "partly_met": 1, "met": 2}
+    rows.sort(key=lambda r: (r.need != "core", order[r.result], -level_rank(r.needed)))
     counts = {result: sum(1 for r in rows if r.result == result) for result in GAP_RESULTS}
+    core_counts = {result: sum(1 for r in rows if r.result == result and r.need == "core") for result in GAP_RESULTS}
     met_verified = sum(1 for r in rows if r.result == "met" and r.status == "verified")
-    return Gap(role.id, role.name_ja, role.name_en, rows, counts, met_verified)
+    return Gap(role.id, role.name_ja, role.name_en, rows, counts, met_verified, core_counts, not_required)

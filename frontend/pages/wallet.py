@@ -93,11 +93,9 @@ async def _gap_view(request: Request, session: AsyncSession, settings: Settings,
     rows = None
     path = None
     if gap is not None:
-        order = {"missing": 0, "partly_met": 1, "met": 2}
-        ranked = sorted(gap.items, key=lambda g: (order[g.result], -"dcba".index(g.needed)))
-        rows = paginate(ranked, request.query_params.get("page"), per_page=15, path="/wallet/gap",
+        rows = paginate(gap.items, request.query_params.get("page"), per_page=15, path="/wallet/gap",
                         params={"role": role.id})
-        path = await learning_path_for(session, settings, person, role.id)
+        path = await learning_path_for(session, settings, person, role.id, lang)
     person_types = [(pt, [tx.role(r) for r in pt.role_ids]) for pt in tx.person_types("1.2")]
     extensions = [r for r in tx.roles() if r.extension]
     return page(request, "wallet/gap.html", {

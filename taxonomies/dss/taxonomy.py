@@ -20,6 +20,7 @@ from taxonomies.dss.models import (
     SkillItem,
     Subcategory,
 )
+from taxonomies.dss.needs import role_needs
 
 CURRENT_VERSION = "2.0"
 KINDS: tuple[str, ...] = (
@@ -70,6 +71,7 @@ class Taxonomy:
 
     def __init__(self, data: TaxonomyData) -> None:
         self._data = data
+        self._needs: dict[tuple[str, str], dict[str, str]] = {}
         self._concepts: dict[str, tuple[str, Any]] = {}
         for kind, concept in self._iter_kinds():
             self._concepts[concept.id] = (kind, concept)
@@ -157,6 +159,14 @@ class Taxonomy:
 
     def role(self, role_id: str) -> Role:
         return self._get("roles", role_id)
+
+    def role_needs(self, role_id: str, version: str = CURRENT_VERSION) -> dict[str, str]:
+        """The items ``role_id`` needs: skill id -> ``core`` or ``useful`` (see ``needs.py``); cached."""
+        self._check_version(version)
+        key = (role_id, version)
+        if key not in self._needs:
+            self._needs[key] = role_needs(self, role_id, version)
+        return self._needs[key]
 
     # -- DX literacy ------------------------------------------------------------------------------
     def literacy_categories(self) -> list[LiteracyCategory]:

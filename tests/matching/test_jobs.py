@@ -35,3 +35,15 @@ def test_a_job_ad_gets_its_role_and_skills(text, role, skill):
 def test_an_empty_text_is_refused():
     with pytest.raises(ValueError, match="empty"):
         analyze_job("  ")
+
+
+def test_dss_roles_are_ranked_apart_from_the_platform_extension_roles():
+    from taxonomies.dss import get_taxonomy
+
+    text = ("データマネージャー\nデータマネジメントの仕組みを設計し、データ品質とメタデータを管理する。"
+            "データガバナンスの体制を整え、データ活用を推進する。")
+    analysis = analyze_job(text)
+    extensions = {r.id for r in get_taxonomy().roles() if r.extension}
+    assert len(analysis.roles) == 15 and not {r.id for r in analysis.roles} & extensions
+    assert {r.id for r in analysis.extension_roles} == extensions
+    assert analysis.extension_roles[0].id == "ext-data-manager"  # it fits, and is shown apart

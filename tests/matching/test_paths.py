@@ -69,9 +69,28 @@ def test_met_needs_give_an_empty_path():
     assert path.steps == () and path.gaps == () and path.gap_before == 0
 
 
-def test_role_paths_aim_at_the_important_needs_with_the_demo_catalog():
+def test_role_paths_aim_at_what_the_role_needs_with_the_demo_catalog():
     role = next(t for t in role_targets() if t.id == "se-backend")
-    assert set(needs_of(role).values()) <= {"a", "b"}
+    assert set(needs_of(role)) == set(role.needs) and len(role.needs) < len(role.requirements) / 2
     path = plan_path({"v2-backend": Held("b")}, role, catalog_from_file())
     assert path.steps and path.gap_after < path.gap_before
     assert gap_value({}, {"v2-backend": "a"}) == 8 * 4
+
+
+def test_a_role_path_closes_the_core_needs_before_the_useful_ones():
+    role = Target("role", "r", "r", "r", {"v2-backend": "b", "v2-marketing": "b", "v2-sre": "d"},
+                  needs={"v2-backend": "core", "v2-marketing": "useful"})
+    catalog = [course("marketing", 2, marketing="b"), course("backend", 30, backend="b"),
+               course("sre", 1, sre="d")]
+    path = plan_path({}, role, catalog)
+    # the cheap useful course would come first by level and cost; the core need goes first
+    assert [(s.course.id, s.phase) for s in path.steps] == [("backend", "core"), ("marketing", "useful")]
+    assert "v2-sre" not in {g.skill_id for g in path.gaps}  # not required: not planned at all
+
+
+def test_a_given_floor_plans_one_phase_over_every_need_at_or_above_it():
+    role = Target("role", "r", "r", "r", {"v2-backend": "b", "v2-marketing": "b", "v2-sre": "d"},
+                  needs={"v2-backend": "core", "v2-marketing": "useful"})
+    path = plan_path({}, role, [course("marketing", 2, marketing="b"), course("backend", 30, backend="b"),
+                                course("sre", 1, sre="d")], min_required="d")
+    assert {s.phase for s in path.steps} == {None} and len(path.steps) == 3

@@ -116,3 +116,30 @@ async def test_trends_suppress_small_cells(client, db) -> None:
     assert rows and set(rows[0]) == {"side", "kind", "id", "prefecture", "month", "count", "suppressed"}
     assert any(r["side"] == "demand" and r["id"] == "se-cloud-sre" for r in rows)
     assert (await client.get("/api/v1/trends?kind=nope")).status_code == 422
+
+
+async def test_the_readers_path_uses_courses_in_their_language_and_says_when_it_cannot(db) -> None:
+    from matching.catalog import CatalogService
+    from matching.roles import Held
+    from matching.service import path_for_reader
+
+    accounts = AccountService(db)
+    admin = await accounts.sign_up("admin@lang.example", "correct-horse-battery", "Admin")
+    org = await accounts.create_org("provider", "lang-school", "言語スクール", "Language School", admin_id=admin.id)
+    catalog = CatalogService(db)
+    for key, language in (("backend-ja", "ja"), ("backend-en", "en")):
+        await catalog.save(org.id, {"key": key, "title_ja": key, "title_en": key, "hours": 10, "price_jpy": 0,
+                                    "language": language, "mode": "online",
+                                    "alignments": [{"skill_id": "v2-backend", "level": "a"}]})
+    await db.flush()
+    profile = {"v2-web-app-basics": Held("c")}
+    for language in ("ja", "en"):
+        path = await path_for_reader(db, profile, "se-backend", language)
+        assert path["steps"] and not path["language_fallback"]
+        assert {s["course"]["language"] for s in path["steps"]} == {language}
+        assert path["steps"][0]["phase"] == "core"
+        assert path["steps"][0]["course"]["provider_ja"] == "言語スクール"
+    await catalog.delete(org.id, next(c.id for c, _ in await catalog.courses(language="en")))
+    await db.flush()
+    path = await path_for_reader(db, profile, "se-backend", "en")
+    assert path["language_fallback"] and {s["course"]["language"] for s in path["steps"]} == {"ja"}
