@@ -1,7 +1,8 @@
 """learner_progress: issue 16: goals, milestones, pathways, saved jobs
 
 skill_progress_settings: the learner's opt-out of streak and milestones; pathway, pathway_step and
-pathway_award: a provider's pathways and the one award per learner and pathway.
+pathway_award: a provider's pathways and the one award per learner and pathway; job_saved and
+job_application: jobs a learner saved and applied to with a share link.
 
 Revision ID: a9c1e3f5b7d8
 Revises: f8b0d2e4a6c7
@@ -82,9 +83,40 @@ def upgrade() -> None:
     )
     op.create_index('ix_pathway_award_pathway_id', 'pathway_award', ['pathway_id'])
     op.create_index('ix_pathway_award_person_id', 'pathway_award', ['person_id'])
+    op.create_table(
+        'job_saved',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('person_id', sa.Uuid(), nullable=False),
+        sa.Column('posting_id', sa.Uuid(), nullable=False),
+        _when('created_at', nullable=False),
+        sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['posting_id'], ['job_posting.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('person_id', 'posting_id', name='uq_job_saved'),
+    )
+    op.create_index('ix_job_saved_person_id', 'job_saved', ['person_id'])
+    op.create_index('ix_job_saved_posting_id', 'job_saved', ['posting_id'])
+    op.create_table(
+        'job_application',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('person_id', sa.Uuid(), nullable=False),
+        sa.Column('posting_id', sa.Uuid(), nullable=False),
+        sa.Column('share_link_id', sa.Uuid(), nullable=True),
+        _when('created_at', nullable=False),
+        _when('withdrawn_at'),
+        sa.ForeignKeyConstraint(['person_id'], ['person.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['posting_id'], ['job_posting.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['share_link_id'], ['skill_share_link.id'], ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('person_id', 'posting_id', name='uq_job_application'),
+    )
+    op.create_index('ix_job_application_person_id', 'job_application', ['person_id'])
+    op.create_index('ix_job_application_posting_id', 'job_application', ['posting_id'])
 
 
 def downgrade() -> None:
+    op.drop_table('job_application')
+    op.drop_table('job_saved')
     op.drop_table('pathway_award')
     op.drop_table('pathway_step')
     op.drop_table('pathway')

@@ -1,0 +1,157 @@
+"""Jobs for you: published postings ranked by fit with the learner's profile (the engine's own posting
+scoring, ``matching.roles.rank_targets``), each with its met and missing items and, for one job, the
+learning path that closes the gap (``matching.paths``); saving a job; applying with a share link.
+
+An application names one of the learner's share links (chosen, or made for it through
+``skills.sharing.create_link``); the posting's employer sees the application with what that link
+shares, read live (``skills.sharing.shared_view``): nothing once the learner withdraws or the link is
+revoked or expires. Employers of other organizations never see it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.service import AccountService
+from core.db import utcnow
+from core.errors import Conflict, InvalidInput, NotFound
+from core.settings import Settings
+from matching.contact.requests import link_is_live
+from matching.jobs.models import JobApplication, SavedJob
+from matching.models import JobPosting
+from matching.postings import PostingService, posting_target
+from matching.roles import TargetMatch, rank_targets
+from matching.schemas import PathOptions
+from matching.service import learning_path, own_profile
+from skills import sharing
+
+DEFAULT_PARTS = ["skills", "categories"]
+
+
+@dataclass
+class Job:
+    posting: JobPosting
+    match: TargetMatch
+    saved: bool
+    applied: bool
+
+    @property
+    def met(self) -> list[str]:
+        return [n.skill_id for n in self.match.needs if n.outcome == "met"]
+
+    @property
+    def missing(self) -> list[str]:
+        return [n.skill_id for n in self.match.needs if n.outcome != "met"]
+
+
+async def _mine(session: AsyncSession, model, person_id: uuid.UUID) -> set[uuid.UUID]:
+    query = select(model.posting_id).where(model.person_id == person_id)
+    if model is JobApplication:
+        query = query.where(JobApplication.withdrawn_at.is_(None))
+    return set((await session.execute(query)).scalars())
+
+
+async def jobs_for(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *,
+                   saved_only: bool = False) -> list[Job]:
+    """Every published posting, best fit first (ties: newest first, the order postings come in)."""
+    postings = {str(p.id): p for p in await PostingService(session).published()}
+    profile = await own_profile(session, settings, person_id)
+    saved, applied = await _mine(session, SavedJob, person_id), await _mine(session, JobApplication, person_id)
+    ranked = rank_targets(profile, [posting_target(p) for p in postings.values()])
+    jobs = [Job(postings[m.target.id], m, postings[m.target.id].id in saved, postings[m.target.id].id in applied)
+            for m in ranked]
+    return [j for j in jobs if j.saved] if saved_only else jobs
+
+
+async def job_detail(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
+                     posting_id: uuid.UUID) -> tuple[Job, dict[str, Any]]:
+    """One published job with its fit and the learning path to close its gap."""
+    posting = await PostingService(session).get_published(posting_id)
+    profile = await own_profile(session, settings, person_id)
+    [match] = rank_targets(profile, [posting_target(posting)])
+    saved, applied = await _mine(session, SavedJob, person_id), await _mine(session, JobApplication, person_id)
+    path = await learning_path(session, profile, PathOptions(posting_id=posting.id))
+    return Job(posting, match, posting.id in saved, posting.id in applied), path
+
+
+async def set_saved(session: AsyncSession, person_id: uuid.UUID, posting_id: uuid.UUID, saved: bool) -> None:
+    """Save (idempotent) or unsave a published job."""
+    await PostingService(session).get_published(posting_id)
+    found = await session.scalar(select(SavedJob).where(SavedJob.person_id == person_id,
+                                                        SavedJob.posting_id == posting_id))
+    if saved and found is None:
+        try:
+            async with session.begin_nested():
+                session.add(SavedJob(person_id=person_id, posting_id=posting_id))
+                await session.flush()
+        except IntegrityError:
+            pass  # saved by a concurrent request: the same outcome
+    elif not saved and found is not None:
+        await session.delete(found)
+        await session.flush()
+
+
+async def apply(session: AsyncSession, settings: Settings, person_id: uuid.UUID, posting_id: uuid.UUID, *,
+                link_id: uuid.UUID | None = None, parts: list[str] | None = None) -> JobApplication:
+    """Apply with one of the learner's live share links, or a new one of ``parts`` (sharing's rules:
+    the same 422 as the share form). A second application to the same posting is a 409."""
+    posting = await PostingService(session).get_published(posting_id)
+    existing = await session.scalar(select(JobApplication).where(JobApplication.person_id == person_id,
+                                                                 JobApplication.posting_id == posting_id))
+    if existing is not None and existing.withdrawn_at is None:
+        raise Conflict("You have applied to this job already.")
+    if link_id is not None:
+        try:
+            link = await sharing.own_link(session, person_id, link_id)
+        except NotFound:
+            raise NotFound("No such share link.", field="link_id") from None
+        if not link_is_live(link):
+            raise InvalidInput("this link was revoked or has expired; choose another", field="link_id")
+    else:
+        org = await AccountService(session).get_org(posting.org_id)
+        label = f"{posting.title} ({org.name_ja})"[:sharing.MAX_LABEL]
+        link, _ = await sharing.create_link(session, settings, person_id, label=label,
+                                            parts=list(parts if parts is not None else DEFAULT_PARTS),
+                                            credential_ids=[], expires_at=None)
+    if existing is not None:  # applying again after a withdrawal
+        existing.share_link_id, existing.withdrawn_at, existing.created_at = link.id, None, utcnow()
+        await session.flush()
+        return existing
+    application = JobApplication(person_id=person_id, posting_id=posting_id, share_link_id=link.id)
+    session.add(application)
+    await session.flush()
+    return application
+
+
+async def withdraw(session: AsyncSession, person_id: uuid.UUID, posting_id: uuid.UUID) -> None:
+    found = await session.scalar(select(JobApplication).where(JobApplication.person_id == person_id,
+                                                              JobApplication.posting_id == posting_id,
+                                                              JobApplication.withdrawn_at.is_(None)))
+    if found is None:
+        raise NotFound("No application to this job.")
+    found.withdrawn_at, found.share_link_id = utcnow(), None
+    await session.flush()
+
+
+async def applications_for(session: AsyncSession, settings: Settings, org_id: uuid.UUID,
+                           posting_id: uuid.UUID) -> list[tuple[JobApplication, dict[str, Any] | None]]:
+    """The posting's applications for its own employer, each with what its link shares now (None:
+    withdrawn, revoked or expired). Another organization's posting is a 404."""
+    await PostingService(session).get(org_id, posting_id)
+    rows = await session.execute(select(JobApplication).where(JobApplication.posting_id == posting_id,
+                                                              JobApplication.withdrawn_at.is_(None))
+                                 .order_by(JobApplication.created_at.desc()))
+    found = []
+    for application in rows.scalars():
+        shared = None
+        if application.share_link_id is not None:
+            link = await sharing.own_link(session, application.person_id, application.share_link_id)
+            shared = await sharing.shared_view(session, settings, link) if link_is_live(link) else None
+        found.append((application, shared))
+    return found
