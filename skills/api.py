@@ -38,6 +38,7 @@ from skills.schemas import (
     ShareLinkCreated,
     ShareLinkDetail,
     ShareLinkRead,
+    SkillCorrectionBody,
     SnapshotRead,
 )
 from skills.service import ProfileService
@@ -142,6 +143,23 @@ class RecordsController(Controller):
     async def get_record(self, request: Request, record_id: ItemId, db_session: DbSession) -> RecordRead:
         """One imported learning record."""
         return RecordRead.model_validate(await records.get_record(db_session, me(request), record_id))
+
+    @put("/{record_id:uuid}/skills/{skill_id:str}", responses=problem_responses(404, 422), **access.signed_in())
+    async def correct_skill(self, request: Request, record_id: ItemId, skill_id: FromPath[str],
+                            data: JSONBody[SkillCorrectionBody], profiles: Profiles) -> dict[str, Any]:
+        """Correct a skill the mapper read in the record: a lower level, or null to reject it. Kept as the
+        learner's correction; a later import of the same record keeps it."""
+        correction = await profiles.correct_skill(me(request), record_id, skill_id, data.level)
+        return {"skill_id": skill_id, "level": correction.level, "mapped_level": correction.mapped_level,
+                "corrected": True}
+
+    @delete("/{record_id:uuid}/skills/{skill_id:str}", status_code=HTTP_200_OK, responses=problem_responses(404),
+            **access.signed_in())
+    async def undo_correction(self, request: Request, record_id: ItemId, skill_id: FromPath[str],
+                              profiles: Profiles) -> dict[str, Any]:
+        """Drop the learner's correction: the record counts as the mapper read it."""
+        await profiles.undo_correction(me(request), record_id, skill_id)
+        return {"skill_id": skill_id, "corrected": False}
 
     @delete("/{record_id:uuid}", status_code=HTTP_200_OK, **access.signed_in())
     async def delete_record(self, request: Request, record_id: ItemId, profiles: Profiles) -> dict:

@@ -24,6 +24,11 @@ class SelfLevel(BaseModel):
     level: Level | None = Field(description="a-d, or null to clear")
 
 
+class SkillCorrectionBody(BaseModel):
+    level: str | None = Field(max_length=1, description="a-d at or below the level the mapper read, or null to "
+                              "reject the skill for this record")
+
+
 class BadgeJson(BaseModel):
     assertion: dict[str, Any] | str = Field(description="assertion JSON, a signed assertion (JWS) or its URL")
     badge_class: dict[str, Any] | None = Field(None, description="the BadgeClass JSON when not embedded")

@@ -24,16 +24,16 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.service import AccountService
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.settings import Settings
 from credentials.wallet import change_stamp as wallet_stamp
-from skills import events
+from skills import corrections, events
 from skills.assessment import Gap, GroupSummary, category_summaries, gap_to_role
-from skills.models import BadgeImport, ExamResult, ProfileSnapshot, SelfAssessment, SkillEvidence
+from skills.models import BadgeImport, ExamResult, ProfileSnapshot, SelfAssessment, SkillCorrection, SkillEvidence
 from skills.profile import EvidencePiece, Profile, compute_profile
 from skills.sources import badges, exams, held_credentials, records, self_assessment
 from skills.sources.records import ImportReport
-from taxonomies.dss import get_taxonomy
+from taxonomies.dss import LEVELS, get_taxonomy
 
 
 def piece_of(row: SkillEvidence) -> EvidencePiece:
@@ -173,6 +173,17 @@ class ProfileService:
         await records.delete_record(self.session, person_id, record_id)
         await self.recompute(person_id, "records")
 
+    async def correct_skill(self, person_id: uuid.UUID, record_id: uuid.UUID, skill_id: str,
+                            level: str | None) -> SkillCorrection:
+        """The learner's correction of a skill read in one of their records (``level`` None: reject)."""
+        correction = await corrections.correct(self.session, person_id, record_id, skill_id, level)
+        await self.recompute(person_id, "correction")
+        return correction
+
+    async def undo_correction(self, person_id: uuid.UUID, record_id: uuid.UUID, skill_id: str) -> None:
+        await corrections.undo(self.session, person_id, record_id, skill_id)
+        await self.recompute(person_id, "correction")
+
     async def add_exam_result(self, person_id: uuid.UUID, exam: str, taken_on: date, passed: bool,
                               score: float | None) -> ExamResult:
         result = await exams.add_exam_result(self.session, person_id, exam, taken_on, passed, score)
@@ -188,6 +199,15 @@ class ProfileService:
         row = await self_assessment.set_self_level(self.session, person_id, skill_id, level)
         await self.recompute(person_id, "self_assessment")
         return row
+
+    async def set_self_levels(self, person_id: uuid.UUID, levels: dict[str, str | None]) -> None:
+        """Several of the person's own levels at once (one category's form; None clears), one recompute;
+        a bad level refuses them all before any is written."""
+        if any(level is not None and level not in LEVELS for level in levels.values()):
+            raise InvalidInput(f"level must be one of {', '.join(LEVELS)}", field="level")
+        for skill_id, level in levels.items():
+            await self_assessment.set_self_level(self.session, person_id, skill_id, level)
+        await self.recompute(person_id, "self_assessment")
 
     async def import_badge(self, person_id: uuid.UUID, data: bytes, media_type: str, *,
                            assertion: dict | None = None, badge_class: dict | None = None) -> BadgeImport:

@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from frontend.i18n import translate
-from frontend.forms import MultipartData, form_error_status, redirect
+from frontend.forms import FormData, MultipartData, form_error_status, redirect
 from frontend.signed_in import SIGNED_IN, me
 from frontend.pagination import paginate
 from frontend.rendering import dss_skill, lang_of, page
+from skills import corrections
+from skills.changes import what_changed
 from skills.service import ProfileService
 from skills.sources import records
 
@@ -28,7 +30,9 @@ async def _context(request: Request, session: AsyncSession, **extra) -> dict:
     rows = await records.list_records(session, me(request))
     rows.sort(key=lambda r: (r.created_at, r.line), reverse=True)
     listed = paginate(rows, request.query_params.get("page"), per_page=15, path="/wallet/records")
-    return {"records": listed, "template_url": TEMPLATE_URL, "errors": {}, "report": None, **extra}
+    skills = await corrections.record_skills(session, me(request), list(listed.items))
+    return {"records": listed, "record_skills": skills, "template_url": TEMPLATE_URL, "errors": {}, "report": None,
+            "changes": None, **extra}
 
 
 @get("/wallet/records", **SIGNED_IN)
@@ -64,8 +68,10 @@ async def records_upload(request: Request, data: MultipartData, db_session: Name
     if not isinstance(upload, UploadFile) or not upload.filename:
         return await _upload_error(request, db_session, translate("records.error.no_file", lang))
     content = await upload.read()
+    profiles = ProfileService(db_session, settings)
     try:
-        report = await ProfileService(db_session, settings).import_records(me(request), content, upload.filename)
+        report, changes = await what_changed(profiles, me(request),
+                                             lambda: profiles.import_records(me(request), content, upload.filename))
     except InvalidInput as exc:
         rows = [e for e in exc.errors if e.get("line")]
         view = report_view({"errors": rows}, lang) if rows else None
@@ -73,7 +79,7 @@ async def records_upload(request: Request, data: MultipartData, db_session: Name
     except DomainError as exc:
         return await _upload_error(request, db_session, translate("records.error.file", lang, detail=exc.detail))
     context = await _context(request, db_session, report=report_view(report.as_dict(), lang),
-                             filename=upload.filename)
+                             filename=upload.filename, changes=changes)
     # the list below the form reloads itself on this event (ASCII only: headers are latin-1)
     return page(request, "records/index.html", context, block="records_panel", headers={"HX-Trigger": "records-changed"})
 
@@ -92,4 +98,19 @@ async def record_delete(request: Request, record_id: FromPath[uuid.UUID], db_ses
     return redirect(request, "/wallet/records")
 
 
-handlers = [records_page, records_upload, record_delete]
+@post("/wallet/records/{record_id:uuid}/skills/{skill_id:str}", **SIGNED_IN)
+async def record_skill_correct(request: Request, record_id: FromPath[uuid.UUID], skill_id: FromPath[str],
+                               data: FormData, db_session: NamedDependency[AsyncSession],
+                               settings: NamedDependency[Settings]) -> Response:
+    """The learner corrects a skill read in a record (a lower level, "reject"), or undoes their correction;
+    the same rule as ``PUT /api/v1/me/records/{id}/skills/{skill}`` (a refused level: the error page)."""
+    choice = str(data.get("level", ""))
+    profiles = ProfileService(db_session, settings)
+    if choice == "undo":
+        await profiles.undo_correction(me(request), record_id, skill_id)
+    else:
+        await profiles.correct_skill(me(request), record_id, skill_id, None if choice == "reject" else choice)
+    return redirect(request, f"/wallet/records#record-{record_id}")
+
+
+handlers = [records_page, records_upload, record_delete, record_skill_correct]

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, InvalidInput, NotFound, TooLarge
+from skills import corrections
 from skills.models import LearningRecordRow, RecordUpload
 from skills.record_parsing import LearningRecord, ParseResult, RecordsFileError, duplicate_key, parse_records
 from skills.sources.common import drop_evidence, match_records, replace_evidence
@@ -106,8 +107,9 @@ async def _add_record(session: AsyncSession, person_id: uuid.UUID, upload_id: uu
         completion_date=record.completion_date, score=record.score, passed=record.passed, lang=record.lang,
         course_level=record.course_level, url=record.url, dedupe_key=dedupe_key(record))
     session.add(row)
+    pieces = [(m.id, m.level, RECORD_WEIGHT * m.confidence) for m in matches]
     await replace_evidence(session, person_id, SOURCE, row.id,
-                           [(m.id, m.level, RECORD_WEIGHT * m.confidence) for m in matches],
+                           await corrections.apply(session, person_id, row.dedupe_key, pieces),
                            record.title, record.completion_date)
     return row
 
