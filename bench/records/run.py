@@ -1,12 +1,14 @@
-"""Benchmark: learning records mapped per second (median of runs) for 10,000 records.
+"""Benchmark: learning records mapped per second (median of runs), fused model beside its lexical half.
 
-    .venv/bin/python bench/records/run.py [--records 10000] [--runs 5] [--version 2.0]
+    .venv/bin/python bench/records/run.py [--records 2000] [--runs 3] [--version 2.0]
 
 Records are built from the evaluation set's titles and descriptions (cycled, each made unique by a
-suffix). Prints the one-off model build time, then records/s for mapping alone (map_records on
-parsed records) and for parse + map from CSV bytes. Checks that what it timed is real mapping: every
-record parsed, every record mapped to at least one item, and the top 5 holding one of the evaluation
-set's expected items for most records (ver.2.0); exits 1 otherwise.
+suffix). Prints the one-off model load time, then records/s on the same records for: the fused model
+cold (embedding memo emptied before each run: every text embedded), the fused model warm (the same
+texts again: vectors from the memo, as for repeated course titles), the lexical half alone
+(``SKILLPASS_MAPPING_EMBEDDER=none``), and parse + map from CSV bytes. Checks that what it timed is real
+mapping: every record mapped to at least one item, and for both peers the top 5 holding one of the
+evaluation set's expected items for most records (ver.2.0); exits 1 otherwise.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from skills.mapping import get_model, map_records  # noqa: E402
+from skills.mapping import artefact, get_model, map_records, rank_texts  # noqa: E402
+from skills.mapping.text import record_text  # noqa: E402
 from skills.record_parsing import parse_records  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "records_eval.jsonl"
@@ -73,27 +76,47 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def rate(n: int, times: list[float]) -> str:
+    return f"median {statistics.median(times):.3f} s -> {n / statistics.median(times):,.0f} records/s"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="records mapped per second")
-    parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--records", type=int, default=2_000)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--version", default="2.0", choices=["2.0", "1.2"])
     args = parser.parse_args()
 
     build = timed(lambda: get_model(args.version))
+    fused = get_model(args.version)
+    lexical = artefact.load(args.version, embedder_spec="none")
     data = make_csv(args.records)
     records = parse_records(data, "bench.csv").records
     assert len(records) == args.records
-    map_times = [timed(lambda: map_records(records, version=args.version, top_k=5)) for _ in range(args.runs)]
+    texts = [record_text(r.title, r.description) for r in records]
+    n = args.records
+
+    def cold() -> None:
+        fused.embedder._memo.clear()  # type: ignore[union-attr]
+        map_records(records, version=args.version, top_k=5)
+
+    cold_times = [timed(cold) for _ in range(args.runs)]
+    warm_times = [timed(lambda: map_records(records, version=args.version, top_k=5)) for _ in range(args.runs)]
+    lexical_times = [timed(lambda: rank_texts(texts, args.version, 5, model=lexical)) for _ in range(args.runs)]
     full_times = [timed(lambda: map_records(parse_records(data, "bench.csv").records, version=args.version))
                   for _ in range(args.runs)]
-    n = args.records
-    print(f"DSS {args.version}: model build (first use) {build:.2f} s")
-    print(f"map_records, {n} records, top 5: median {statistics.median(map_times):.3f} s over {args.runs} runs "
-          f"-> {n / statistics.median(map_times):,.0f} records/s (best {n / min(map_times):,.0f})")
-    print(f"parse CSV + map, {n} records: median {statistics.median(full_times):.3f} s "
-          f"-> {n / statistics.median(full_times):,.0f} records/s")
+    print(f"DSS {args.version}: model load (first use) {build:.2f} s; {fused.meta['semantic_status']}")
+    print(f"fused, cold (every text embedded), {n} records: {rate(n, cold_times)}")
+    print(f"fused, warm (vectors from the memo):  {rate(n, warm_times)}")
+    print(f"lexical half alone:                   {rate(n, lexical_times)}")
+    print(f"ratio lexical / fused cold: {statistics.median(cold_times) / statistics.median(lexical_times):.1f}x faster")
+    print(f"parse CSV + map (fused, warm), {n} records: {rate(n, full_times)}")
     problems = check(map_records(records, version=args.version, top_k=5), n, args.version)
+    lexical_matches = [[type("M", (), {"id": lexical.ids[i]})() for i, _ in ranks]
+                       for ranks in rank_texts(texts, args.version, 5, model=lexical)]
+    problems += [f"lexical: {p}" for p in check(lexical_matches, n, args.version)]
+    if not fused.semantic:
+        problems.append("the fused model is not fused: " + fused.meta["semantic_status"])
     for problem in problems:
         print(f"CHECK FAILED: {problem}")
     return 1 if problems else 0
