@@ -1,4 +1,4 @@
-"""Demo data: a few learners, an employer, two verified training providers, one unverified provider and
+"""Demo data: a few learners, a verified employer, two verified training providers, one unverified provider and
 a platform admin (idempotent).
 
 Domains add their own demo data through a ``demo`` module with ``async def load(session, people, orgs)``;
@@ -45,6 +45,8 @@ DEMO_ORGS = [
 # Verified by the demo admin: fictional corporate numbers with valid check digits, fictional domains.
 # Shinjuku Coding Dojo stays unverified so the difference shows.
 DEMO_VERIFIED = {
+    # A verified employer: only those may ask candidates to share (docs/employers.md).
+    "sakura-dx": ("4010001234567", "sakura-dx.example.jp"),
     "tokyo-digital-academy": ("2011001234567", "tokyo-digital-academy.example.jp"),
     "kansai-data-school": ("9120001234568", "kansai-data-school.example.jp"),
 }
