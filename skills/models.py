@@ -176,6 +176,7 @@ class LearnerSettings(SQLModel, table=True):
     prefecture: str | None = Field(default=None, max_length=5)
     target_role: str | None = Field(default=None, max_length=100)
     employer_parts: list = Field(default_factory=list, sa_type=JSON)
+    onboarded_at: datetime | None = datetime_field()  # the first-run path finished or skipped
     updated_at: datetime = created_at_field(index=True)
 
 

@@ -1,4 +1,4 @@
-"""learner_onboarding: issue 16: the terms a person accepted at sign-up, learners' corrections of mapped skills
+"""learner_onboarding: issue 16: the terms a person accepted at sign-up, learners' corrections of mapped skills, onboarding done
 
 Revision ID: f8b0d2e4a6c7
 Revises: e7a9c1d3f5b6
@@ -25,6 +25,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('terms_version', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
         batch_op.add_column(sa.Column('terms_accepted_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True),
                                       nullable=True))
+    with op.batch_alter_table('skill_learner_settings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('onboarded_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True),
+                                      nullable=True))
     op.create_table('skill_correction',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('person_id', sa.Uuid(), nullable=False),
@@ -46,6 +49,8 @@ def downgrade() -> None:
     with op.batch_alter_table('skill_correction', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_skill_correction_person_id'))
     op.drop_table('skill_correction')
+    with op.batch_alter_table('skill_learner_settings', schema=None) as batch_op:
+        batch_op.drop_column('onboarded_at')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_column('terms_accepted_at')
         batch_op.drop_column('terms_version')
