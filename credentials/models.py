@@ -132,6 +132,15 @@ class Achievement(SQLModel, table=True):
     image: str | None = Field(default=None, sa_type=Text)
     achievement_type: str = Field(default="Badge", max_length=60)
     alignments: list = Field(default_factory=list, sa_type=JSON, nullable=False)
+    # Micro-credential detail (issue 14, credentials.achievements.check_micro): all optional.
+    credits_available: float | None = None
+    credit_unit: str | None = Field(default=None, max_length=10)
+    workload_hours: float | None = None
+    level_framework: str | None = Field(default=None, max_length=10)
+    level: int | None = None
+    field_of_study: str | None = Field(default=None, max_length=200)
+    instruction_language: str | None = Field(default=None, max_length=20)
+    result_descriptions: list | None = Field(default=None, sa_type=JSON)
     created_at: datetime = created_at_field()
 
 
@@ -263,4 +272,31 @@ class HolderDid(SQLModel, table=True):
     id: uuid.UUID = id_field()
     person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     did: str = Field(max_length=500, unique=True)
+    created_at: datetime = created_at_field()
+
+
+class BadgeImage(SQLModel, table=True):
+    """The image a provider uploaded for an achievement (PNG, or SVG once sanitised); an achievement
+    without one is shown with generated badge art (``credentials.badge_art``)."""
+
+    __tablename__ = "badge_image"
+
+    achievement_id: uuid.UUID = Field(foreign_key="achievement.id", primary_key=True, ondelete="CASCADE")
+    media_type: str = Field(max_length=20)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(max_length=64)
+    updated_at: datetime = created_at_field()
+
+
+class PublicBadge(SQLModel, table=True):
+    """A held credential its holder chose to show on a public badge page (``/b/{token}``); deleting the
+    row takes the page down. ``show_name``: whether the page shows the holder's name."""
+
+    __tablename__ = "public_badge"
+
+    id: uuid.UUID = id_field()
+    held_id: uuid.UUID = Field(foreign_key="held_credential.id", unique=True, ondelete="CASCADE")
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    token: str = Field(max_length=64, unique=True)
+    show_name: bool = False
     created_at: datetime = created_at_field()
