@@ -92,3 +92,24 @@ async def test_a_vc_jwt_and_a_data_integrity_copy_verify(client, wallet, fmt, ki
         response = await client.post("/api/v1/verify", json=copy)
     body = response.json()
     assert body["verified"] is True and body["kind"] == kind and body["trust"]["status"] == "trusted", body
+
+
+async def test_the_verify_page_checks_a_pasted_sd_jwt_and_shows_only_what_it_discloses(client, wallet) -> None:
+    from taxonomies.dss import get_taxonomy
+    from tests.frontend.helpers import csrf_token, form, htmx
+
+    sd_jwt = await bound_copy(client, wallet, holder(), "dc+sd-jwt")
+    signed, *disclosures, _ = sd_jwt.split("~")
+    kept = [d for d in disclosures
+            if isinstance(decoded(d)[-1], dict) and decoded(d)[-1].get("targetCode") == "v2-data-engineering"]
+    tx = get_taxonomy()
+    for lang, valid in (("ja", "有効な証明書です"), ("en", "This credential is valid")):
+        client.cookies.set("lang", lang)
+        pasted = "~".join([signed, *kept, ""])
+        response = await client.post("/verify", data=form(await csrf_token(client), document=pasted),
+                                     files={"file": ("", b"")}, headers=htmx("verify_panel"))
+        assert response.status_code == 200, response.text
+        assert valid in response.text
+        shown, hidden = tx.skill_item("v2-data-engineering"), tx.skill_item("v2-machine-learning")
+        assert getattr(shown, f"name_{lang}") in response.text
+        assert getattr(hidden, f"name_{lang}") not in response.text
