@@ -65,6 +65,15 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
             for status in statuses}
 
 
+def json_error_responses(*statuses: int, body: str) -> dict[int, ResponseSpec]:
+    """For routes whose errors follow another standard's JSON body (OAuth 2.0 errors, OB 3.0
+    ``Imsx_StatusInfo``): ``document`` leaves these as declared instead of a problem document."""
+    return {status: ResponseSpec(data_container=dict[str, Any], media_type="application/json",
+                                 description=f"{DESCRIPTIONS.get(status, 'Error')} The body is {body}.",
+                                 generate_examples=False)
+            for status in statuses}
+
+
 def security_of(access: str, api_scope: str | None = None) -> list[dict[str, list[str]]] | None:
     """The OpenAPI security requirement of an ``accounts.access`` label (None: anyone may call); an API
     key must hold ``api_scope`` (OpenAPI 3.1 lets a non-OAuth scheme name the roles it needs)."""

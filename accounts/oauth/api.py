@@ -15,12 +15,14 @@ from accounts.oauth import urls
 from accounts.oauth.http import NO_STORE, as_response, http_input
 from accounts.oauth.registration import RegistrationError, register
 from accounts.oauth.server import revocation_response, token_response
-from core.openapi import PROBLEM_JSON, problem_responses
+from core.openapi import PROBLEM_JSON, json_error_responses, problem_responses
 from core.settings import Settings
 
 TAGS = ["accounts: OAuth 2.0 (OB 3.0 API)"]
 # Client applications call these without cookies; a registration carries no ambient authority.
 CLIENT = access.public(exclude_from_csrf=True)
+# RFC 6749 section 5.2 / RFC 7009: 400 for a bad request or grant, 401 when the client does not authenticate.
+OAUTH_ERRORS = json_error_responses(400, 401, body="an OAuth 2.0 error (`error`, `error_description`)")
 
 
 # Open registration writes a row per call: counted per address like the public verify API (429 when over).
@@ -46,14 +48,14 @@ async def register_client(request: Request, db_session: NamedDependency[AsyncSes
     return Response(answer, status_code=201, headers=NO_STORE, media_type="application/json")
 
 
-@post(urls.TOKEN_PATH, tags=TAGS, **CLIENT, status_code=200)
+@post(urls.TOKEN_PATH, tags=TAGS, **CLIENT, status_code=200, responses=OAUTH_ERRORS)
 async def token(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
     """Token endpoint (RFC 6749 section 3.2): ``authorization_code`` with its PKCE verifier, or
     ``refresh_token`` (the old pair is revoked); the client authenticates with HTTP Basic or the form."""
     return as_response(await token_response(db_session, await http_input(request, settings)))
 
 
-@post(urls.REVOKE_PATH, tags=TAGS, **CLIENT, status_code=200)
+@post(urls.REVOKE_PATH, tags=TAGS, **CLIENT, status_code=200, responses=OAUTH_ERRORS)
 async def revoke(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
     """Token revocation (RFC 7009): an access or refresh token of the calling client; its pair ends too."""
     return as_response(await revocation_response(db_session, await http_input(request, settings)))

@@ -22,6 +22,7 @@ from accounts.oauth import urls
 from accounts.oauth.http import http_input
 from accounts.oauth.server import BearerGrant, BearerRefused, bearer
 from core.errors import DomainError
+from core.openapi import json_error_responses
 from core.settings import Settings
 from credentials.obv3 import service
 from credentials.obv3.discovery import API_PREFIX, service_description
@@ -30,6 +31,8 @@ TAGS = ["credentials: Open Badges 3.0 API"]
 # Bearer tokens only: a cross-site page cannot set the header, and a cookie opens nothing here.
 OAUTH = access.public(exclude_from_csrf=True)
 MAX_LIMIT = 100
+# what imsx() answers: no working token, no scope, bad input, nothing with that id
+IMSX_ERRORS = json_error_responses(400, 401, 403, 404, body="an OB 3.0 `Imsx_StatusInfo`")
 MINOR = {400: "invalid_data", 401: "unauthorizedrequest", 403: "forbidden", 404: "not_found"}
 
 
@@ -56,7 +59,7 @@ def scoped(scope: str) -> dict[str, Any]:
                       settings: NamedDependency[Settings]) -> BearerGrant:
         return await bearer(db_session, await http_input(request, settings), scope)
 
-    return {**OAUTH, "dependencies": {"grant": Provide(provide)},
+    return {**OAUTH, "dependencies": {"grant": Provide(provide)}, "responses": IMSX_ERRORS,
             "exception_handlers": {BearerRefused: _refused, DomainError: _domain_error}}
 
 
