@@ -18,15 +18,18 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import InvalidInput, NotFound, TooLarge
+from core.errors import Conflict, InvalidInput, NotFound, TooLarge
 from credentials.idempotency import Idempotency
 from credentials.issuance import IssueRequest
-from credentials.models import FORMATS, Achievement, BatchRow, IssuanceBatch
+from credentials.models import FORMATS, Achievement, BatchRow, BatchState, IssuanceBatch, RowState
 
 MAX_ROWS = 10_000
 CSV_COLUMNS = ("recipient_email", "recipient_name", "achievement_id", "valid_from", "valid_until",
                "evidence_url", "evidence_name", "evidence_narrative")
 CSV_ALIASES = {"email": "recipient_email", "name": "recipient_name"}
+TEMPLATE_EXAMPLE = ("hanako.yamada@example.jp", "山田 花子", "", "2026-04-01", "", "https://example.jp/work/1",
+                    "修了制作", "データ分析の最終課題")
+EXPORT_COLUMNS = ("row", "recipient", "status", "error", "credential_id")
 ROW_FIELDS = {"recipient_email", "recipient_name", "achievement_id", "valid_from", "valid_until", "evidence"}
 
 
@@ -138,6 +141,29 @@ def _csv_record(values: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+def csv_line(values: Any) -> str:
+    """One CSV line; a cell that a spreadsheet would run as a formula is quoted with a leading '."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(
+        "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in values)
+    return out.getvalue()
+
+
+def csv_template() -> bytes:
+    """The CSV a provider fills in: the header and one example line, UTF-8 with a BOM so Excel reads
+    the Japanese right; ``rows_from_csv`` reads it as it is."""
+    return ("\ufeff" + csv_line(CSV_COLUMNS) + csv_line(TEMPLATE_EXAMPLE)).encode("utf-8")
+
+
+def rerun_rows(failed: list[BatchRow]) -> list[ParsedRow]:
+    """A finished batch's failed lines as new input (same line numbers), checked again from the start."""
+    rows = []
+    for row in failed:
+        raw = {k: v for k, v in (row.data or {}).items() if k in ROW_FIELDS and v not in (None, "", [])}
+        rows.append(_check_row(row.line, raw))
+    return rows
+
+
 @dataclass
 class BatchOptions:
     achievement_id: uuid.UUID | None = None
@@ -237,6 +263,31 @@ class BatchService:
         rows = await self.session.execute(query.order_by(BatchRow.line).limit(max(1, min(limit, MAX_ROWS)))
                                           .offset(max(0, offset)))
         return list(rows.scalars())
+
+    async def rerun_failed(self, org_id: uuid.UUID, batch_id: uuid.UUID, *,
+                           idempotency_key: str) -> tuple[IssuanceBatch, bool]:
+        """A new batch of only the failed lines of a finished batch, through ``submit`` (the same checks);
+        the achievement each line was stored with stays, the batch's format and options too."""
+        batch = await self.get(org_id, batch_id)
+        if batch.state != BatchState.done:
+            raise Conflict("The batch is still running; re-run its failed lines once it has finished.")
+        failed = await self.rows(batch.id, RowState.failed, MAX_ROWS)
+        if not failed:
+            raise Conflict("This batch has no failed lines to re-run.")
+        lang = next((r.data.get("lang") for r in failed if (r.data or {}).get("lang")), "ja")
+        options = BatchOptions(None, batch.format, batch.suspendable, lang if lang in ("ja", "en") else "ja")
+        return await self.submit(org_id, rerun_rows(failed), options, idempotency_key=idempotency_key,
+                                 request_hash=f"rerun:{batch.id}")
+
+    async def export_csv(self, org_id: uuid.UUID, batch_id: uuid.UUID) -> bytes:
+        """The result table as CSV (``EXPORT_COLUMNS``, one line per batch line; UTF-8 with a BOM for Excel)."""
+        batch = await self.get(org_id, batch_id)
+        lines = ["\ufeff" + csv_line(EXPORT_COLUMNS)]
+        for row in await self.rows(batch.id, None, MAX_ROWS):
+            errors = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in row.errors or [])
+            lines.append(csv_line((row.line, (row.data or {}).get("recipient_email") or "", row.state, errors,
+                                   str(row.credential_id) if row.credential_id else "")))
+        return "".join(lines).encode("utf-8")
 
     async def list(self, org_id: uuid.UUID, limit: int = 50, offset: int = 0) -> list[IssuanceBatch]:
         rows = await self.session.execute(

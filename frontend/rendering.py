@@ -18,6 +18,7 @@ from litestar.response import Template
 from accounts.access import principal_of
 from accounts.models import VerificationState
 from credentials.models import BatchState, CredentialState, OfferState, RowState, TrustStatus
+from frontend import flash
 from frontend.i18n import fmt_date, fmt_number, localized, messages, translate
 from matching.models import PostingStatus
 from skills.models import EvidenceStatus
@@ -88,13 +89,21 @@ def _principal(ctx: Any):
     return principal_of(request) if request is not None else None
 
 
+@pass_context
+def _take_flash(ctx: Any) -> str:
+    """The confirmation a redirect left for this page (``frontend.flash``), in the reader's language."""
+    request = ctx.get("request")
+    found = flash.take(request) if request is not None else None
+    return translate(found[0], _lang(ctx), **found[1]) if found and found[0] in messages() else ""
+
+
 def configure_templates(engine: JinjaTemplateEngine, *, reload: bool = True) -> None:
     """Register the helpers every template may use. Without ``reload`` a template is read once per
     process (Jinja otherwise stats each template file, and every one it extends or includes, per render)."""
     engine.engine.auto_reload = reload
     engine.engine.globals.update(
         t=_t, t_or=_t_or, loc=_loc, fmt_date=_fmt_date, fmt_number=_fmt_number, current_lang=_current_lang,
-        current_principal=_principal, level_text=_level_text, dss_skill=dss_skill,
+        current_principal=_principal, take_flash=_take_flash, level_text=_level_text, dss_skill=dss_skill,
         # the domains' states, so templates compare with the names models and schemas use
         CredentialState=CredentialState, BatchState=BatchState, RowState=RowState, OfferState=OfferState,
         TrustStatus=TrustStatus, VerificationState=VerificationState, PostingStatus=PostingStatus,

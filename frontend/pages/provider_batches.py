@@ -16,13 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from credentials.achievements import AchievementService
-from credentials.batches import BatchOptions, BatchService, ParsedRow, decode_csv, rows_from_csv
+from credentials.batches import BatchOptions, BatchService, ParsedRow, csv_template, decode_csv, rows_from_csv
 from credentials.deps import provide_runner
 from credentials.idempotency import fingerprint
 from credentials.models import ROW_STATES, BatchState
 from frontend.consoles import AppSettings, DbSession, OrgId
+from frontend.flash import flash
 from frontend.forms import FormData, MultipartData, as_uuid, form_error_status, redirect, text_of
-from frontend.i18n import translate
+from frontend.i18n import fmt_number, translate
 from frontend.pagination import page_number, page_of, paginate
 from frontend.provider_console import (
     BASE,
@@ -143,6 +144,7 @@ async def batch_submit(request: Request, org_id: OrgId, data: FormData,
         context = await batch_form_context(request, db_session, settings, org_id, values, errors)
         return page(request, "provider/batch_new.html", context, block="batch_work",
                     status_code=form_error_status(request, exc.status_code))
+    flash(request, "flash.batch_submitted", count=fmt_number(batch.total, lang_of(request)))
     response = redirect(request, f"{base_of(org_id)}/batches/{batch.id}")
     # the job starts once the response (and so the transaction) is done
     return with_background(response, BackgroundTask((await provide_runner(request)).submit, batch.id))
@@ -164,7 +166,7 @@ async def batch_context(request: Request, db: AsyncSession, settings: Settings, 
     achievements = {str(a.id): a for a in await AchievementService(db, settings).list(org_id)}
     return await console(request, db, org_id, "batches", batch=batch, counts=counts,
                          done=counts["issued"] + counts["failed"], rows=listing, state=state,
-                         achievements=achievements, states=ROW_STATES,
+                         achievements=achievements, states=ROW_STATES, rerun_key=str(uuid.uuid4()),
                          row_errors={r.line: translated_errors(r.errors, lang_of(request)) for r in rows})
 
 
@@ -183,4 +185,34 @@ async def batch_page(request: Request, org_id: OrgId, batch_id: FromPath[uuid.UU
     return response
 
 
-handlers = [batch_list, batch_new, batch_preview, batch_submit, batch_page]
+CSV = "text/csv; charset=utf-8"
+
+
+@get(f"{BASE}/batches/template.csv", **MEMBER, include_in_schema=False)
+async def batch_template(org_id: OrgId) -> Response[bytes]:
+    """The CSV to fill in: the header and one example line (UTF-8 with a BOM, so Excel shows Japanese)."""
+    return Response(csv_template(), media_type=CSV,
+                    headers={"Content-Disposition": 'attachment; filename="skillpass-bulk-issue.csv"'})
+
+
+@get(f"{BASE}/batches/{{batch_id:uuid}}/results.csv", **MEMBER, include_in_schema=False)
+async def batch_results(org_id: OrgId, batch_id: FromPath[uuid.UUID], db_session: DbSession) -> Response[bytes]:
+    """The result table of a batch as CSV: line, recipient, status, error, credential id."""
+    content = await BatchService(db_session).export_csv(org_id, batch_id)
+    return Response(content, media_type=CSV,
+                    headers={"Content-Disposition": f'attachment; filename="skillpass-batch-{batch_id}.csv"'})
+
+
+@post(f"{BASE}/batches/{{batch_id:uuid}}/rerun", **MEMBER, include_in_schema=False)
+async def batch_rerun(request: Request, org_id: OrgId, batch_id: FromPath[uuid.UUID], data: FormData,
+                      db_session: DbSession) -> Response:
+    """A new batch of only the failed lines of a finished one (checked again as any batch), then watch it."""
+    key = text_of(data, "idempotency_key") or str(uuid.uuid4())
+    batch, _ = await BatchService(db_session).rerun_failed(org_id, batch_id, idempotency_key=key)
+    flash(request, "flash.batch_rerun", count=fmt_number(batch.total, lang_of(request)))
+    response = redirect(request, f"{base_of(org_id)}/batches/{batch.id}")
+    return with_background(response, BackgroundTask((await provide_runner(request)).submit, batch.id))
+
+
+handlers = [batch_list, batch_new, batch_template, batch_preview, batch_submit, batch_page, batch_results,
+            batch_rerun]

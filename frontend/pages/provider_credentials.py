@@ -23,6 +23,7 @@ from credentials.issuance import IssuanceService, IssueRequest, has_suspension
 from credentials.models import CREDENTIAL_STATES
 from credentials.oid4vci.service import Oid4vciService
 from frontend.consoles import AppSettings, DbSession, OrgId
+from frontend.flash import flash
 from frontend.forms import FormData, as_uuid, form_error_status, redirect, text_of
 from frontend.i18n import translate
 from frontend.offer_view import NO_STORE, delivered
@@ -178,6 +179,7 @@ async def change_state(request: Request, db: AsyncSession, settings: Settings, o
                                            reason=reason if action == "revoke" else "")
         return page(request, "provider/credential.html", context, block="revoke_form",
                     status_code=form_error_status(request, exc.status_code))
+    flash(request, {"revoke": "flash.revoked", "suspend": "flash.suspended"}.get(action, "flash.reinstated"))
     return redirect(request, f"{base_of(org_id)}/credentials/{credential_id}")
 
 

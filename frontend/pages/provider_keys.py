@@ -24,6 +24,7 @@ from core.settings import Settings
 from credentials.achievements import AchievementService
 from frontend import forms
 from frontend.consoles import AppSettings, DbSession, OrgId
+from frontend.flash import flash
 from frontend.forms import FormData, as_list, form_error_status, redirect, text_of
 from frontend.pagination import paginate
 from frontend.provider_console import ADMIN, BASE, PER_PAGE, base_of, console
@@ -114,6 +115,7 @@ async def api_key_revoke(request: Request, org_id: OrgId, key_id: FromPath[uuid.
                          db_session: DbSession) -> Response:
     """Revoke a key at once; calls with it are refused from now on."""
     await AccountService(db_session).revoke_api_key(org_id, key_id)
+    flash(request, "flash.key_revoked")
     return redirect(request, f"{base_of(org_id)}/api-keys")
 
 
