@@ -3,7 +3,8 @@
    - after an htmx swap, focus moves to the first [data-focus-on-swap] element swapped in
      (pagination and result lists, so keyboard and screen-reader users land on the new content);
    - copy buttons: <button data-copy="#id"> copies the value or text of #id;
-   - network errors show a message in #flash (htmx leaves the page silent otherwise). */
+   - network errors show a message in #flash (htmx leaves the page silent otherwise);
+   - table cells get their column's header as data-label (the phone layout shows it, app.css). */
 (function () {
   "use strict";
   document.addEventListener("htmx:xhr:progress", function (event) {
@@ -39,6 +40,22 @@
       flash.appendChild(div);
     }
   });
+  // Each body cell learns its column's header (data-label), which the phone layout shows above it.
+  function labelCells(root) {
+    var tables = (root.querySelectorAll ? root : document).querySelectorAll(".table-wrap > table:not(.matrix)");
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = table.querySelectorAll("thead th");
+      Array.prototype.forEach.call(table.querySelectorAll("tbody > tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i].textContent.trim());
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  } else { labelCells(document); }
+  document.addEventListener("htmx:afterSettle", function (event) { labelCells(event.detail.elt.parentNode || document); });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
     if (!button) return;

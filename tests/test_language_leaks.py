@@ -1,0 +1,92 @@
+"""Every GET page a learner or a visitor can open, rendered in ja and in en, carries no text of the other
+language: no Japanese script in an English page and no English catalogue text in a Japanese page, except
+the language switch and the data the test itself entered (ASCII in both). Lists every leak it finds."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from frontend.i18n import messages
+from tests.frontend.helpers import HTML, csrf_token, learner
+from tests.skills.factories import COURSES, courses_csv
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]+")
+# the language switch names each language in itself; the DSS search hint shows a Japanese query as an example
+ALLOWED_JA_IN_EN = {"日本語", "データ"}
+SKIP = ("/api/", "/schema", "/static", "/health", "/s/", "/.well-known", "/oauth", "/oid4vci", "/oid4vp")
+ENGLISH_ROWS = [row for row in COURSES if row[6] == "en"][:3]
+# English a Japanese page may show: the product's name, the records file's column names (the file's own
+# words), the search hint's English example query, the demo password, URL schemes a field accepts, and the
+# DSS data's licence attribution (quoted as licensed).
+ALLOWED_EN_IN_JA = {"skillpass", "title", "description", "provider", "hours", "completion_date", "score", "lang",
+                    "course_level", "url", "jsonl", "cloud", "skillpass-demo", "https"}
+ENGLISH_WORD = re.compile(r"(?<![\w@./-])[a-z][a-z_-]{3,}(?![\w@./-])")
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\(derived from [^)]*\)")
+
+
+def _own_words() -> set[str]:
+    """The words of the records this test uploads: the learner's own data, shown as entered."""
+    return {w.lower() for row in ENGLISH_ROWS for cell in row for w in re.findall(r"[A-Za-z]+", cell)}
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", page)
+    page = re.sub(r"(?is)<!--.*?-->", " ", page)
+    page = re.sub(r"(?s)<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", html.unescape(page))
+
+
+def _english_phrases() -> set[str]:
+    """English catalogue text long enough to be unmistakable (placeholders split it into fragments)."""
+    phrases = set()
+    for entry in messages().values():
+        en, ja = entry.get("en", ""), entry.get("ja", "")
+        if not en or en == ja:
+            continue
+        for part in re.split(r"\{[^}]*\}", en):
+            part = part.strip(" .,:;()“”\"'")
+            if len(part) >= 12 and len(part.split()) >= 2 and re.search(r"[a-z]{3}", part):
+                phrases.add(part)
+    return phrases
+
+
+def _pages(app) -> list[str]:
+    paths = []
+    for route in app.routes:
+        if "{" in route.path or route.path.startswith(SKIP):
+            continue
+        for handler in route.route_handlers:
+            if "GET" in getattr(handler, "http_methods", ()) and handler.opt.get("access") in ("public", "person"):
+                paths.append(route.path)
+    return sorted(set(paths))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+async def test_no_page_shows_the_other_language(app, client, lang) -> None:
+    await learner(client, f"leaks-{lang}@example.jp", lang=lang)
+    token = await csrf_token(client)
+    await client.post("/wallet/records", headers=HTML, data={"_csrf_token": token},
+                      files={"file": ("records.csv", courses_csv(ENGLISH_ROWS).encode(), "text/csv")})
+    await client.post("/wallet/assess/v2-cat-business", headers=HTML,
+                      data={"_csrf_token": token, "level-v2-business-strategy": "c"})
+    await client.post("/wallet/exams", headers=HTML,
+                      data={"_csrf_token": token, "exam": "fe", "date": "2025-04-20", "passed": "yes"})
+    english, own = _english_phrases(), _own_words()
+    leaks, seen = [], 0
+    for path in _pages(app):
+        response = await client.get(path, headers=HTML)
+        if response.status_code != 200 or not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        seen += 1
+        text = _visible_text(response.text)
+        if lang == "en":
+            found = sorted({m for m in JAPANESE.findall(text) if m not in ALLOWED_JA_IN_EN})
+        else:
+            words = {w for w in ENGLISH_WORD.findall(ADDRESS.sub(" ", text))} - ALLOWED_EN_IN_JA - own
+            found = sorted({p for p in english if p in text} | words)
+        leaks += [f"{path}: {leak} [...{text[max(0, text.find(leak) - 60):text.find(leak) + 40]}...]" for leak in found]
+    assert seen >= 15, f"only {seen} pages rendered"
+    assert not leaks, f"{len(leaks)} leaks in {lang} pages:\n" + "\n".join(leaks)
