@@ -26,6 +26,28 @@ MAX_IMAGE_CHARS = 350_000
 MAX_ALIGNMENTS = 20
 ACHIEVEMENT_TYPES = ("Achievement", "Assessment", "Award", "Badge", "Certificate", "CertificateOfCompletion",
                      "Certification", "Competency", "Course", "LearningProgram", "MicroCredential")
+CREDIT_UNITS = ("tani", "ects", "hours")
+LEVEL_FRAMEWORKS = ("eqf", "jqf")
+RESULT_TYPES = ("GradePointAverage", "LetterGrade", "Percent", "PerformanceLevel", "PredictedScore", "RawScore",
+                "Result", "RubricCriterion", "RubricCriterionLevel", "RubricScore", "ScaledScore", "Status")
+RESULT_STATUSES = ("Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew")
+MAX_RESULT_DESCRIPTIONS = 10
+MAX_RUBRIC_LEVELS = 10
+MICRO_FIELDS = ("credits_available", "credit_unit", "workload_hours", "level_framework", "level", "field_of_study",
+                "instruction_language", "result_descriptions")
+# Terms without an OB 3.0 property (credit unit, workload, qualifications-framework level, language of
+# instruction) become Alignments with an ``ext:`` targetType: defined in the OB 3.0 context, so RDF
+# canonicalization in safe mode keeps them, and valid against the 1EdTech schema (docs/micro-credentials.md).
+CREDIT_UNIT_TARGETS = {  # (name ja, name en, framework); targetUrl is urn:skillpass:credit-unit:<unit>
+    "tani": ("単位", "credits (単位, Japanese higher education)", "大学設置基準 / Japanese higher education credit"),
+    "ects": ("ECTS単位", "ECTS credits", "European Credit Transfer and Accumulation System (ECTS)"),
+    "hours": ("時間", "hours", "Clock hours"),
+}
+LEVEL_TARGETS = {
+    "eqf": ("欧州資格枠組み (EQF)", "European Qualifications Framework (EQF)", "http://data.europa.eu/snb/eqf/"),
+    "jqf": ("日本の資格枠組み", "Japanese qualifications framework (日本の資格枠組み)", "urn:skillpass:jqf:level:"),
+}
+_LANG_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$")
 _HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
@@ -90,6 +112,110 @@ def check_alignments(raw: list[dict[str, Any]]) -> list[dict[str, str]]:
     return clean
 
 
+def _number(value: Any, field: str, low: float, high: float) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("Enter a number.", field=field) from None
+    if not low <= number <= high or number != number:
+        raise InvalidInput(f"Enter a number from {low:g} to {high:g}.", field=field)
+    return number
+
+
+def _text(value: Any, field: str, limit: int) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    if len(text) > limit:
+        raise InvalidInput(f"At most {limit} characters.", field=field)
+    return text or None
+
+
+def check_result_descriptions(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """Provider-defined OB 3.0 ResultDescriptions: a key, names ja/en, a resultType, rubric levels (for
+    RubricCriterionLevel) or a value range; errors name the entry at fault."""
+    if not raw:
+        return None
+    if len(raw) > MAX_RESULT_DESCRIPTIONS:
+        raise InvalidInput(f"At most {MAX_RESULT_DESCRIPTIONS} result descriptions.", field="result_descriptions")
+    clean, keys = [], set()
+    for i, entry in enumerate(raw):
+        at = f"result_descriptions[{i}]"
+        key = str(entry.get("key") or "").strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", key) or key in keys or key.startswith("dss-"):
+            raise InvalidInput("A unique key of lowercase letters, digits and '-' (not starting with dss-).",
+                               field=f"{at}.key")
+        keys.add(key)
+        name_ja, name_en = _text(entry.get("name_ja"), f"{at}.name_ja", 200), _text(entry.get("name_en"), f"{at}.name_en", 200)
+        if not name_ja or not name_en:
+            raise InvalidInput("Give the name in Japanese and English.", field=f"{at}.name_{'ja' if not name_ja else 'en'}")
+        result_type = entry.get("result_type")
+        if result_type not in RESULT_TYPES:
+            raise InvalidInput(f"result_type must be one of {', '.join(RESULT_TYPES)}.", field=f"{at}.result_type")
+        item: dict[str, Any] = {"key": key, "name_ja": name_ja, "name_en": name_en, "result_type": result_type}
+        levels = entry.get("levels") or []
+        if result_type == "RubricCriterionLevel":
+            if not levels or len(levels) > MAX_RUBRIC_LEVELS:
+                raise InvalidInput(f"Give 1 to {MAX_RUBRIC_LEVELS} rubric levels.", field=f"{at}.levels")
+            seen, item["levels"] = set(), []
+            for j, level in enumerate(levels):
+                lkey = str(level.get("key") or "").strip()
+                if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", lkey) or lkey in seen:
+                    raise InvalidInput("A unique key of lowercase letters, digits and '-'.", field=f"{at}.levels[{j}].key")
+                seen.add(lkey)
+                lja, len_ = _text(level.get("name_ja"), f"{at}.levels[{j}].name_ja", 200), _text(
+                    level.get("name_en"), f"{at}.levels[{j}].name_en", 200)
+                if not lja or not len_:
+                    raise InvalidInput("Give the name in Japanese and English.", field=f"{at}.levels[{j}].name_ja")
+                item["levels"].append({"key": lkey, "name_ja": lja, "name_en": len_})
+            required = entry.get("required_level")
+            if required not in (None, "") and required not in seen:
+                raise InvalidInput("required_level must be the key of one of the levels.", field=f"{at}.required_level")
+            item["required_level"] = required or None
+        elif levels:
+            raise InvalidInput("Rubric levels only belong to a RubricCriterionLevel result.", field=f"{at}.levels")
+        for bound in ("value_min", "value_max"):
+            if entry.get(bound) not in (None, ""):
+                item[bound] = _text(entry[bound], f"{at}.{bound}", 40)
+        clean.append(item)
+    return clean
+
+
+def check_micro(data: dict[str, Any]) -> dict[str, Any]:
+    """The micro-credential detail of an achievement, checked (absent or empty values become None)."""
+    credits = _number(data.get("credits_available"), "credits_available", 0, 1000)
+    unit = data.get("credit_unit") or None
+    if unit is not None and unit not in CREDIT_UNITS:
+        raise InvalidInput(f"credit_unit must be one of {', '.join(CREDIT_UNITS)}.", field="credit_unit")
+    if (credits is None) != (unit is None):
+        raise InvalidInput("Give the credits together with their unit.",
+                           field="credit_unit" if unit is None else "credits_available")
+    framework = data.get("level_framework") or None
+    level = data.get("level")
+    level = None if level in (None, "") else level
+    if framework is not None and framework not in LEVEL_FRAMEWORKS:
+        raise InvalidInput(f"level_framework must be one of {', '.join(LEVEL_FRAMEWORKS)}.", field="level_framework")
+    if level is not None:
+        try:
+            level = int(level)
+        except (TypeError, ValueError):
+            raise InvalidInput("The level is a whole number from 1 to 8.", field="level") from None
+        if not 1 <= level <= 8:
+            raise InvalidInput("The level is a whole number from 1 to 8.", field="level")
+    if (framework is None) != (level is None):
+        raise InvalidInput("Give the level together with its framework.",
+                           field="level_framework" if framework is None else "level")
+    language = _text(data.get("instruction_language"), "instruction_language", 20)
+    if language is not None and not _LANG_TAG.match(language):
+        raise InvalidInput("Use a language tag such as ja or en.", field="instruction_language")
+    return {"credits_available": credits, "credit_unit": unit,
+            "workload_hours": _number(data.get("workload_hours"), "workload_hours", 0, 10000),
+            "level_framework": framework, "level": level,
+            "field_of_study": _text(data.get("field_of_study"), "field_of_study", 200),
+            "instruction_language": language,
+            "result_descriptions": check_result_descriptions(data.get("result_descriptions"))}
+
+
 class AchievementService:
     """A provider's achievements on one session (the caller commits)."""
 
@@ -104,9 +230,17 @@ class AchievementService:
             criteria_ja=data["criteria_ja"], criteria_en=data["criteria_en"],
             criteria_url=check_url(data.get("criteria_url"), "criteria_url"),
             image=check_image(data.get("image")), achievement_type=check_type(data.get("achievement_type")),
-            alignments=check_alignments(data.get("alignments") or []),
+            alignments=check_alignments(data.get("alignments") or []), **check_micro(data),
         )
         self.session.add(achievement)
+        await self.session.flush()
+        return achievement
+
+    async def update_micro(self, org_id: uuid.UUID, achievement_id: uuid.UUID, data: dict[str, Any]) -> Achievement:
+        """Replace the micro-credential detail (credentials already issued keep the detail they were signed with)."""
+        achievement = await self.get(org_id, achievement_id)
+        for name, value in check_micro(data).items():
+            setattr(achievement, name, value)
         await self.session.flush()
         return achievement
 
@@ -174,12 +308,110 @@ def achievement_json(achievement: Achievement, settings: Settings, lang: str = "
     }
     if achievement.image:
         document["image"] = {"id": achievement.image, "type": "Image"}
+    _add_micro(document, achievement, ach_id, lang)
     return document
 
 
-def results_json(achievement: Achievement, settings: Settings) -> list[dict[str, Any]]:
-    """The subject's ``result`` entries: the attested level of each aligned skill item."""
+def _ext_alignment(name: str, url: str, framework: str, code: str, target_type: str) -> dict[str, Any]:
+    return {"type": ["Alignment"], "targetName": name, "targetUrl": url, "targetFramework": framework,
+            "targetCode": code, "targetType": f"ext:{target_type}"}
+
+
+def micro_alignments(achievement: Achievement, lang: str) -> list[dict[str, Any]]:
+    """The ``ext:`` Alignments for the detail OB 3.0 has no property for."""
+    out = []
+    ja = lang == "ja"
+    if achievement.credit_unit:
+        name_ja, name_en, framework = CREDIT_UNIT_TARGETS[achievement.credit_unit]
+        out.append(_ext_alignment(name_ja if ja else name_en, f"urn:skillpass:credit-unit:{achievement.credit_unit}",
+                                  framework, achievement.credit_unit, "CreditUnit"))
+    if achievement.workload_hours is not None:
+        hours = f"{achievement.workload_hours:g}"
+        out.append(_ext_alignment(f"学習時間 {hours} 時間" if ja else f"Workload {hours} hours",
+                                  f"urn:skillpass:workload:PT{hours}H", "ISO 8601 duration", f"PT{hours}H", "Workload"))
+    if achievement.level_framework and achievement.level is not None:
+        name_ja, name_en, prefix = LEVEL_TARGETS[achievement.level_framework]
+        out.append(_ext_alignment(f"{name_ja} レベル {achievement.level}" if ja else f"{name_en} level {achievement.level}",
+                                  f"{prefix}{achievement.level}", name_en, str(achievement.level),
+                                  "QualificationsFrameworkLevel"))
+    if achievement.instruction_language:
+        code = achievement.instruction_language
+        out.append(_ext_alignment(f"授業言語 {code}" if ja else f"Language of instruction {code}",
+                                  f"urn:ietf:bcp:47:{code}", "BCP 47", code, "InstructionLanguage"))
+    return out
+
+
+def own_result_id(achievement_id: str, key: str) -> str:
+    return f"{achievement_id}#result-{key}"
+
+
+def _add_micro(document: dict[str, Any], achievement: Achievement, ach_id: str, lang: str) -> None:
+    if achievement.credits_available is not None:
+        document["creditsAvailable"] = achievement.credits_available
+    if achievement.field_of_study:
+        document["fieldOfStudy"] = achievement.field_of_study
+    document["alignment"].extend(micro_alignments(achievement, lang))
+    for entry in achievement.result_descriptions or []:
+        rd_id = own_result_id(ach_id, entry["key"])
+        description: dict[str, Any] = {"id": rd_id, "type": ["ResultDescription"], "name": entry[f"name_{lang}"],
+                                       "resultType": entry["result_type"]}
+        if entry.get("levels"):
+            description["rubricCriterionLevel"] = [
+                {"id": f"{rd_id}-{level['key']}", "type": ["RubricCriterionLevel"], "name": level[f"name_{lang}"]}
+                for level in entry["levels"]]
+        if entry.get("required_level"):
+            description["requiredLevel"] = f"{rd_id}-{entry['required_level']}"
+        for bound, term in (("value_min", "valueMin"), ("value_max", "valueMax")):
+            if entry.get(bound):
+                description[term] = entry[bound]
+        document["resultDescription"].append(description)
+
+
+def check_learner_results(achievement: Achievement, raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """One learner's results against the achievement's own result descriptions: ``key`` plus ``value``
+    (grade, score), ``level`` (a rubric level key) or ``status`` (pass/fail as Completed/Failed...)."""
+    described = {e["key"]: e for e in achievement.result_descriptions or []}
+    clean, seen = [], set()
+    for i, entry in enumerate(raw or []):
+        at = f"results[{i}]"
+        key = entry.get("key")
+        if key not in described or key in seen:
+            raise InvalidInput("Name one of the achievement's result descriptions, once.", field=f"{at}.key")
+        seen.add(key)
+        item: dict[str, Any] = {"key": key}
+        if described[key]["result_type"] == "RubricCriterionLevel":
+            if entry.get("level") not in {lv["key"] for lv in described[key]["levels"]}:
+                raise InvalidInput("Give one of the rubric level keys.", field=f"{at}.level")
+            item["level"] = entry["level"]
+        elif described[key]["result_type"] == "Status":
+            if entry.get("status") not in RESULT_STATUSES:
+                raise InvalidInput(f"status must be one of {', '.join(RESULT_STATUSES)}.", field=f"{at}.status")
+            item["status"] = entry["status"]
+        else:
+            value = _text(entry.get("value"), f"{at}.value", 40)
+            if value is None:
+                raise InvalidInput("Give the value (a grade or score).", field=f"{at}.value")
+            item["value"] = value
+        clean.append(item)
+    return clean
+
+
+def results_json(achievement: Achievement, settings: Settings,
+                 learner: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The subject's ``result`` entries: the attested level of each aligned skill item, then the learner's
+    own results (from ``check_learner_results``)."""
     ach_id = achievement_url(settings, achievement.id)
-    return [{"type": ["Result"], "resultDescription": result_description_id(ach_id, e["skill_id"]),
-             "achievedLevel": f"{result_description_id(ach_id, e['skill_id'])}-{e['level']}"}
-            for e in achievement.alignments]
+    results = [{"type": ["Result"], "resultDescription": result_description_id(ach_id, e["skill_id"]),
+                "achievedLevel": f"{result_description_id(ach_id, e['skill_id'])}-{e['level']}"}
+               for e in achievement.alignments]
+    for entry in learner or []:
+        rd_id = own_result_id(ach_id, entry["key"])
+        result: dict[str, Any] = {"type": ["Result"], "resultDescription": rd_id}
+        if "level" in entry:
+            result["achievedLevel"] = f"{rd_id}-{entry['level']}"
+        if "status" in entry:
+            result["status"] = entry["status"]
+        if "value" in entry:
+            result["value"] = entry["value"]
+        results.append(result)
+    return results

@@ -48,6 +48,7 @@ from credentials.schemas import (
     IssueIn,
     IssuerRead,
     IssuerUpdate,
+    MicroCredentialIn,
     StateChange,
 )
 from credentials.status import StatusListService
@@ -112,6 +113,14 @@ class AchievementController(Controller):
         """One achievement."""
         return AchievementRead.model_validate(await achievements.get(org_id, achievement_id))
 
+    @put("/{achievement_id:uuid}/micro", **PROVIDER)
+    async def put_micro(self, org_id: FromPath[uuid.UUID], achievement_id: FromPath[uuid.UUID],
+                        data: JSONBody[MicroCredentialIn],
+                        achievements: NamedDependency[AchievementService]) -> AchievementRead:
+        """Replace the micro-credential detail (credits, workload, level, field, language, result descriptions)."""
+        return AchievementRead.model_validate(
+            await achievements.update_micro(org_id, achievement_id, data.model_dump()))
+
 
 class CredentialController(Controller):
     path = f"{ORG}/credentials"
@@ -123,8 +132,9 @@ class CredentialController(Controller):
                     idempotency_key: IdempotencyKey = None) -> CredentialRead:
         """Issue one OpenBadgeCredential (needs an Idempotency-Key header; a retry returns the first result).
         With ``delivery: "offer"`` the answer also carries an OpenID4VCI offer for the recipient (``offer``)."""
-        request = IssueRequest(**data.model_dump(exclude={"evidence", "delivery"}),
-                               evidence=[e.model_dump(exclude_none=True) for e in data.evidence])
+        request = IssueRequest(**data.model_dump(exclude={"evidence", "delivery", "results"}),
+                               evidence=[e.model_dump(exclude_none=True) for e in data.evidence],
+                               results=[r.model_dump(exclude_none=True) for r in data.results])
         if data.delivery == "offer":
             offers = Oid4vciService(issuance.session, issuance.settings)
             credential, new = await offers.issue_by_offer(issuance, org_id, request, check_key(idempotency_key))

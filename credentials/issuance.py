@@ -20,7 +20,8 @@ from accounts.models import Organization, Person
 from core.db import utcnow
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.settings import Settings
-from credentials.achievements import AchievementService, achievement_json, check_url, results_json
+from credentials.achievements import (AchievementService, achievement_json, check_learner_results, check_url,
+                                      results_json)
 from credentials.documents import issuer_profile, open_badge_credential
 from credentials.idempotency import Idempotency, fingerprint
 from credentials.issuers import IssuerService
@@ -48,6 +49,7 @@ class IssueRequest:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)  # checked by achievements.check_learner_results
     format: str = "ldp"
     suspendable: bool = False
     lang: str = "ja"
@@ -117,6 +119,7 @@ class IssuanceService:
         """Issue one credential now."""
         _raise_errors(request.check())
         achievement = await AchievementService(self.session, self.settings).get(org_id, request.achievement_id)
+        learner_results = check_learner_results(achievement, request.results)
         org = await self.session.get(Organization, org_id)
         issuer = await self.issuers.for_org(org_id)
         key, method = await self.issuers.signing_key(issuer)
@@ -137,7 +140,8 @@ class IssuanceService:
             issuer=issuer_profile(did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en,
                                   url=org.url),
             achievement=achievement_json(achievement, self.settings, request.lang),
-            results=results_json(achievement, self.settings), recipient_email=request.recipient_email,
+            results=results_json(achievement, self.settings, learner_results),
+            recipient_email=request.recipient_email,
             recipient_name=request.recipient_name, valid_from=valid_from, valid_until=request.valid_until,
             evidence=request.evidence, status=entries[0] if len(entries) == 1 else entries,
         )

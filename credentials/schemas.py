@@ -16,7 +16,37 @@ class AlignmentIn(BaseModel):
     level: str = Field(description="Proficiency level the badge attests: a, b, c or d")
 
 
-class AchievementCreate(BaseModel):
+class RubricLevelIn(BaseModel):
+    key: str = Field(max_length=40, description="lowercase letters, digits, '-'")
+    name_ja: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+
+
+class ResultDescriptionIn(BaseModel):
+    key: str = Field(max_length=40, description="unique in the achievement; results name it")
+    name_ja: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    result_type: str = Field(description="OB 3.0 ResultType: LetterGrade, Status, RubricCriterionLevel, Percent, ...")
+    levels: list[RubricLevelIn] = Field(default_factory=list, max_length=10, description="RubricCriterionLevel only")
+    required_level: str | None = Field(None, description="key of the level needed to pass")
+    value_min: str | None = Field(None, max_length=40)
+    value_max: str | None = Field(None, max_length=40)
+
+
+class MicroCredentialIn(BaseModel):
+    """Micro-credential detail (credentials.achievements.check_micro): all optional."""
+
+    credits_available: float | None = Field(None, description="OB 3.0 creditsAvailable; give credit_unit with it")
+    credit_unit: Literal["tani", "ects", "hours"] | None = Field(None, description="単位, ECTS or hours")
+    workload_hours: float | None = Field(None, description="notional learning hours")
+    level_framework: Literal["eqf", "jqf"] | None = Field(None, description="EQF or 日本の資格枠組み")
+    level: int | None = Field(None, description="1-8 in level_framework")
+    field_of_study: str | None = Field(None, max_length=200)
+    instruction_language: str | None = Field(None, max_length=20, description="BCP 47 tag, e.g. ja")
+    result_descriptions: list[ResultDescriptionIn] = Field(default_factory=list, max_length=10)
+
+
+class AchievementCreate(MicroCredentialIn):
     name_ja: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
     description_ja: str = Field(min_length=1, max_length=5000)
@@ -44,7 +74,22 @@ class AchievementRead(BaseModel):
     image: str | None
     achievement_type: str
     alignments: list[dict[str, str]]
+    credits_available: float | None = None
+    credit_unit: str | None = None
+    workload_hours: float | None = None
+    level_framework: str | None = None
+    level: int | None = None
+    field_of_study: str | None = None
+    instruction_language: str | None = None
+    result_descriptions: list[dict[str, Any]] | None = None
     created_at: datetime
+
+
+class LearnerResultIn(BaseModel):
+    key: str = Field(description="key of one of the achievement's result_descriptions")
+    value: str | None = Field(None, max_length=40, description="grade or score")
+    level: str | None = Field(None, description="rubric level key (RubricCriterionLevel)")
+    status: str | None = Field(None, description="Completed, Failed, ... (Status)")
 
 
 class EvidenceIn(BaseModel):
@@ -63,6 +108,8 @@ class IssueIn(BaseModel):
     valid_from: datetime | None = Field(None, description="default: now")
     valid_until: datetime | None = None
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    results: list[LearnerResultIn] = Field(default_factory=list, max_length=10,
+                                           description="the learner's results (grade, pass/fail, rubric level)")
     format: Literal["ldp", "jwt"] = Field("ldp", description="ldp: Data Integrity eddsa-rdfc-2022; jwt: VC-JWT")
     suspendable: bool = Field(False, description="add a suspension status entry (beyond the OB 3.0 schema)")
     lang: Literal["ja", "en"] = "ja"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
 
 
 revision: str = 'c5e7a9b1d3f4'
@@ -20,9 +21,24 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+MICRO_COLUMNS = ("credits_available", "credit_unit", "workload_hours", "level_framework", "level",
+                 "field_of_study", "instruction_language", "result_descriptions")
+
+
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('achievement', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('credits_available', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('credit_unit', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
+        batch_op.add_column(sa.Column('workload_hours', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('level_framework', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
+        batch_op.add_column(sa.Column('level', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('field_of_study', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+        batch_op.add_column(sa.Column('instruction_language', sqlmodel.sql.sqltypes.AutoString(length=20),
+                                      nullable=True))
+        batch_op.add_column(sa.Column('result_descriptions', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('achievement', schema=None) as batch_op:
+        for name in reversed(MICRO_COLUMNS):
+            batch_op.drop_column(name)
