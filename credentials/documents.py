@@ -59,7 +59,10 @@ def open_badge_credential(*, credential_id: str, issuer: dict[str, Any], achieve
                           results: list[dict[str, Any]], recipient_email: str, recipient_name: str | None,
                           valid_from: datetime, valid_until: datetime | None, evidence: list[dict[str, Any]],
                           status: dict[str, Any] | list[dict[str, Any]] | None) -> dict[str, Any]:
-    """An unsigned OpenBadgeCredential (VCDM 2.0 + OB 3.0.3 contexts)."""
+    """An unsigned OpenBadgeCredential (VCDM 2.0 + OB 3.0.3 contexts). An achievement without an image
+    gets its stable image URL (uploaded image or generated art, ``credentials.badge_images``)."""
+    if "image" not in achievement and str(achievement.get("id", "")).startswith("http"):
+        achievement = {**achievement, "image": {"id": f"{achievement['id']}/image", "type": "Image"}}
     identifiers = [email_identity(recipient_email)]
     if recipient_name:
         identifiers.append({"type": "IdentityObject", "identityHash": recipient_name, "identityType": "name",
