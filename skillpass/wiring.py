@@ -14,8 +14,10 @@ from credentials.oid4vp import sweep as oid4vp_sweep
 from credentials.wallet import claim_for_person, rejudge_subjects, retrust_org
 from matching import candidates
 from matching.contact import person_data as contact_data
+from matching.jobs import service as jobs
 from matching.search import IndexHolder
 from skills import export as skills_export
+from skills import progress
 from skills import wallet_sync
 
 
@@ -36,6 +38,9 @@ def connect_domains(settings: Settings) -> None:
     erasure.contribute("skills", skills_export.export_all, skills_export.delete_all)
     erasure.contribute("oauth_applications", oauth_grants.export_grants, oauth_grants.delete_grants)
     erasure.contribute("employer_contact", contact_data.export_contact, contact_data.delete_contact)
+    erasure.contribute("learner_progress", progress.export_settings, progress.delete_settings)
+    erasure.contribute("pathway_awards", pathways.export_awards, pathways.delete_awards)
+    erasure.contribute("jobs", jobs.export_jobs, jobs.delete_jobs)
     candidates.connect()  # the candidate index's stored rows change with the profile, in its transaction
     # the upkeep round deletes lapsed OpenID4VCI offers, tokens and nonces and stale presentation requests
     upkeep.contribute("oid4vci", oid4vci_sweep.sweep_lapsed)

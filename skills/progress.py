@@ -210,3 +210,14 @@ async def progress_view(session: AsyncSession, settings: Settings, person_id: uu
         view.milestones = milestones(snapshots, taxonomy, role)
         view.streak = weekly_streak(await activity_days(session, settings, person_id), today or utcnow().date())
     return view
+
+
+async def export_settings(session: AsyncSession, person_id: uuid.UUID) -> dict[str, object]:
+    """The person's progress setting (their part of ``accounts.erasure``)."""
+    return {"show_motivation": await show_motivation(session, person_id)}
+
+
+async def delete_settings(session: AsyncSession, person_id: uuid.UUID) -> None:
+    found = await session.get(ProgressSettings, person_id)
+    if found is not None:
+        await session.delete(found)

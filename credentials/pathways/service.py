@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -237,3 +237,15 @@ async def on_wallet_changed(session: AsyncSession, settings: Settings, person_id
 def connect() -> None:
     """Award pathway badges on every wallet change (idempotent; called from ``skillpass.wiring``)."""
     events.subscribe(on_wallet_changed)
+
+
+async def export_awards(session: AsyncSession, person_id: uuid.UUID) -> list[dict[str, str | None]]:
+    """The pathways the person completed and the badge each issued (their part of ``accounts.erasure``)."""
+    rows = await session.execute(select(PathwayAward, Pathway).join(Pathway, Pathway.id == PathwayAward.pathway_id)
+                                 .where(PathwayAward.person_id == person_id))
+    return [{"pathway_ja": p.name_ja, "pathway_en": p.name_en, "awarded_at": a.created_at.isoformat(),
+             "credential_id": str(a.credential_id) if a.credential_id else None} for a, p in rows.all()]
+
+
+async def delete_awards(session: AsyncSession, person_id: uuid.UUID) -> None:
+    await session.execute(delete(PathwayAward).where(PathwayAward.person_id == person_id))

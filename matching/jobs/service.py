@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,7 @@ from matching.roles import TargetMatch, rank_targets
 from matching.schemas import PathOptions
 from matching.service import learning_path, own_profile
 from skills import sharing
+from skills.export import row_dict
 
 DEFAULT_PARTS = ["skills", "categories"]
 
@@ -155,3 +156,15 @@ async def applications_for(session: AsyncSession, settings: Settings, org_id: uu
             shared = await sharing.shared_view(session, settings, link) if link_is_live(link) else None
         found.append((application, shared))
     return found
+
+
+async def export_jobs(session: AsyncSession, person_id: uuid.UUID) -> dict[str, Any]:
+    """The person's saved jobs and applications (their part of ``accounts.erasure``)."""
+    saved = await session.execute(select(SavedJob).where(SavedJob.person_id == person_id))
+    applied = await session.execute(select(JobApplication).where(JobApplication.person_id == person_id))
+    return {"saved": [row_dict(r) for r in saved.scalars()], "applications": [row_dict(r) for r in applied.scalars()]}
+
+
+async def delete_jobs(session: AsyncSession, person_id: uuid.UUID) -> None:
+    await session.execute(delete(JobApplication).where(JobApplication.person_id == person_id))
+    await session.execute(delete(SavedJob).where(SavedJob.person_id == person_id))

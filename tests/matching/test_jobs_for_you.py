@@ -117,3 +117,14 @@ async def test_applying_with_an_existing_live_link(client) -> None:
     await sign_in(client, "hr@beta.example")
     [application] = (await client.get(f"/api/v1/orgs/{ids['beta']}/postings/{ids['theirs']}/applications")).json()
     assert application["shared"]["label"] == "就活用"
+
+
+async def test_saved_jobs_and_applications_are_in_the_export(client) -> None:
+    ids = await world(client)
+    assert (await send(client, "PUT", f"/api/v1/me/jobs/{ids['distant']}/saved")).status_code == 200
+    assert (await send(client, "POST", f"/api/v1/me/jobs/{ids['close']}/application",
+                       json={"parts": ["skills"]})).status_code == 201
+    export = (await client.get("/api/v1/me/export")).json()
+    assert [s["posting_id"] for s in export["jobs"]["saved"]] == [ids["distant"]]
+    assert [a["posting_id"] for a in export["jobs"]["applications"]] == [ids["close"]]
+    assert export["learner_progress"] == {"show_motivation": True} and export["pathway_awards"] == []
