@@ -202,7 +202,7 @@ async def test_csv_dry_run_shows_good_and_bad_rows_and_issues_nothing(client) ->
                                  files={"file": ("r.csv", csv.encode(), "text/csv")},
                                  data={**await form(client), "achievement_id": achievement_id})
     assert response.status_code == 200 and "<html" not in response.text
-    assert "2 credentials would be issued." in response.text and "1 lines have problems" in response.text
+    assert "2 credentials would be issued." in response.text and "1 line has a problem" in response.text
     assert "recipient_email" in response.text  # the field at fault is named
     assert "Issue 2 credentials" in response.text
     batches = await client.get(f"{base}/batches")
