@@ -5,10 +5,17 @@ SVG ``<openbadges:credential>`` element (namespace ``https://purl.imsglobal.org/
 2.0 bakes an assertion into keyword ``openbadges`` / ``<openbadges:assertion>`` (``http://openbadges.org``);
 such images are reported as such, so a page can route them to the OB 2.0 importer (``skills.ob2``),
 which reads them with :func:`png_text_chunks` and :func:`svg_root`.
+
+Baking (OB 3.0 section "Baking"): :func:`bake_png` puts the credential into one uncompressed ``iTXt``
+chunk before ``IEND`` (replacing any earlier badge chunk); :func:`bake_svg` adds one
+``<openbadges:credential>`` element right after the opening ``<svg>`` tag, holding a credential with an
+embedded proof as CDATA, or a VC-JWT (compact JWS) in its ``verify`` attribute. Both forms are read back
+by :func:`credential_text`.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -58,7 +65,8 @@ def credential_text(data: bytes, content_type: str = "") -> str:
         return _require(text, data, content_type)
     if _is_svg(data, content_type):
         element = svg_root(data).find(f".//{{{OB3_NAMESPACE}}}credential")
-        return _require((element.text or "").strip() if element is not None else None, data, content_type)
+        text = ((element.get("verify") or element.text or "").strip()) if element is not None else None
+        return _require(text, data, content_type)
     try:
         return data.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
@@ -125,3 +133,61 @@ def svg_root(data: bytes) -> ElementTree.Element:
         return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
         raise BakedError("bad_image", f"not a readable SVG image: {exc}") from None
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
+def bake_png(png: bytes, credential: str) -> bytes:
+    """The PNG with ``credential`` (the JSON of a credential with an embedded proof, or its compact JWS) in
+    an ``openbadgecredential`` iTXt chunk; earlier badge chunks (OB 2.0 or 3.0) are dropped."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise BakedError("bad_image", "not a PNG image")
+    out, pos = [PNG_SIGNATURE], len(PNG_SIGNATURE)
+    while pos + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        body = png[pos + 8:pos + 8 + length]
+        if len(body) < length:
+            raise BakedError("bad_image", "the PNG image is truncated")
+        if kind == b"IEND":
+            # compression flag 0, method 0, empty language tag and translated keyword
+            out.append(_chunk(b"iTXt", OB3_KEYWORD + b"\x00\x00\x00\x00" + credential.encode("utf-8")))
+            out.append(png[pos:pos + 12 + length])
+            return b"".join(out)
+        if not (kind in (b"iTXt", b"tEXt", b"zTXt") and body.startswith((OB3_KEYWORD, OB2_KEYWORD))):
+            out.append(png[pos:pos + 12 + length])
+        pos += 12 + length
+    raise BakedError("bad_image", "the PNG image has no end chunk")
+
+
+_SVG_OPEN = re.compile(rb"<svg\b[^>]*?(/?)>", re.DOTALL)
+
+
+def bake_svg(svg: bytes, credential: str) -> bytes:
+    """The SVG with one ``<openbadges:credential>`` element right after its opening tag: a JSON credential
+    as CDATA, a compact JWS in the ``verify`` attribute."""
+    svg_root(svg)  # readable, no DTD or entities
+    if svg_root(svg).find(f".//{{{OB3_NAMESPACE}}}credential") is not None:
+        raise BakedError("bad_image", "the SVG already carries a credential")
+    match = _SVG_OPEN.search(svg)
+    if match is None:
+        raise BakedError("bad_image", "not an SVG image")
+    text = credential.strip()
+    if text.startswith("{"):
+        if "]]>" in text:  # cannot occur in JSON outside a string; escape it inside one
+            text = text.replace("]]>", "]]\\u003e")
+        element = f"<openbadges:credential><![CDATA[{text}]]></openbadges:credential>"
+    else:
+        element = f'<openbadges:credential verify="{_attribute(text)}"></openbadges:credential>'
+    opening = match.group(0)
+    declaration = b"" if b"xmlns:openbadges=" in opening else f' xmlns:openbadges="{OB3_NAMESPACE}"'.encode()
+    if match.group(1):  # <svg ... /> : an empty image
+        head = opening[:-2].rstrip() + declaration + b">"
+        return svg[:match.start()] + head + element.encode("utf-8") + b"</svg>" + svg[match.end():]
+    head = opening[:-1].rstrip() + declaration + b">"
+    return svg[:match.start()] + head + element.encode("utf-8") + svg[match.end():]
+
+
+def _attribute(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
