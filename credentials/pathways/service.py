@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,7 +85,8 @@ def _check(data: PathwayIn) -> None:
     if len(set(ids)) != len(ids):
         errors.append({"field": "steps", "message": "Each achievement once."})
     if data.badge_achievement_id in ids:
-        errors.append({"field": "badge_achievement_id", "message": "The pathway's badge cannot be one of its steps."})
+        errors.append({"field": "badge_achievement_id",
+                       "message": "The pathway's badge cannot be one of its steps."})
     if any(len(s.group_name) > 100 for s in data.steps):
         errors.append({"field": "steps", "message": "A group name has at most 100 characters."})
     if data.role_id:
@@ -97,7 +98,8 @@ def _check(data: PathwayIn) -> None:
         raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
 
 
-async def create_pathway(session: AsyncSession, settings: Settings, org_id: uuid.UUID, data: PathwayIn) -> Pathway:
+async def create_pathway(session: AsyncSession, settings: Settings, org_id: uuid.UUID,
+                         data: PathwayIn) -> Pathway:
     """A new pathway of the organization's own achievements (another's achievement: 404 naming the field)."""
     _check(data)
     achievements = AchievementService(session, settings)
@@ -123,16 +125,20 @@ async def create_pathway(session: AsyncSession, settings: Settings, org_id: uuid
     return pathway
 
 
-async def steps_of(session: AsyncSession, pathway_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple[PathwayStep, Achievement]]]:
-    rows = await session.execute(select(PathwayStep, Achievement).join(Achievement, Achievement.id == PathwayStep.achievement_id)
-                                 .where(PathwayStep.pathway_id.in_(pathway_ids)).order_by(PathwayStep.position))
-    found: dict[uuid.UUID, list[tuple[PathwayStep, Achievement]]] = {p: [] for p in pathway_ids}
+Steps = list[tuple[PathwayStep, Achievement]]
+
+
+async def steps_of(session: AsyncSession, pathway_ids: list[uuid.UUID]) -> dict[uuid.UUID, Steps]:
+    rows = await session.execute(
+        select(PathwayStep, Achievement).join(Achievement, Achievement.id == PathwayStep.achievement_id)
+        .where(PathwayStep.pathway_id.in_(pathway_ids)).order_by(PathwayStep.position))
+    found: dict[uuid.UUID, Steps] = {p: [] for p in pathway_ids}
     for step, achievement in rows.all():
         found[step.pathway_id].append((step, achievement))
     return found
 
 
-async def list_pathways(session: AsyncSession, org_id: uuid.UUID) -> list[tuple[Pathway, list[tuple[PathwayStep, Achievement]]]]:
+async def list_pathways(session: AsyncSession, org_id: uuid.UUID) -> list[tuple[Pathway, Steps]]:
     rows = await session.execute(select(Pathway).where(Pathway.org_id == org_id).order_by(Pathway.created_at))
     pathways = list(rows.scalars())
     steps = await steps_of(session, [p.id for p in pathways])
@@ -155,7 +161,7 @@ async def held_achievements(session: AsyncSession, person_id: uuid.UUID) -> set[
     return {achievement_id for held, achievement_id in rows.all() if counts_for_holder(held)}
 
 
-def progress_of(pathway: Pathway, steps: list[tuple[PathwayStep, Achievement]], held: set[uuid.UUID]) -> PathwayProgress:
+def progress_of(pathway: Pathway, steps: Steps, held: set[uuid.UUID]) -> PathwayProgress:
     views = [StepView(step, achievement, achievement.id in held) for step, achievement in steps]
     units: dict[str, bool] = {}
     for view in views:
@@ -164,7 +170,8 @@ def progress_of(pathway: Pathway, steps: list[tuple[PathwayStep, Achievement]], 
     return PathwayProgress(pathway, views, sum(units.values()), len(units))
 
 
-async def _progress(session: AsyncSession, person_id: uuid.UUID, pathways: list[Pathway]) -> list[PathwayProgress]:
+async def _progress(session: AsyncSession, person_id: uuid.UUID,
+                    pathways: list[Pathway]) -> list[PathwayProgress]:
     held = await held_achievements(session, person_id)
     steps = await steps_of(session, [p.id for p in pathways])
     return [progress_of(p, steps[p.id], held) for p in pathways]
@@ -176,22 +183,27 @@ async def learner_pathways(session: AsyncSession, person_id: uuid.UUID, *,
     learner's target role; with progress and the award (and the badge's state), most advanced first."""
     held = await held_achievements(session, person_id)
     awarded = select(PathwayAward.pathway_id).where(PathwayAward.person_id == person_id)
-    with_held_step = select(PathwayStep.pathway_id).where(PathwayStep.achievement_id.in_(held or {uuid.UUID(int=0)}))
-    relevant = Pathway.id.in_(with_held_step) | Pathway.id.in_(awarded)
+    relevant = [Pathway.id.in_(awarded)]
+    if held:
+        with_step = select(PathwayStep.pathway_id).where(PathwayStep.achievement_id.in_(held))
+        relevant.append(Pathway.id.in_(with_step))
     if target_role:
-        relevant = relevant | (Pathway.role_id == target_role)
-    pathways = list((await session.execute(select(Pathway).where(relevant).order_by(Pathway.created_at))).scalars())
+        relevant.append(Pathway.role_id == target_role)
+    rows = await session.execute(select(Pathway).where(or_(*relevant)).order_by(Pathway.created_at))
+    pathways = list(rows.scalars())
     found = await _progress(session, person_id, pathways)
-    awards = await session.execute(select(PathwayAward, IssuedCredential.state)
-                                   .outerjoin(IssuedCredential, IssuedCredential.id == PathwayAward.credential_id)
-                                   .where(PathwayAward.person_id == person_id))
+    awards = await session.execute(
+        select(PathwayAward, IssuedCredential.state)
+        .outerjoin(IssuedCredential, IssuedCredential.id == PathwayAward.credential_id)
+        .where(PathwayAward.person_id == person_id))
     by_pathway = {a.pathway_id: (a, state) for a, state in awards.all()}
     for item in found:
         item.award, item.award_state = by_pathway.get(item.pathway.id, (None, None))
     return sorted(found, key=lambda p: (-(p.done / p.units if p.units else 0), p.pathway.created_at))
 
 
-async def _claim_award(session: AsyncSession, pathway_id: uuid.UUID, person_id: uuid.UUID) -> PathwayAward | None:
+async def _claim_award(session: AsyncSession, pathway_id: uuid.UUID,
+                       person_id: uuid.UUID) -> PathwayAward | None:
     """Insert the award row first; the unique constraint turns a second or concurrent completion away."""
     if await session.scalar(select(PathwayAward.id).where(PathwayAward.pathway_id == pathway_id,
                                                          PathwayAward.person_id == person_id)):
@@ -206,7 +218,8 @@ async def _claim_award(session: AsyncSession, pathway_id: uuid.UUID, person_id: 
     return award
 
 
-async def award_completed(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> list[PathwayAward]:
+async def award_completed(session: AsyncSession, settings: Settings,
+                          person_id: uuid.UUID) -> list[PathwayAward]:
     """Issue the badge of every pathway the person has just completed (each at most once)."""
     held = await held_achievements(session, person_id)
     if not held:
@@ -241,8 +254,9 @@ def connect() -> None:
 
 async def export_awards(session: AsyncSession, person_id: uuid.UUID) -> list[dict[str, str | None]]:
     """The pathways the person completed and the badge each issued (their part of ``accounts.erasure``)."""
-    rows = await session.execute(select(PathwayAward, Pathway).join(Pathway, Pathway.id == PathwayAward.pathway_id)
-                                 .where(PathwayAward.person_id == person_id))
+    rows = await session.execute(
+        select(PathwayAward, Pathway).join(Pathway, Pathway.id == PathwayAward.pathway_id)
+        .where(PathwayAward.person_id == person_id))
     return [{"pathway_ja": p.name_ja, "pathway_en": p.name_en, "awarded_at": a.created_at.isoformat(),
              "credential_id": str(a.credential_id) if a.credential_id else None} for a, p in rows.all()]
 

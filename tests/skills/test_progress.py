@@ -15,7 +15,7 @@ from skills import progress
 from skills.consent import update_learner_settings
 from skills.models import ProfileSnapshot
 from skills.service import ProfileService
-from taxonomies.dss import get_taxonomy, level_rank
+from taxonomies.dss import get_taxonomy
 from tests.frontend.helpers import HTML, csrf_token, form, issue_badges, learner
 
 ROLE = "se-backend"
