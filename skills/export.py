@@ -24,13 +24,14 @@ from skills.models import (
     SelfAssessment,
     ShareAccess,
     ShareLink,
+    SkillCorrection,
     SkillEvidence,
 )
 
 # Tables with a person_id column, in an order that deletes children first.
 PERSON_TABLES: tuple[type[SQLModel], ...] = (
     SkillEvidence, LearningRecordRow, RecordUpload, ExamResult, SelfAssessment, BadgeImport, CredentialImport,
-    ProfileSnapshot, ShareLink, LearnerSettings,
+    ProfileSnapshot, ShareLink, LearnerSettings, SkillCorrection,
 )
 EXPORT_FORMAT = "skillpass-skills-export/1"
 

@@ -92,3 +92,17 @@ async def test_a_correction_beyond_what_the_record_shows_or_of_someone_else_s_re
         assert stranger.status_code == 404
     assert (await db.execute(select(SkillCorrection))).scalars().all() == []
     assert (await db.get(LearningRecordRow, uuid.UUID(row["record_id"]))) is not None
+
+
+async def test_corrections_are_in_the_learner_s_export_and_go_with_delete_all(client, db) -> None:
+    await learner(client)
+    row = (await _imported(client))[0]
+    skill = row["skills"][0]
+    assert (await send(client, "PUT", f"/api/v1/me/records/{row['record_id']}/skills/{skill['skill_id']}",
+                       json={"level": None})).status_code == 200
+    exported = (await client.get("/api/v1/me/export")).json()
+    corrections = exported["skills"]["skill_correction"]
+    assert [(c["skill_id"], c["level"]) for c in corrections] == [(skill["skill_id"], None)]
+    assert (await send(client, "DELETE", "/api/v1/me/skills-data")).status_code == 200
+    db.expire_all()
+    assert (await db.execute(select(SkillCorrection))).scalars().all() == []
