@@ -30,7 +30,8 @@ def test_map_prints_one_line_per_row_in_order(tmp_path):
     assert rows[1] == {"line": 3, "error": "title is required", "field": "title"}
     assert rows[3]["field"] == "hours" and "lots" in rows[3]["error"]
     first = rows[0]["skills"]
-    assert len(first) == 2 and set(first[0]) == {"id", "name_ja", "name_en", "confidence", "level"}
+    assert len(first) == 2 and set(first[0]) == {"id", "name_ja", "name_en", "confidence", "level",
+                                                     "level_confidence"}
     assert first[0]["id"] == "v2-machine-learning" and first[0]["confidence"] >= first[1]["confidence"]
     assert rows[2]["skills"][0]["id"] == "v2-cloud-infrastructure"
     assert rows[4]["duplicate_of"] == 4
