@@ -33,7 +33,8 @@ RESULT_TYPES = ("GradePointAverage", "LetterGrade", "Percent", "PerformanceLevel
 RESULT_STATUSES = ("Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew")
 MAX_RESULT_DESCRIPTIONS = 10
 MAX_RUBRIC_LEVELS = 10
-MICRO_FIELDS = ("credits_available", "credit_unit", "workload_hours", "level_framework", "level", "field_of_study",
+MICRO_FIELDS = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
+                "field_of_study",
                 "instruction_language", "result_descriptions")
 # Terms without an OB 3.0 property (credit unit, workload, qualifications-framework level, language of
 # instruction) become Alignments with an ``ext:`` targetType: defined in the OB 3.0 context, so RDF
@@ -191,7 +192,7 @@ def check_micro(data: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput("Give the credits together with their unit.",
                            field="credit_unit" if unit is None else "credits_available")
     framework = data.get("level_framework") or None
-    level = data.get("level")
+    level = data.get("qualification_level")
     level = None if level in (None, "") else level
     if framework is not None and framework not in LEVEL_FRAMEWORKS:
         raise InvalidInput(f"level_framework must be one of {', '.join(LEVEL_FRAMEWORKS)}.", field="level_framework")
@@ -199,18 +200,18 @@ def check_micro(data: dict[str, Any]) -> dict[str, Any]:
         try:
             level = int(level)
         except (TypeError, ValueError):
-            raise InvalidInput("The level is a whole number from 1 to 8.", field="level") from None
+            raise InvalidInput("The level is a whole number from 1 to 8.", field="qualification_level") from None
         if not 1 <= level <= 8:
-            raise InvalidInput("The level is a whole number from 1 to 8.", field="level")
+            raise InvalidInput("The level is a whole number from 1 to 8.", field="qualification_level")
     if (framework is None) != (level is None):
         raise InvalidInput("Give the level together with its framework.",
-                           field="level_framework" if framework is None else "level")
+                           field="level_framework" if framework is None else "qualification_level")
     language = _text(data.get("instruction_language"), "instruction_language", 20)
     if language is not None and not _LANG_TAG.match(language):
         raise InvalidInput("Use a language tag such as ja or en.", field="instruction_language")
     return {"credits_available": credits, "credit_unit": unit,
             "workload_hours": _number(data.get("workload_hours"), "workload_hours", 0, 10000),
-            "level_framework": framework, "level": level,
+            "level_framework": framework, "qualification_level": level,
             "field_of_study": _text(data.get("field_of_study"), "field_of_study", 200),
             "instruction_language": language,
             "result_descriptions": check_result_descriptions(data.get("result_descriptions"))}
@@ -329,10 +330,11 @@ def micro_alignments(achievement: Achievement, lang: str) -> list[dict[str, Any]
         hours = f"{achievement.workload_hours:g}"
         out.append(_ext_alignment(f"学習時間 {hours} 時間" if ja else f"Workload {hours} hours",
                                   f"urn:skillpass:workload:PT{hours}H", "ISO 8601 duration", f"PT{hours}H", "Workload"))
-    if achievement.level_framework and achievement.level is not None:
+    if achievement.level_framework and achievement.qualification_level is not None:
+        level = achievement.qualification_level
         name_ja, name_en, prefix = LEVEL_TARGETS[achievement.level_framework]
-        out.append(_ext_alignment(f"{name_ja} レベル {achievement.level}" if ja else f"{name_en} level {achievement.level}",
-                                  f"{prefix}{achievement.level}", name_en, str(achievement.level),
+        out.append(_ext_alignment(f"{name_ja} レベル {level}" if ja else f"{name_en} level {level}",
+                                  f"{prefix}{level}", name_en, str(level),
                                   "QualificationsFrameworkLevel"))
     if achievement.instruction_language:
         code = achievement.instruction_language
@@ -415,3 +417,45 @@ def results_json(achievement: Achievement, settings: Settings,
             result["value"] = entry["value"]
         results.append(result)
     return results
+
+
+def _one_text(value: Any) -> str:
+    if isinstance(value, dict):  # a language map
+        return str(next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def micro_detail(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a credential says of its micro-credential detail and the learner's results, read from the OB 3.0
+    document (ours or another issuer's), for display; None when it says nothing of it."""
+    subject = (document or {}).get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
+        return None
+    achievement = subject["achievement"]
+    ext = {a.get("targetType"): a for a in achievement.get("alignment") or []
+           if isinstance(a, dict) and str(a.get("targetType", "")).startswith("ext:")}
+    workload = ext.get("ext:Workload", {}).get("targetCode", "")
+    level = ext.get("ext:QualificationsFrameworkLevel")
+    framework = next((k for k, v in LEVEL_TARGETS.items() if level and str(level.get("targetUrl", "")).startswith(v[2])),
+                     None)
+    descriptions = {d.get("id"): d for d in achievement.get("resultDescription") or [] if isinstance(d, dict)}
+    results = []
+    for result in subject.get("result") or []:
+        described = descriptions.get(result.get("resultDescription")) if isinstance(result, dict) else None
+        if not described or str(described.get("id", "")).rsplit("#", 1)[-1].startswith("dss-"):
+            continue  # DSS levels are shown with the skills
+        levels = {lv.get("id"): _one_text(lv.get("name")) for lv in described.get("rubricCriterionLevel") or []}
+        shown = result.get("value") or levels.get(result.get("achievedLevel")) or result.get("status") or ""
+        results.append({"name": _one_text(described.get("name")), "value": _one_text(shown),
+                        "status": result.get("status")})
+    detail = {
+        "credits": achievement.get("creditsAvailable"),
+        "credit_unit": ext.get("ext:CreditUnit", {}).get("targetCode"),
+        "workload_hours": workload[2:-1] if workload.startswith("PT") and workload.endswith("H") else None,
+        "level_framework": framework, "level": level.get("targetCode") if level else None,
+        "field_of_study": _one_text(achievement.get("fieldOfStudy")) or None,
+        "language": ext.get("ext:InstructionLanguage", {}).get("targetCode"),
+        "results": results,
+    }
+    return detail if any(v for v in detail.values()) else None

@@ -137,7 +137,7 @@ class Achievement(SQLModel, table=True):
     credit_unit: str | None = Field(default=None, max_length=10)
     workload_hours: float | None = None
     level_framework: str | None = Field(default=None, max_length=10)
-    level: int | None = None
+    qualification_level: int | None = None
     field_of_study: str | None = Field(default=None, max_length=200)
     instruction_language: str | None = Field(default=None, max_length=20)
     result_descriptions: list | None = Field(default=None, sa_type=JSON)

@@ -40,7 +40,7 @@ class MicroCredentialIn(BaseModel):
     credit_unit: Literal["tani", "ects", "hours"] | None = Field(None, description="単位, ECTS or hours")
     workload_hours: float | None = Field(None, description="notional learning hours")
     level_framework: Literal["eqf", "jqf"] | None = Field(None, description="EQF or 日本の資格枠組み")
-    level: int | None = Field(None, description="1-8 in level_framework")
+    qualification_level: int | None = Field(None, description="1-8 in level_framework")
     field_of_study: str | None = Field(None, max_length=200)
     instruction_language: str | None = Field(None, max_length=20, description="BCP 47 tag, e.g. ja")
     result_descriptions: list[ResultDescriptionIn] = Field(default_factory=list, max_length=10)
@@ -78,7 +78,7 @@ class AchievementRead(BaseModel):
     credit_unit: str | None = None
     workload_hours: float | None = None
     level_framework: str | None = None
-    level: int | None = None
+    qualification_level: int | None = None
     field_of_study: str | None = None
     instruction_language: str | None = None
     result_descriptions: list[dict[str, Any]] | None = None

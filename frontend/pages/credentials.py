@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import DomainError
 from core.settings import Settings
+from credentials.achievements import micro_detail
 from credentials.baked import BakedError
 from credentials.wallet import WalletService
 from frontend.i18n import translate
@@ -64,7 +65,7 @@ async def credential_detail(request: Request, held_id: FromPath[uuid.UUID], db_s
 def _detail_context(request: Request, held, **extra) -> dict:
     lang = lang_of(request)
     return {"held": held, "summary": summary_of(held.document, lang), "verdict": verdict_of(held.verification, lang),
-            **extra}
+            "micro": micro_detail(held.document), **extra}
 
 
 @post("/wallet/credentials/{held_id:uuid}/verify", **SIGNED_IN)

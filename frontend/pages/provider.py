@@ -17,7 +17,7 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from core.errors import InvalidInput
-from credentials.achievements import ACHIEVEMENT_TYPES, AchievementService
+from credentials.achievements import ACHIEVEMENT_TYPES, CREDIT_UNITS, LEVEL_FRAMEWORKS, AchievementService
 from credentials.batches import BatchService
 from credentials.issuance import IssuanceService
 from credentials.schemas import AchievementCreate
@@ -32,6 +32,8 @@ from taxonomies.dss import LEVELS, get_taxonomy
 
 ACHIEVEMENT_TEXT = ("name_ja", "name_en", "description_ja", "description_en", "criteria_ja", "criteria_en")
 OPTIONAL = ("criteria_url", "image", "achievement_type")
+MICRO = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
+         "field_of_study", "instruction_language")  # result descriptions: API only for now
 
 
 @get(BASE, **MEMBER, include_in_schema=False)
@@ -64,7 +66,7 @@ async def achievement_list(request: Request, org_id: OrgId, db_session: DbSessio
 
 def editor_context(values: dict[str, Any], rows: list[dict], errors: dict[str, str]) -> dict[str, Any]:
     return {"values": values, "alignments": rows, "errors": errors, "levels": list(reversed(LEVELS)),
-            "types": ACHIEVEMENT_TYPES}
+            "types": ACHIEVEMENT_TYPES, "credit_units": CREDIT_UNITS, "level_frameworks": LEVEL_FRAMEWORKS}
 
 
 @get(f"{BASE}/achievements/new", **MEMBER, include_in_schema=False)
@@ -108,14 +110,19 @@ def pydantic_errors(exc: ValidationError, lang: str) -> dict[str, str]:
         if field == "alignments":
             key = "provider.error.alignments"
         found.setdefault(field, translate(key, lang))
-    return found
+    return micro_errors(found, lang)
+
+
+def micro_errors(found: dict[str, str], lang: str) -> dict[str, str]:
+    """Our wording for the micro-credential fields (their i18n keys are ``micro.error.<field>``)."""
+    return {f: translate(f"micro.error.{f}", lang) if f in MICRO else text for f, text in found.items()}
 
 
 def achievement_form(data: dict[str, Any]) -> tuple[dict[str, str], list[dict], dict[str, Any]]:
     """(the texts as typed, the skill rows, the body ``POST .../achievements`` of the API takes)."""
-    values = {name: text_of(data, name) for name in (*ACHIEVEMENT_TEXT, *OPTIONAL)}
+    values = {name: text_of(data, name) for name in (*ACHIEVEMENT_TEXT, *OPTIONAL, *MICRO)}
     rows = alignment_rows(as_list(data.get("align_skill")), as_list(data.get("align_level")))
-    body = {**{k: (v or None) if k in OPTIONAL else v for k, v in values.items()},
+    body = {**{k: (v or None) if k in OPTIONAL or k in MICRO else v for k, v in values.items()},
             "alignments": [{"skill_id": r["skill"].id, "level": r["level"]} for r in rows]}
     return values, rows, body
 
@@ -131,7 +138,7 @@ async def achievement_create(request: Request, org_id: OrgId, data: FormData,
     except ValidationError as exc:
         errors = pydantic_errors(exc, lang_of(request))
     except InvalidInput as exc:
-        errors = errors_by_field(exc, lang_of(request), "alignments")
+        errors = micro_errors(errors_by_field(exc, lang_of(request), "alignments"), lang_of(request))
     else:
         return redirect(request, f"{base_of(org_id)}/achievements/{achievement.id}?created=1")
     return page(request, "provider/achievement_form.html", await console(

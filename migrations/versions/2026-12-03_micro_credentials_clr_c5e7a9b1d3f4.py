@@ -21,7 +21,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-MICRO_COLUMNS = ("credits_available", "credit_unit", "workload_hours", "level_framework", "level",
+MICRO_COLUMNS = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
                  "field_of_study", "instruction_language", "result_descriptions")
 
 
@@ -31,7 +31,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('credit_unit', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
         batch_op.add_column(sa.Column('workload_hours', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('level_framework', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
-        batch_op.add_column(sa.Column('level', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('qualification_level', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('field_of_study', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
         batch_op.add_column(sa.Column('instruction_language', sqlmodel.sql.sqltypes.AutoString(length=20),
                                       nullable=True))

@@ -16,7 +16,7 @@ from tests.credentials.conftest import ACHIEVEMENT, api_headers, issue, new_achi
 SHARED_SCHEMA = Path("/work/shared/standards/ob-v3p0-schemas/json")
 
 MICRO = {
-    "credits_available": 2, "credit_unit": "tani", "workload_hours": 90, "level_framework": "eqf", "level": 6,
+    "credits_available": 2, "credit_unit": "tani", "workload_hours": 90, "level_framework": "eqf", "qualification_level": 6,
     "field_of_study": "データサイエンス", "instruction_language": "ja",
     "result_descriptions": [
         {"key": "grade", "name_ja": "成績", "name_en": "Grade", "result_type": "LetterGrade"},
@@ -91,7 +91,7 @@ async def test_update_micro_replaces_detail_and_keeps_issued_credentials(client)
                                 json={"credits_available": 5, "credit_unit": "ects"})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["credits_available"], body["credit_unit"], body["level"], body["result_descriptions"]) == (
+    assert (body["credits_available"], body["credit_unit"], body["qualification_level"], body["result_descriptions"]) == (
         5, "ects", None, None)
     after = (await issue(client, provider, achievement["id"])).json()["credential"]
     assert after["credentialSubject"]["achievement"]["creditsAvailable"] == 5
@@ -103,8 +103,8 @@ async def test_update_micro_replaces_detail_and_keeps_issued_credentials(client)
     ({"credits_available": 3}, "credit_unit"),
     ({"credit_unit": "ects"}, "credits_available"),
     ({"credits_available": -1, "credit_unit": "ects"}, "credits_available"),
-    ({"level_framework": "eqf", "level": 9}, "level"),
-    ({"level": 4}, "level_framework"),
+    ({"level_framework": "eqf", "qualification_level": 9}, "qualification_level"),
+    ({"qualification_level": 4}, "level_framework"),
     ({"instruction_language": "日本語"}, "instruction_language"),
     ({"result_descriptions": [{"key": "g", "name_ja": "成績", "name_en": "Grade", "result_type": "Nope"}]},
      "result_descriptions[0].result_type"),
