@@ -33,6 +33,7 @@ def test_shipped_artefact_matches_its_inputs(version):
     assert artefact.read_meta(version)["taxonomy"]["version"] == version
 
 
+@pytest.mark.timeout(900)  # a fresh fit embeds ~2,000 texts: about a minute on 2 idle cores
 @pytest.mark.parametrize("version", ["2.0", "1.2"])
 def test_loaded_model_ranks_like_a_fresh_fit(version):
     fitted = fresh_fit(version)
@@ -95,6 +96,7 @@ def test_input_hash_follows_the_training_examples(monkeypatch, tmp_path):
     assert artefact.input_hash("2.0") != before
 
 
+@pytest.mark.timeout(900)
 def test_build_writes_a_loadable_artefact_without_pickle(tmp_path):
     meta = artefact.build("1.2", tmp_path)
     assert meta["input_hash"] == artefact.input_hash("1.2")

@@ -73,6 +73,7 @@ def test_unknown_version_is_refused():
         map_text("x", version="3.0")
 
 
+@pytest.mark.timeout(900)  # a fresh fit embeds ~2,000 texts
 def test_fit_is_deterministic():
     first, second = fresh_fit("1.2"), fit_model(build_corpus("1.2"), embedding.load_embedder())
     assert np.array_equal(first.classifier.head.coef, second.classifier.head.coef)
