@@ -148,11 +148,15 @@ class CredentialController(Controller):
                                achievement_id: FromQuery[uuid.UUID | None] = None,
                                credential_state: Annotated[str | None, QueryParameter(name="state")] = None,
                                recipient_email: FromQuery[str | None] = None,
+                               recipient: Annotated[str | None, QueryParameter(
+                                   max_length=200, description="A part of the recipient's email or name, any case")] = None,
                                batch_id: FromQuery[uuid.UUID | None] = None, limit: FromQuery[int] = 50,
                                offset: FromQuery[int] = 0) -> CredentialPage:
-        """Issued credentials, newest first (filters: achievement, state, recipient email, batch)."""
+        """Issued credentials, newest first (filters: achievement, state, recipient email (exact) or a part of
+        the recipient's email or name, batch)."""
         items, total = await issuance.list(org_id, achievement_id=achievement_id, state=credential_state,
-                                           recipient_email=recipient_email, batch_id=batch_id, limit=limit,
+                                           recipient_email=recipient_email, recipient=recipient,
+                                           batch_id=batch_id, limit=limit,
                                            offset=offset)
         return CredentialPage(items=[views.credential_read(c) for c in items], total=total, limit=limit,
                               offset=offset)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Person
@@ -242,9 +242,11 @@ class IssuanceService:
         return credential
 
     async def list(self, org_id: uuid.UUID, *, achievement_id: uuid.UUID | None = None, state: str | None = None,
-                   recipient_email: str | None = None, batch_id: uuid.UUID | None = None, limit: int = 50,
+                   recipient_email: str | None = None, recipient: str | None = None,
+                   batch_id: uuid.UUID | None = None, limit: int = 50,
                    offset: int = 0) -> tuple[list[IssuedCredential], int]:
-        """A page of the organization's credentials (newest first) and the total that match."""
+        """A page of the organization's credentials (newest first) and the total that match;
+        ``recipient_email`` is one exact address, ``recipient`` a part of the email or the name (any case)."""
         conditions = [IssuedCredential.org_id == org_id]
         if achievement_id:
             conditions.append(IssuedCredential.achievement_id == achievement_id)
@@ -252,6 +254,10 @@ class IssuanceService:
             conditions.append(IssuedCredential.state == state)
         if recipient_email:
             conditions.append(IssuedCredential.recipient_email == recipient_email.strip().lower())
+        if recipient and recipient.strip():
+            part = recipient.strip().lower()
+            conditions.append(or_(IssuedCredential.recipient_email.contains(part, autoescape=True),
+                                  func.lower(IssuedCredential.recipient_name).contains(part, autoescape=True)))
         if batch_id:
             conditions.append(IssuedCredential.batch_id == batch_id)
         total = (await self.session.execute(

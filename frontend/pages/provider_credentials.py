@@ -130,7 +130,7 @@ async def credential_list(request: Request, org_id: OrgId, db_session: DbSession
     chosen = as_uuid(achievement_id) if as_uuid(achievement_id) in {a.id for a in achievements} else None
     state = request.query_params.get("state", "")  # ("state" is a name Litestar reserves for app state)
     state = state if state in CREDENTIAL_STATES else ""
-    filters = {"achievement_id": chosen, "state": state or None, "recipient_email": email.strip() or None,
+    filters = {"achievement_id": chosen, "state": state or None, "recipient": email.strip()[:200] or None,
                "batch_id": as_uuid(batch_id)}
     params = {"achievement_id": chosen, "state": state, "email": email.strip(), "batch_id": as_uuid(batch_id)}
     listing = await issued_page(request, IssuanceService(db_session, settings), org_id, filters, params)

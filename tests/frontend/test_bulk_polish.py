@@ -136,3 +136,29 @@ async def test_a_state_change_leaves_a_banner_shown_once_and_the_nav_links_the_c
                                 data={**await form(client), "confirm": "on", "reason": ""}, follow_redirects=True)
     assert revoked.status_code == 200 and "The credential has been revoked." in revoked.text
     assert "The credential has been revoked." not in (await client.get(f"{base}/credentials/{credential_id}")).text
+
+
+async def test_recipient_search_finds_parts_of_email_or_name_in_any_case_only_in_this_org(client) -> None:
+    other = await provider(client, "find-other")
+    other_achievement = await achievement(client, other)
+    await finished_batch(client, other, other_achievement, "recipient_email\nyamada.other@example.jp\n", "find-2")
+    base = await provider(client, "find")  # the client is now this provider's admin
+    achievement_id = await achievement(client, base)
+    await finished_batch(client, base, achievement_id,
+                         "recipient_email,recipient_name\nhanako.yamada@example.jp,Hanako Yamada\n"
+                         "taro@example.jp,佐藤 太郎\nsome_one@example.jp,Someone\n", "find-1")
+    org_id = base.rsplit("/", 1)[1]
+
+    async def api(term: str) -> list[str]:
+        response = await client.get(f"/api/v1/orgs/{org_id}/credentials", params={"recipient": term})
+        assert response.status_code == 200, response.text
+        return sorted(c["recipient_email"] for c in response.json()["items"])
+
+    assert await api("YAMADA") == ["hanako.yamada@example.jp"]  # part of the email and name; not the other org's
+    assert await api("佐藤") == ["taro@example.jp"]  # part of a Japanese name
+    assert await api("_one") == ["some_one@example.jp"]  # a LIKE wildcard is taken literally
+    assert await api("@example.jp") == ["hanako.yamada@example.jp", "some_one@example.jp", "taro@example.jp"]
+    assert await api("nobody") == []
+    listing = await client.get(f"{base}/credentials", params={"email": "Yamada"}, headers=htmx("credential_list"))
+    assert listing.status_code == 200 and "hanako.yamada@example.jp" in listing.text
+    assert "taro@example.jp" not in listing.text and "yamada.other@example.jp" not in listing.text
