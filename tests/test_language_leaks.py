@@ -10,7 +10,7 @@ import re
 import pytest
 
 from frontend.i18n import messages
-from tests.frontend.helpers import HTML, csrf_token, learner
+from tests.frontend.helpers import ACHIEVEMENT, HTML, csrf_token, held_ids, issue_badges, learner
 from tests.skills.factories import COURSES, courses_csv
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]+")
@@ -28,8 +28,10 @@ ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\(derived from [^)]*\)")
 
 
 def _own_words() -> set[str]:
-    """The words of the records this test uploads: the learner's own data, shown as entered."""
-    return {w.lower() for row in ENGLISH_ROWS for cell in row for w in re.findall(r"[A-Za-z]+", cell)}
+    """The words of the records this test uploads (the learner's own data, shown as entered) and of the
+    badge's description and criteria as signed in English (a credential's text is the issuer's, as issued)."""
+    cells = [cell for row in ENGLISH_ROWS for cell in row] + [ACHIEVEMENT["description_en"], ACHIEVEMENT["criteria_en"]]
+    return {w.lower() for cell in cells for w in re.findall(r"[A-Za-z]+", cell)}
 
 
 def _visible_text(page: str) -> str:
@@ -65,8 +67,9 @@ def _pages(app) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-async def test_no_page_shows_the_other_language(app, client, lang) -> None:
+async def test_no_page_shows_the_other_language(app, client, db, settings, lang) -> None:
     await learner(client, f"leaks-{lang}@example.jp", lang=lang)
+    await issue_badges(db, settings, f"leaks-{lang}@example.jp")  # a provider's badge in the wallet
     token = await csrf_token(client)
     await client.post("/wallet/records", headers=HTML, data={"_csrf_token": token},
                       files={"file": ("records.csv", courses_csv(ENGLISH_ROWS).encode(), "text/csv")})
@@ -76,7 +79,9 @@ async def test_no_page_shows_the_other_language(app, client, lang) -> None:
                       data={"_csrf_token": token, "exam": "fe", "date": "2025-04-20", "passed": "yes"})
     english, own = _english_phrases(), _own_words()
     leaks, seen = [], 0
-    for path in _pages(app):
+    held = [f"/wallet/credentials/{held_id}" for held_id in await held_ids(client)]
+    assert held
+    for path in _pages(app) + held:
         response = await client.get(path, headers=HTML)
         if response.status_code != 200 or not response.headers.get("content-type", "").startswith("text/html"):
             continue
