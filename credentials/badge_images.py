@@ -235,9 +235,12 @@ def png_art(text: BadgeText, size: int = 400) -> bytes:
     for line in lines:
         draw.text((size / 2, y), line, font=font, fill="white", anchor="ma")
         y += font_size * 1.25
+    category = (text.category_ja or text.category_en) if cjk else (text.category_en or text.category_ja)
+    if category:
+        draw.text((size / 2, 82), category[:18], font=_font(17), fill="white", anchor="mm")
     if text.level:
-        draw.rounded_rectangle((140, 292, 260, 328), radius=18, fill="white")
-        draw.text((size / 2, 310), f"Lv. {text.level.upper()}", font=_font(18), fill=dark, anchor="mm")
+        draw.rounded_rectangle((136, 290, 264, 330), radius=20, fill="white")
+        draw.text((size / 2, 310), f"Lv. {text.level.upper()}", font=_font(22), fill=dark, anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
