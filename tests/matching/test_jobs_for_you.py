@@ -87,6 +87,8 @@ async def test_an_application_shows_that_employer_only_what_was_sent(client, db)
     assert "display_name" not in shared and "prefecture" not in shared and "credentials" not in shared
     page = await client.get(f"/employer/{ids['alpha']}/postings/{ids['close']}/applications", headers=HTML)
     assert 'data-shared-skill="v2-backend"' in page.text and "田中" not in page.text
+    listing = await client.get(f"/employer/{ids['alpha']}/postings", headers=HTML)
+    assert f'href="/employer/{ids["alpha"]}/postings/{ids["close"]}/applications"' in listing.text
     # the other posting of the same employer has none; another employer cannot read this one
     assert (await client.get(f"/api/v1/orgs/{ids['alpha']}/postings/{ids['distant']}/applications")).json() == []
     await sign_in(client, "hr@beta.example")
