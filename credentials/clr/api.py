@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from litestar import Request, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from accounts import access
 from core.openapi import problem_responses
 from core.settings import Settings
 from credentials import views
-from credentials.clr.service import issue_transcript, verify_transcript
+from credentials.clr.service import export_wallet, issue_transcript, verify_transcript
 
 
 class TranscriptIn(BaseModel):
@@ -33,6 +33,14 @@ async def issue_clr(org_id: FromPath[uuid.UUID], data: JSONBody[TranscriptIn], d
     return await issue_transcript(db_session, settings, org_id, data.recipient_email, data.lang)
 
 
+@get("/api/v1/me/clr", tags=["credentials: CLR 2.0"], **access.signed_in())
+async def my_clr(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
+                 lang: FromQuery[Literal["ja", "en"]] = "ja") -> dict[str, Any]:
+    """My wallet as a ClrCredential (my accepted JSON-LD credentials, embedded unchanged), signed by the
+    platform's issuer key."""
+    return await export_wallet(db_session, settings, views.person_id(request), lang)
+
+
 # Stateless and public like /api/v1/verify.
 @post("/api/v1/clr/verify", status_code=HTTP_200_OK, tags=["credentials: CLR 2.0"],
       responses=problem_responses(429), **access.public(exclude_from_csrf=True, throttle="verify"))
@@ -42,4 +50,4 @@ async def verify_clr(request: Request, db_session: NamedDependency[AsyncSession]
     return await verify_transcript(db_session, settings, views.verification_input(await request.body()))
 
 
-handlers: list = [issue_clr, verify_clr]
+handlers: list = [issue_clr, my_clr, verify_clr]

@@ -23,7 +23,8 @@ from core.errors import InvalidInput, NotFound
 from core.settings import Settings
 from credentials.documents import OB3_CONTEXT, VCDM2_CONTEXT, email_identity, iso, issuer_profile
 from credentials.issuers import IssuerService
-from credentials.models import CredentialState, IssuedCredential
+from accounts.models import Person
+from credentials.models import CredentialState, HeldCredential, IssuedCredential, OfferState
 from credentials.vc.signing import sign_credential
 from credentials.verification import check
 
@@ -83,6 +84,29 @@ async def issue_transcript(session: AsyncSession, settings: Settings, org_id: uu
         credential_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=issuer_profile(did=issuer.did, name=org_name, url=org.url),
         recipient_email=email, name=f"{org_name} 学修歴証明書" if lang == "ja" else f"{org_name} transcript",
+        embedded=[row.document for row in rows], valid_from=utcnow())
+    return sign_credential(unsigned, key, verification_method=method)
+
+
+async def export_wallet(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
+                        lang: str = "ja") -> dict[str, Any]:
+    """The learner's wallet as a ClrCredential signed by the platform's own issuer key (did:web of the
+    platform; it always exists, so the export is always signed): every accepted Data Integrity credential,
+    embedded unchanged."""
+    rows = (await session.execute(
+        select(HeldCredential).where(HeldCredential.person_id == person_id, HeldCredential.format == "ldp",
+                                     HeldCredential.offer_state == OfferState.accepted)
+        .order_by(HeldCredential.created_at).limit(MAX_CREDENTIALS))).scalars().all()
+    if not rows:
+        raise NotFound("Your wallet holds no JSON-LD credential to export.")
+    person = await session.get(Person, person_id)
+    issuers = IssuerService(session, settings)
+    issuer = await issuers.platform()
+    key, method = await issuers.signing_key(issuer)
+    unsigned = clr_credential(
+        credential_id=f"urn:uuid:{uuid.uuid4()}",
+        issuer=issuer_profile(did=issuer.did, name="skillpass", url=settings.base_url.rstrip("/")),
+        recipient_email=person.email, name="skillpass 学修歴（ウォレット）" if lang == "ja" else "skillpass wallet record",
         embedded=[row.document for row in rows], valid_from=utcnow())
     return sign_credential(unsigned, key, verification_method=method)
 

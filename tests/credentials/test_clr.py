@@ -78,3 +78,25 @@ async def test_no_credentials_is_a_problem_and_not_a_clr_is_refused(client) -> N
     badge = (await issue(client, provider, achievement["id"])).json()["credential"]
     refused = await client.post("/api/v1/clr/verify", json=badge)
     assert refused.status_code == 422 and refused.json()["field"] == "type"
+
+
+async def test_learner_exports_the_wallet_as_a_clr_signed_by_the_platform(app, client) -> None:
+    from litestar.testing import AsyncTestClient  # noqa: PLC0415
+
+    from tests.frontend.helpers import learner  # noqa: PLC0415
+
+    provider = await new_provider(client, "clr-wallet")
+    achievement = await new_achievement(client, provider, **MICRO)
+    await issue(client, provider, achievement["id"], email="hanako@example.jp", results=RESULTS)
+    async with AsyncTestClient(app=app) as wallet:
+        await learner(wallet, "hanako@example.jp")
+        response = await wallet.get("/api/v1/me/clr?lang=en")
+        assert response.status_code == 200, response.text
+        clr = response.json()
+        assert clr["issuer"]["id"].startswith("did:web:")
+        assert len(clr["credentialSubject"]["verifiableCredential"]) == 1
+        assert validate_clr(clr) == []
+        result = await verify_clr(wallet, clr)
+        assert result["verified"], result
+        wallet.cookies.clear()
+        assert (await wallet.get("/api/v1/me/clr")).status_code == 401
