@@ -105,3 +105,23 @@ async def test_only_the_holder_switches_a_public_page(client, db, settings) -> N
     assert (await switch(client, held_id, public="on")).status_code == 404
     assert (await db.execute(select(PublicBadge))).first() is None
     assert (await client.get("/b/not-a-token", headers=HTML)).status_code == 404
+
+
+async def test_removing_the_credential_or_the_account_takes_the_page_down(client, db, settings) -> None:
+    await learner(client, "hanako@example.jp")
+    await issue_badges(db, settings, "hanako@example.jp", ("ldp", "jwt"))
+    first, second = await held_ids(client)
+    for held_id in (first, second):
+        assert (await switch(client, held_id, public="on")).status_code == 303
+    first_path, second_path = await public_url(client, db, first), await public_url(client, db, second)
+    removed = await client.post(f"/wallet/credentials/{first}/delete", headers=HTML, follow_redirects=False,
+                                data={"_csrf_token": await csrf_token(client), "confirm": "on"})
+    assert removed.status_code == 303
+    assert (await client.get(first_path, headers=HTML)).status_code == 404
+    assert (await client.get(second_path, headers=HTML)).status_code == 200
+    deleted = await client.post("/wallet/delete", headers=HTML, follow_redirects=False,
+                                data={"_csrf_token": await csrf_token(client), "confirm_email": "hanako@example.jp"})
+    assert deleted.status_code == 303
+    assert (await client.get(second_path, headers=HTML)).status_code == 404
+    db.expire_all()
+    assert (await db.execute(select(PublicBadge))).first() is None
