@@ -162,7 +162,12 @@ async def check(session: AsyncSession, settings: Settings, raw: Any, *, at: date
                        "id": document.get("id"),
                        "trust": (await service.evaluate(document)).to_dict()})
     trust = min((c["trust"] for c in listed), key=lambda t: TRUST_ORDER.get(t["status"], 0), default=None)
-    return Checked(result, trust, listed, documents)
+    checked = Checked(result, trust, listed, documents)
+    if isinstance(raw, dict) and "ClrCredential" in (raw.get("type") or []):
+        from credentials.clr.service import with_embedded_checks  # noqa: PLC0415 -- clr builds on this module
+
+        checked = await with_embedded_checks(session, settings, raw, checked)
+    return checked
 
 
 def _moment(at: datetime | str | None) -> float | None:

@@ -26,7 +26,8 @@ from credentials.issuers import IssuerService
 from accounts.models import Person
 from credentials.models import CredentialState, HeldCredential, IssuedCredential, OfferState
 from credentials.vc.signing import sign_credential
-from credentials.verification import check
+from credentials.vc.verifier import Check
+from credentials.verification import Checked, check
 
 CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 CLR_TYPES = ["VerifiableCredential", "ClrCredential"]
@@ -121,6 +122,33 @@ def embedded_credentials(document: Any) -> list[Any]:
 def is_clr(document: Any) -> bool:
     types = document.get("type") if isinstance(document, dict) else None
     return isinstance(types, list) and "ClrCredential" in types
+
+
+async def with_embedded_checks(session: AsyncSession, settings: Settings, document: dict[str, Any],
+                               checked: Checked) -> Checked:
+    """``checked`` (a ClrCredential's verdict) with one ``embedded`` check per embedded credential, each
+    verified on its own with its issuer's trust; the transcript fails when one of them fails."""
+    embedded = embedded_credentials(document)
+    if not embedded:
+        checked.result.checks.append(Check("embedded", False, "embedded_missing", "the CLR embeds no credential",
+                                           "CLR に証明書が含まれていません"))
+    for i, credential in enumerate(embedded):
+        inner = await check(session, settings, credential)
+        path = f"credentialSubject.verifiableCredential[{i}]"
+        if inner.result.verified:
+            checked.result.checks.append(Check("embedded", True, "embedded_ok", f"embedded credential {i + 1} verifies",
+                                               f"含まれる証明書 {i + 1} は有効です", path))
+        else:
+            reasons = "; ".join(inner.result.errors)[:300]
+            checked.result.checks.append(Check("embedded", False, "embedded_failed",
+                                               f"embedded credential {i + 1} fails: {reasons}",
+                                               f"含まれる証明書 {i + 1} は検証できません", path))
+        checked.credentials.append({"issuer": (credential.get("issuer") or {}).get("id")
+                                    if isinstance(credential.get("issuer"), dict) else credential.get("issuer"),
+                                    "id": credential.get("id"), "trust": inner.trust})
+    checked.result.verified = checked.result.verified and all(
+        c.ok for c in checked.result.checks if c.check == "embedded")
+    return checked
 
 
 async def verify_transcript(session: AsyncSession, settings: Settings, document: Any) -> dict[str, Any]:

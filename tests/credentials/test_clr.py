@@ -52,6 +52,9 @@ async def test_provider_issues_a_clr_that_verifies_with_each_embedded_credential
     assert result["verified"], result
     assert result["credential"]["trust"]["status"] == "trusted"
     assert [n["verified"] for n in result["embedded"]] == [True, True]
+    general = (await client.post("/api/v1/verify", json=clr)).json()
+    assert general["verified"] and [c["code"] for c in general["checks"] if c["check"] == "embedded"] == [
+        "embedded_ok", "embedded_ok"]
 
 
 async def test_a_tampered_embedded_credential_is_refused(client) -> None:
@@ -68,6 +71,10 @@ async def test_a_tampered_embedded_credential_is_refused(client) -> None:
     assert not result["credential"]["verified"]  # the outer proof covers the embedded credential
     assert not result["embedded"][0]["verified"]  # and the embedded one fails on its own
     assert not proof_ok(tampered["credentialSubject"]["verifiableCredential"][0])
+    general = await client.post("/api/v1/verify", json=tampered)  # the one verify route checks them too
+    assert general.status_code == 200 and not general.json()["verified"]
+    failed = {c["code"] for c in general.json()["checks"] if not c["ok"]}
+    assert "embedded_failed" in failed
 
 
 async def test_no_credentials_is_a_problem_and_not_a_clr_is_refused(client) -> None:
