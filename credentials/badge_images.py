@@ -74,14 +74,15 @@ def image_path(achievement_id: uuid.UUID) -> str:
 def check_upload(data: bytes, content_type: str = "") -> Picture:
     """The cleaned image of an upload, or ``InvalidInput`` (field ``image``) saying what is wrong."""
     if not data:
-        raise InvalidInput("Choose a PNG or SVG image.", field="image")
+        raise InvalidInput("Choose a PNG or SVG image.", field="image", extra={"code": "empty"})
     if len(data) > MAX_BYTES:
-        raise InvalidInput(f"The image is larger than {MAX_BYTES // 1024} KB.", field="image")
+        raise InvalidInput(f"The image is larger than {MAX_BYTES // 1024} KB.", field="image",
+                           extra={"code": "too_large"})
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return Picture(clean_png(data), PNG)
     if b"<svg" in data[:4096] or "svg" in content_type:
         return Picture(clean_svg(data), SVG)
-    raise InvalidInput("Only PNG and SVG images are accepted.", field="image")
+    raise InvalidInput("Only PNG and SVG images are accepted.", field="image", extra={"code": "type"})
 
 
 def clean_png(data: bytes) -> bytes:
@@ -90,11 +91,12 @@ def clean_png(data: bytes) -> bytes:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
             width, height = image.size
             if max(width, height) > MAX_SIDE or min(width, height) < MIN_SIDE:
-                raise InvalidInput(f"The image must be {MIN_SIDE} to {MAX_SIDE} pixels on each side.", field="image")
+                raise InvalidInput(f"The image must be {MIN_SIDE} to {MAX_SIDE} pixels on each side.", field="image",
+                                   extra={"code": "pixels"})
             image.load()
             pixels = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise InvalidInput("The PNG image cannot be read.", field="image") from None
+        raise InvalidInput("The PNG image cannot be read.", field="image", extra={"code": "unreadable"}) from None
     out = io.BytesIO()
     pixels.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -106,9 +108,9 @@ def clean_svg(data: bytes) -> bytes:
         root = SafeTree.fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, ElementTree.ParseError, ValueError):
         raise InvalidInput("The SVG image cannot be read (DTDs and entities are not accepted).",
-                           field="image") from None
+                           field="image", extra={"code": "unreadable"}) from None
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise InvalidInput("The file is not an SVG image.", field="image")
+        raise InvalidInput("The file is not an SVG image.", field="image", extra={"code": "type"})
     return _serialize(_clean_element(root), root=True).encode("utf-8")
 
 

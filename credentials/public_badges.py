@@ -103,7 +103,10 @@ async def set_public(session: AsyncSession, settings: Settings, person_id: uuid.
             await session.flush()
         return None
     if held.offer_state != "accepted":
-        raise InvalidInput("Accept the credential before showing it publicly.", field="public")
+        raise InvalidInput("Accept the credential before showing it publicly.", field="public",
+                           extra={"code": "not_accepted"})
+    if held.subject == "other":  # a page would present someone else's badge as mine
+        raise InvalidInput("This credential names someone else.", field="public", extra={"code": "not_yours"})
     if row is None:
         row = PublicBadge(held_id=held.id, person_id=person_id, token=secrets.token_urlsafe(24))
         session.add(row)

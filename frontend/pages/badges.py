@@ -67,7 +67,7 @@ async def image_upload(request: Request, org_id: OrgId, achievement_id: FromPath
         await badge_images.set_image(db_session, achievement, content,
                                      upload.content_type if isinstance(upload, UploadFile) else "")
     except InvalidInput as exc:
-        errors = {"image": translate("badges.upload.error", lang_of(request), detail=exc.detail)}
+        errors = {"image": translate(f"badges.upload.error.{exc.extra.get('code', 'type')}", lang_of(request))}
         context = await console(request, db_session, org_id, "achievements", achievement=achievement,
                                 errors=errors, saved=None,
                                 uploaded=await badge_images.has_upload(db_session, achievement))
@@ -125,7 +125,8 @@ async def public_switch(request: Request, held_id: FromPath[uuid.UUID], data: Fo
     except InvalidInput as exc:
         held = await WalletService(db_session, settings).get(me(request), held_id)
         context = _held_context(request, settings, held, None)
-        context["errors"] = {"public": translate("badges.public.error", lang_of(request), detail=exc.detail)}
+        context["errors"] = {"public": translate(f"badges.public.error.{exc.extra.get('code', 'not_yours')}",
+                                                   lang_of(request))}
         return page(request, "badges/held.html", context, block="public_form",
                     status_code=form_error_status(request, exc.status_code))
     return redirect(request, f"/wallet/credentials/{held_id}/badge")

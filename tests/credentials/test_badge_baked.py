@@ -104,6 +104,9 @@ async def test_baked_download_round_trips_into_the_same_wallet_and_not_into_anot
     kept = (await client.get(f"/api/v1/me/credentials/{taro_held}")).json()
     assert kept["verified"] is True and kept["subject"] == "other"  # genuine, but not Taro's: it counts for nobody here
     assert (await client.get("/api/v1/me/profile")).json()["items"] == []
+    refused = await client.post(f"/wallet/credentials/{taro_held}/public", headers=HTML,
+                                data={"_csrf_token": await csrf_token(client), "public": "on"})
+    assert refused.status_code == 422 and "names someone else; it cannot be shown as yours" in refused.text  # no public page of Hanako's badge
 
 
 async def test_tampered_baked_badges_do_not_verify_and_broken_files_are_refused(client, db, settings) -> None:

@@ -132,6 +132,12 @@ async def test_achievement_image_url_serves_art_then_the_upload_and_issued_crede
     refused = await client.post(page_path, headers=HTML, data={"_csrf_token": token},
                                 files={"image": ("x.gif", b"GIF89a", "image/gif")})
     assert refused.status_code == 422 and 'id="e-image"' in refused.text
+    assert "Only PNG and SVG images are accepted." in refused.text
+    client.cookies.set("lang", "ja")
+    refused_ja = await client.post(page_path, headers=HTML, data={"_csrf_token": token},
+                                   files={"image": ("x.png", png_bytes(16), "image/png")})
+    assert refused_ja.status_code == 422 and "一辺 64〜2048 ピクセル" in refused_ja.text and "pixels" not in refused_ja.text
+    client.cookies.set("lang", "en")
     assert (await client.get(f"/achievements/{achievement['id']}/image")).headers["content-type"].startswith("image/svg")
 
     uploaded = await client.post(page_path, headers=HTML, data={"_csrf_token": token},
