@@ -17,7 +17,7 @@ from accounts import access
 from core.errors import InvalidInput
 from core.settings import Settings
 from core.openapi import problem_responses
-from credentials import revocation, views
+from credentials import endorsements, revocation, views
 from credentials.achievements import AchievementService, achievement_json
 from credentials.batches import BatchOptions, BatchService, rows_from_csv, rows_from_json
 from credentials.deps import (
@@ -43,6 +43,7 @@ from credentials.schemas import (
     CredentialPage,
     CredentialRead,
     DeliveredOffer,
+    EndorseIn,
     HeldDetail,
     HeldRead,
     IssueIn,
@@ -369,6 +370,23 @@ async def public_achievement(achievement_id: FromPath[uuid.UUID], achievements: 
     return Response(achievement_json(achievement, settings, lang), media_type=LD_JSON)
 
 
-handlers = [IssuerController, AchievementController, CredentialController, BatchController, WalletController,
+@post(f"{ORG}/endorsements", status_code=HTTP_201_CREATED, tags=["credentials: endorsements"], **PROVIDER)
+async def create_endorsement(org_id: FromPath[uuid.UUID], data: JSONBody[EndorseIn],
+                             db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict:
+    """Issue a signed OB 3.0 EndorsementCredential about another organization's achievement or issuer."""
+    row = await endorsements.endorse(db_session, settings, org_id, achievement_id=data.achievement_id,
+                                     issuer_org_id=data.issuer_org_id, comment=data.comment, lang=data.lang)
+    return {"id": str(row.id), "credential": row.document}
+
+
+@get("/api/v1/achievements/{achievement_id:uuid}/endorsements", tags=["credentials: endorsements"],
+     **access.public())
+async def achievement_endorsements(achievement_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                                   settings: NamedDependency[Settings]) -> list[dict[str, Any]]:
+    """The endorsements of an achievement, each with its endorser's trust status."""
+    return await endorsements.for_achievement(db_session, settings, achievement_id)
+
+
+handlers = [create_endorsement, achievement_endorsements, IssuerController, AchievementController, CredentialController, BatchController, WalletController,
             HolderDidController,
             verify_api, status_list, platform_did, issuer_did, public_achievement]

@@ -300,3 +300,18 @@ class PublicBadge(SQLModel, table=True):
     token: str = Field(max_length=64, unique=True)
     show_name: bool = False
     created_at: datetime = created_at_field()
+
+
+class Endorsement(SQLModel, table=True):
+    """An OB 3.0 EndorsementCredential one organization issued about another's achievement or issuer
+    profile (``credentials.endorsements``); ``document`` is the signed credential."""
+
+    __tablename__ = "endorsement"
+
+    id: uuid.UUID = id_field()
+    endorser_org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    achievement_id: uuid.UUID | None = Field(default=None, foreign_key="achievement.id", index=True,
+                                             ondelete="CASCADE")
+    subject_org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    document: dict = Field(sa_type=JSON, nullable=False)
+    created_at: datetime = created_at_field()

@@ -227,3 +227,10 @@ class HeldDetail(HeldRead):
 
 class ImportIn(BaseModel):
     credential: dict[str, Any] | str = Field(description="a credential (JSON-LD object) or a VC-JWT")
+
+
+class EndorseIn(BaseModel):
+    achievement_id: uuid.UUID | None = Field(None, description="the achievement endorsed, or")
+    issuer_org_id: uuid.UUID | None = Field(None, description="the provider organization whose issuer profile is endorsed")
+    comment: str = Field(max_length=2000, description="endorsementComment")
+    lang: Literal["ja", "en"] = "ja"

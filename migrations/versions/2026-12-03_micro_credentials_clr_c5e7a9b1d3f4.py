@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
+import advanced_alchemy.types
 from alembic import op
 
 
@@ -37,8 +38,26 @@ def upgrade() -> None:
                                       nullable=True))
         batch_op.add_column(sa.Column('result_descriptions', sa.JSON(), nullable=True))
 
+    op.create_table('endorsement',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('endorser_org_id', sa.Uuid(), nullable=False),
+    sa.Column('achievement_id', sa.Uuid(), nullable=True),
+    sa.Column('subject_org_id', sa.Uuid(), nullable=False),
+    sa.Column('document', sa.JSON(), nullable=False),
+    sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['achievement_id'], ['achievement.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['endorser_org_id'], ['organization.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subject_org_id'], ['organization.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('endorsement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_endorsement_achievement_id'), ['achievement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_endorsement_endorser_org_id'), ['endorser_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_endorsement_subject_org_id'), ['subject_org_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('endorsement')
     with op.batch_alter_table('achievement', schema=None) as batch_op:
         for name in reversed(MICRO_COLUMNS):
             batch_op.drop_column(name)

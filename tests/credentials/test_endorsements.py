@@ -1,0 +1,55 @@
+"""Endorsements: one organization signs an OB 3.0 EndorsementCredential about another's achievement or
+issuer profile; it validates against the bundled schema, verifies (real crypto), a tampered one is refused,
+and the achievement's list shows it with the endorser's trust status."""
+
+from __future__ import annotations
+
+import copy
+
+from credentials.vc.schema import validate_ob
+from tests.credentials.conftest import api_headers, new_achievement, new_provider
+
+
+async def endorse(client, endorser, **body):
+    return await client.post(f"{endorser['base']}/endorsements", headers=await api_headers(client, endorser),
+                             json={"comment": "業界団体として推薦します。", **body})
+
+
+async def test_an_organization_endorses_another_achievement_and_it_verifies(client) -> None:
+    university = await new_provider(client, "end-uni")
+    body = await new_provider(client, "end-body", name_ja="日本データ協会")
+    achievement = await new_achievement(client, university)
+    response = await endorse(client, body, achievement_id=achievement["id"])
+    assert response.status_code == 201, response.text
+    credential = response.json()["credential"]
+    assert credential["type"] == ["VerifiableCredential", "EndorsementCredential"]
+    assert credential["credentialSubject"]["id"] == f"http://testserver.local/achievements/{achievement['id']}"
+    assert credential["credentialSubject"]["type"] == ["EndorsementSubject"]
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert validate_ob(credential) == []
+    verified = (await client.post("/api/v1/verify", json=credential)).json()
+    assert verified["verified"], verified["errors"]
+    tampered = copy.deepcopy(credential)
+    tampered["credentialSubject"]["endorsementComment"] = "推薦しません。"
+    assert not (await client.post("/api/v1/verify", json=tampered)).json()["verified"]
+    client.cookies.clear()
+    listed = (await client.get(f"/api/v1/achievements/{achievement['id']}/endorsements")).json()
+    assert len(listed) == 1 and listed[0]["credential"]["id"] == credential["id"]
+    assert listed[0]["trust"]["status"] == "trusted"
+
+
+async def test_issuer_profile_endorsement_and_refusals(client) -> None:
+    university = await new_provider(client, "end-uni2")
+    body = await new_provider(client, "end-body2")
+    ok = await endorse(client, body, issuer_org_id=university["id"])
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["credential"]["credentialSubject"]["id"].startswith("did:")
+    own = await new_achievement(client, body)
+    itself = await endorse(client, body, achievement_id=own["id"])
+    assert itself.status_code == 422 and itself.json()["field"] == "achievement_id"
+    both = await endorse(client, body, achievement_id=own["id"], issuer_org_id=university["id"])
+    assert both.status_code == 422
+    empty = await endorse(client, body, issuer_org_id=university["id"], comment=" ")
+    assert empty.status_code == 422 and empty.json()["field"] == "comment"
+    listed = (await client.get(f"/api/v1/achievements/{own['id']}/endorsements")).json()
+    assert listed == []
