@@ -77,7 +77,7 @@ class SkillsProfileSource:
         if not person_ids:
             return []
         query = consented_rows(sorted(person_ids))
-        rows = (await session.execute(query)).tuples()
+        rows = await session.execute(query)
         return [profile_of_row(*row) for row in rows]
 
     async def changed_since(self, session: AsyncSession, since: datetime) -> set[uuid.UUID]:

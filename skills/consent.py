@@ -119,7 +119,7 @@ async def discoverable_profiles(session: AsyncSession, *,
     if person_ids is not None:
         query = query.where(LearnerSettings.person_id.in_(list(person_ids)))
     rows: dict[uuid.UUID, ProfileRow] = {}
-    for settings, name, snapshot in (await session.execute(query)).tuples():
+    for settings, name, snapshot in await session.execute(query):
         if settings.person_id in rows:  # two snapshots with the same timestamp
             continue
         parts = settings.employer_parts or []

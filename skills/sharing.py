@@ -144,7 +144,7 @@ async def list_links(session: AsyncSession, person_id: uuid.UUID) -> list[tuple[
     rows = await session.execute(
         select(ShareLink, func.coalesce(opened.c.n, 0)).outerjoin(opened, opened.c.link_id == ShareLink.id)
         .where(ShareLink.person_id == person_id).order_by(ShareLink.created_at.desc()))
-    return list(rows.tuples())
+    return [(link, count) for link, count in rows]
 
 
 async def own_link(session: AsyncSession, person_id: uuid.UUID, link_id: uuid.UUID) -> ShareLink:

@@ -60,7 +60,7 @@ def parse_upload(data: bytes, filename: str) -> ParseResult:
 async def existing_keys(session: AsyncSession, person_id: uuid.UUID) -> dict[str, uuid.UUID]:
     rows = await session.execute(select(LearningRecordRow.dedupe_key, LearningRecordRow.id)
                                  .where(LearningRecordRow.person_id == person_id))
-    return dict(rows.tuples().all())
+    return {key: row_id for key, row_id in rows}
 
 
 async def import_records(session: AsyncSession, person_id: uuid.UUID, data: bytes,
