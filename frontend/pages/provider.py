@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from core.errors import InvalidInput
 from credentials.achievements import ACHIEVEMENT_TYPES, CREDIT_UNITS, LEVEL_FRAMEWORKS, AchievementService
 from credentials.batches import BatchService
+from credentials.endorsements import for_achievement
 from credentials.issuance import IssuanceService
 from credentials.schemas import AchievementCreate
 from frontend.consoles import AppSettings, DbSession, OrgId
@@ -158,7 +159,7 @@ async def achievement_page(request: Request, org_id: OrgId, achievement_id: From
                                                                  limit=1)
     return page(request, "provider/achievement.html", await console(
         request, db_session, org_id, "achievements", achievement=achievement, aligned=aligned, issued=issued,
-        created=created))
+        created=created, endorsements=await for_achievement(db_session, settings, achievement.id)))
 
 
 handlers = [

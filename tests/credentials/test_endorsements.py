@@ -53,3 +53,22 @@ async def test_issuer_profile_endorsement_and_refusals(client) -> None:
     assert empty.status_code == 422 and empty.json()["field"] == "comment"
     listed = (await client.get(f"/api/v1/achievements/{own['id']}/endorsements")).json()
     assert listed == []
+
+
+async def test_the_achievement_page_shows_endorsements_with_trust_in_both_languages(client) -> None:
+    body = await new_provider(client, "end-page-body", name_ja="日本データ協会", name_en="Japan Data Association")
+    unknown = await new_provider(client, "end-page-x", verified=False)
+    university = await new_provider(client, "end-page-uni")  # the client stays signed in as its admin
+    achievement = await new_achievement(client, university)
+    page_url = f"/provider/{university['id']}/achievements/{achievement['id']}"
+    client.cookies.set("lang", "en")
+    assert "No organization has endorsed this achievement yet." in (await client.get(page_url)).text
+    assert (await endorse(client, body, achievement_id=achievement["id"], lang="en")).status_code == 201
+    assert (await endorse(client, unknown, achievement_id=achievement["id"])).status_code == 201
+    en = (await client.get(page_url)).text
+    assert "Endorsements" in en and "Japan Data Association" in en and "Recognised issuer" in en
+    assert "Issuer not recognised" in en and "推薦（エンドースメント）" not in en
+    client.cookies.set("lang", "ja")
+    ja = (await client.get(page_url)).text
+    assert "推薦（エンドースメント）" in ja and "確認済みの発行者" in ja and "未確認の発行者" in ja
+    assert "Recognised issuer" not in ja
