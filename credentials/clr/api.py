@@ -33,7 +33,7 @@ async def issue_clr(org_id: FromPath[uuid.UUID], data: JSONBody[TranscriptIn], d
     return await issue_transcript(db_session, settings, org_id, data.recipient_email, data.lang)
 
 
-@get("/api/v1/me/clr", tags=["credentials: CLR 2.0"], **access.signed_in())
+@get("/api/v1/me/clr", tags=["credentials: CLR 2.0"], responses=problem_responses(404), **access.signed_in())
 async def my_clr(request: Request, db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings],
                  lang: FromQuery[Literal["ja", "en"]] = "ja") -> dict[str, Any]:
     """My wallet as a ClrCredential (my accepted JSON-LD credentials, embedded unchanged), signed by the
@@ -43,7 +43,7 @@ async def my_clr(request: Request, db_session: NamedDependency[AsyncSession], se
 
 # Stateless and public like /api/v1/verify.
 @post("/api/v1/clr/verify", status_code=HTTP_200_OK, tags=["credentials: CLR 2.0"],
-      responses=problem_responses(429), **access.public(exclude_from_csrf=True, throttle="verify"))
+      responses=problem_responses(422, 429), **access.public(exclude_from_csrf=True, throttle="verify"))
 async def verify_clr(request: Request, db_session: NamedDependency[AsyncSession],
                      settings: NamedDependency[Settings]) -> dict[str, Any]:
     """Verify a ClrCredential: its proof, issuer trust and CLR 2.0 schema, and every embedded credential."""
