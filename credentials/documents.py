@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 VCDM2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -98,3 +98,15 @@ def issuer_profile(*, did: str, name: str, url: str | None, image: str | None = 
     if image:
         profile["image"] = {"id": image, "type": "Image"}
     return profile
+
+
+def issued_on(document: dict) -> date | None:
+    """The day a credential document says it was issued (``validFrom``, or VCDM 1.1's ``issuanceDate``)."""
+    for key in ("validFrom", "issuanceDate"):
+        value = document.get(key)
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+            except ValueError:
+                continue
+    return None

@@ -12,7 +12,7 @@ import io
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ from accounts.service import AccountService
 from core.db import utcnow
 from core.errors import DomainError
 from core.settings import Settings
+from credentials.documents import issued_on
 from credentials.wallet import WalletService
 from skills import sharing
 
@@ -114,17 +115,6 @@ def render(cert: Certificate) -> bytes:
     pdf.set_xy(40, 178)
     pdf.multi_cell(185, 5, text["verify"] + "\n" + cert.verify_url)
     return bytes(pdf.output())
-
-
-def issued_on(document: dict) -> date | None:
-    for key in ("validFrom", "issuanceDate"):
-        value = document.get(key)
-        if isinstance(value, str):
-            try:
-                return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-            except ValueError:
-                continue
-    return None
 
 
 async def certificate_pdf(session: AsyncSession, settings: Settings, person_id: uuid.UUID, held_id: uuid.UUID,

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import utcnow
 from core.settings import Settings
+from credentials.documents import issued_on
 from credentials.wallet import WalletService, counts_for_holder
 from skills.consent import learner_settings
 from skills.models import BadgeImport, ExamResult, LearningRecordRow, ProfileSnapshot
@@ -150,14 +151,7 @@ def weekly_streak(days: Iterable[date], today: date) -> Streak:
 
 
 def _credential_day(document: dict, fallback: datetime) -> date:
-    for key in ("validFrom", "issuanceDate"):
-        value = document.get(key)
-        if isinstance(value, str):
-            try:
-                return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-            except ValueError:
-                continue
-    return fallback.date()
+    return issued_on(document) or fallback.date()
 
 
 async def activity_days(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> list[date]:
