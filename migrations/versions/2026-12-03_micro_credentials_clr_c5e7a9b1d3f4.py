@@ -1,6 +1,5 @@
-"""micro_credentials_clr: issue 14: micro-credential detail, CLR, endorsements, badge images
-
-(placeholder: the tables come with the feature)
+"""micro_credentials_clr: issue 14: micro-credential detail on achievement (credits and unit, workload,
+qualification level, field of study, language of instruction, result descriptions) and the endorsement table
 
 Revision ID: c5e7a9b1d3f4
 Revises: b4d6f8a0c2e3
