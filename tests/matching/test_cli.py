@@ -45,7 +45,8 @@ def test_job_prints_roles_and_skills(tmp_path):
     result = run("job", write(tmp_path, "job.txt", text))
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"roles", "skills"}
+    assert set(data) == {"roles", "skills", "extension_roles"}
+    assert not {r["id"] for r in data["roles"]} & {r["id"] for r in data["extension_roles"]}
     assert data["roles"][0]["id"] == "se-frontend"
     assert [r["score"] for r in data["roles"]] == sorted((r["score"] for r in data["roles"]), reverse=True)
     assert set(data["roles"][0]) == {"id", "name_ja", "name_en", "score"}
