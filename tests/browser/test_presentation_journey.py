@@ -33,7 +33,7 @@ def test_an_employer_request_answered_from_the_skillpass_wallet(visit) -> None:
     learner.sign_in()
     learner.goto(f"/wallet/presentations?request_link={quote(link)}", "wallet-request")
     expect(learner.page.get_by_text("データ人材の選考のため")).to_be_visible()
-    expect(learner.page.get_by_text("skillpass はこの組織を確認していません。")).to_be_visible()
+    expect(learner.page.get_by_text("skillpass が確認した組織です。")).to_be_visible()  # the demo employer is verified
     assert learner.axe_serious() == []
     learner.page.get_by_role("button", name="このバッジを提示する").first.click()
     expect(learner.page.locator("#sent")).to_be_visible()

@@ -10,6 +10,8 @@
     url: container.dataset.specUrl,
     dom_id: "#swagger-container",
     deepLinking: true,
+    // ~190 operations: tags start collapsed (all expanded, Swagger UI stops rendering part-way)
+    docExpansion: "none",
     validatorUrl: null,  // the default asks validator.swagger.io for a badge: no outside requests
     showExtensions: true,
     showCommonExtensions: true,

@@ -16,7 +16,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from playwright.sync_api import expect
 
 from accounts.oauth import urls
-from tests.browser.conftest import DEMO_PASSWORD, LEARNER, browser, clean_database, live_server, visit  # noqa: F401
+from tests.browser.conftest import DEMO_PASSWORD, LEARNER
 
 pytestmark = pytest.mark.browser
 CALLBACK = "https://displayer.example.org/auth/callback"
