@@ -45,9 +45,12 @@ async def clear(engine, migrated_tables) -> None:
 async def test_load_stays_linear_when_every_snapshot_has_the_same_timestamp(engine, db, migrated_tables):
     # the first load builds the stored rows from the snapshots (seeding bypasses the services), so this
     # times the snapshot choice as well as the read of the rows
-    small = await load_seconds(engine, db, 2_000)
-    await clear(engine, migrated_tables)
-    large = await load_seconds(engine, db, 8_000)
+    # best of two per size: on a busy 2-core machine one slow run alone moved the ratio past 8
+    times = {}
+    for n in (2_000, 2_000, 8_000, 8_000):
+        times[n] = min(times.get(n, float("inf")), await load_seconds(engine, db, n))
+        await clear(engine, migrated_tables)
+    small, large = times[2_000], times[8_000]
     # 4x the people: linear is ~4x; the quadratic join on the timestamp was ~16x
     assert large / small < 8, (small, large)
 
