@@ -131,7 +131,7 @@ async def arrange(base: str, data_dir: Path) -> dict:
     async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as admin:
         csrf = {"x-csrftoken": (await admin.get("/api/v1/auth/csrf")).json()["csrf_token"]}  # a pre-session
         signed_up = await admin.post("/api/v1/auth/signup", headers=csrf, json={
-            "email": ADMIN_EMAIL, "password": PASSWORD, "display_name": "Load", "lang": "en"})
+            "email": ADMIN_EMAIL, "password": PASSWORD, "display_name": "Load", "lang": "en", "accept_terms": True})
         assert signed_up.status_code == 202, signed_up.text  # sign-up signs nobody in: the link or the password does
         token = confirmation_token(data_dir / "outbox", ADMIN_EMAIL)
         if token is not None:  # organizations are created by people who confirmed their email
