@@ -73,10 +73,12 @@ async def path_for_reader(session: AsyncSession, profile: Profile, role_id: str,
                           version: str = "2.0") -> dict[str, Any]:
     """The path to a role in the reader's language: courses taught in ``language`` only, or, when
     none of those helps, every language (``language_fallback`` says so)."""
-    path = await learning_path(session, profile, PathOptions(role_id=role_id, languages=[language]), version)
+    target = role_target(role_id, version)
+    catalog = await CatalogService(session).catalog()  # read once for both plans
+    path = path_view(plan_path(profile, target, catalog, PathFilters(languages=frozenset({language}))))
     if path["steps"] or not path["gaps"]:
         return {**path, "language_fallback": False}
-    return {**await learning_path(session, profile, PathOptions(role_id=role_id), version), "language_fallback": True}
+    return {**path_view(plan_path(profile, target, catalog)), "language_fallback": True}
 
 
 async def learning_path(session: AsyncSession, profile: Profile, options: PathOptions,
