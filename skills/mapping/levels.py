@@ -93,10 +93,11 @@ def text_level(text: str | None) -> TextLevel:
 
 
 def suggest_level(hours: float | None = None, score: float | None = None, passed: bool | None = None,
-                  course_level: str | None = None, text: str | None = None) -> str:
-    """Suggested level a-d for what a record shows; see the module docstring for the rule."""
+                  course_level: str | None = None, text: str | TextLevel | None = None) -> str:
+    """Suggested level a-d for what a record shows; see the module docstring for the rule. ``text`` is
+    the record's text, or its ``text_level`` when the caller has it already."""
     by_course = COURSE_LEVEL_TO_DSS.get(course_level or "")
-    by_text = text_level(text).level if text else None
+    by_text = (text if isinstance(text, TextLevel) else text_level(text)).level if text else None
     by_hours = level_from_hours(hours) if hours is not None else None
     level = by_course or by_text or by_hours or "d"
     if (by_course or by_text) and by_hours:

@@ -80,8 +80,8 @@ def _matches(model: LoadedModel, ranked: list[tuple[int, float]], level: str,
 
 def _level(text: str, hours: float | None, score: float | None, passed: bool | None,
            course_level: str | None) -> tuple[str, float | None]:
-    level = suggest_level(hours, score, passed, course_level, text)
     by_text = text_level(text)
+    level = suggest_level(hours, score, passed, course_level, by_text)
     return level, by_text.confidence if by_text.level == level and not course_level else None
 
 
