@@ -304,9 +304,11 @@ class PublicBadge(SQLModel, table=True):
 
 class Endorsement(SQLModel, table=True):
     """An OB 3.0 EndorsementCredential one organization issued about another's achievement or issuer
-    profile (``credentials.endorsements``); ``document`` is the signed credential."""
+    profile (``credentials.endorsements``); ``document`` is the signed credential. Its revocation bit is
+    ``status_index`` in ``status_list_id`` (an endorsement list of the endorser); set once ``withdrawn_at``."""
 
     __tablename__ = "endorsement"
+    __table_args__ = (UniqueConstraint("status_list_id", "status_index", name="uq_endorsement_status_index"),)
 
     id: uuid.UUID = id_field()
     endorser_org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
@@ -314,4 +316,8 @@ class Endorsement(SQLModel, table=True):
                                              ondelete="CASCADE")
     subject_org_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     document: dict = Field(sa_type=JSON, nullable=False)
+    status_list_id: uuid.UUID | None = Field(default=None, foreign_key="status_list.id", index=True,
+                                             ondelete="CASCADE")
+    status_index: int | None = None
+    withdrawn_at: datetime | None = datetime_field()
     created_at: datetime = created_at_field()
