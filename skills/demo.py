@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import Organization, Person
 from core.settings import get_settings
-from skills import consent
+from skills import consent, onboarding
 from skills.models import LearnerSettings
 from skills.service import ProfileService
 from skills.sources import exams, records, self_assessment
@@ -96,6 +96,7 @@ async def load_learner(profiles: ProfileService, person: Person, spec: dict) -> 
             await self_assessment.set_self_level(session, person.id, skill_id, level)
     if spec["settings"] and await session.get(LearnerSettings, person.id) is None:
         await consent.update_learner_settings(session, person.id, spec["settings"])
+    await onboarding.finish(session, person.id)  # has data already: signs in to the wallet, not /welcome
     await profiles.recompute(person.id, "demo")
     await profiles.profile(person.id)  # takes in wallet credentials the credentials demo issued
 

@@ -40,13 +40,13 @@ async def test_wrong_password_rerenders_only_the_form_for_htmx(client) -> None:
     assert 'role="alert"' in response.text
 
 
-async def test_successful_signin_redirects_to_the_wallet(client) -> None:
+async def test_successful_signin_redirects_a_new_learner_to_the_first_run_path(client) -> None:
     await sign_up(client, "form@example.jp")
     client.cookies.clear()
     token = await _csrf(client)
     response = await client.post("/signin", data={"email": "form@example.jp", "password": TEST_PASSWORD,
                                                   "_csrf_token": token}, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/wallet"
+    assert response.status_code == 303 and response.headers["location"] == "/welcome"  # not onboarded yet
     me = await client.get("/api/v1/me")
     assert me.status_code == 200
 
@@ -82,7 +82,7 @@ async def test_open_redirects_are_not_followed(client) -> None:
     response = await client.post("/signin", data={"email": "redir@example.jp", "password": TEST_PASSWORD,
                                                   "next": "//evil.example", "_csrf_token": token},
                                  follow_redirects=False)
-    assert response.headers["location"] == "/wallet"
+    assert response.headers["location"] == "/welcome"  # the own landing (a new learner), not the other site
 
 
 async def test_password_reset_pages_in_japanese_from_sign_in_to_a_new_password(app, client) -> None:
