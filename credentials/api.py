@@ -375,8 +375,27 @@ async def create_endorsement(org_id: FromPath[uuid.UUID], data: JSONBody[Endorse
                              db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict:
     """Issue a signed OB 3.0 EndorsementCredential about another organization's achievement or issuer."""
     row = await endorsements.endorse(db_session, settings, org_id, achievement_id=data.achievement_id,
-                                     issuer_org_id=data.issuer_org_id, comment=data.comment, lang=data.lang)
+                                     issuer_org_id=data.issuer_org_id, comments={data.lang: data.comment},
+                                     lang=data.lang)
     return {"id": str(row.id), "credential": row.document}
+
+
+@get(f"{ORG}/endorsements", tags=["credentials: endorsements"], **PROVIDER)
+async def given_endorsements(org_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
+                             settings: NamedDependency[Settings]) -> list[dict[str, Any]]:
+    """The endorsements this organization gave, newest first (withdrawn ones with ``withdrawn_at``)."""
+    return await endorsements.by_endorser(db_session, settings, org_id)
+
+
+@post(f"{ORG}/endorsements/{{endorsement_id:uuid}}/withdraw", status_code=HTTP_200_OK,
+      responses=problem_responses(409), tags=["credentials: endorsements"], **PROVIDER_REVOKE)
+async def withdraw_endorsement(org_id: FromPath[uuid.UUID], endorsement_id: FromPath[uuid.UUID],
+                               db_session: NamedDependency[AsyncSession],
+                               settings: NamedDependency[Settings]) -> dict:
+    """Withdraw an endorsement this organization gave (final): its status list bit is set, so every
+    verifier reports it revoked; public pages stop showing it. 409 when already withdrawn."""
+    row = await endorsements.withdraw(db_session, settings, org_id, endorsement_id)
+    return {"id": str(row.id), "withdrawn_at": row.withdrawn_at.isoformat()}
 
 
 @get("/api/v1/achievements/{achievement_id:uuid}/endorsements", tags=["credentials: endorsements"],
@@ -387,6 +406,7 @@ async def achievement_endorsements(achievement_id: FromPath[uuid.UUID], db_sessi
     return await endorsements.for_achievement(db_session, settings, achievement_id)
 
 
-handlers = [create_endorsement, achievement_endorsements, IssuerController, AchievementController, CredentialController, BatchController, WalletController,
+handlers = [create_endorsement, given_endorsements, withdraw_endorsement, achievement_endorsements,
+            IssuerController, AchievementController, CredentialController, BatchController, WalletController,
             HolderDidController,
             verify_api, status_list, platform_did, issuer_did, public_achievement]

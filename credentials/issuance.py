@@ -23,6 +23,7 @@ from core.settings import Settings
 from credentials.achievements import (AchievementService, achievement_json, check_learner_results, check_url,
                                       results_json)
 from credentials.documents import issuer_profile, open_badge_credential
+from credentials.endorsements import to_embed as endorsements_to_embed, with_endorsements
 from credentials.idempotency import Idempotency, fingerprint
 from credentials.issuers import IssuerService
 from credentials.models import FORMATS, Achievement, IssuedCredential
@@ -135,11 +136,13 @@ class IssuanceService:
         await self.session.flush()
         purposes = ["revocation", "suspension"] if request.suspendable else ["revocation"]
         entries = [await self.status.allocate(issuer, credential_id, p) for p in purposes]
+        endorsed, issuer_endorsed = await endorsements_to_embed(self.session, achievement)
         unsigned = open_badge_credential(
             credential_id=f"urn:uuid:{credential_id}",
-            issuer=issuer_profile(did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en,
-                                  url=org.url),
-            achievement=achievement_json(achievement, self.settings, request.lang),
+            issuer=with_endorsements(issuer_profile(
+                did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en, url=org.url),
+                issuer_endorsed),
+            achievement=with_endorsements(achievement_json(achievement, self.settings, request.lang), endorsed),
             results=results_json(achievement, self.settings, learner_results),
             recipient_email=request.recipient_email,
             recipient_name=request.recipient_name, valid_from=valid_from, valid_until=request.valid_until,
@@ -191,10 +194,13 @@ class IssuanceService:
         for i in todo:
             request, achievement = requests[i], achievements[requests[i].achievement_id]
             if (achievement.id, request.lang) not in parts:
+                endorsed, issuer_endorsed = await endorsements_to_embed(self.session, achievement)
                 parts[(achievement.id, request.lang)] = (
-                    issuer_profile(did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en,
-                                   url=org.url),
-                    results_json(achievement, self.settings), achievement_json(achievement, self.settings, request.lang))
+                    with_endorsements(issuer_profile(
+                        did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en, url=org.url),
+                        issuer_endorsed),
+                    results_json(achievement, self.settings),
+                    with_endorsements(achievement_json(achievement, self.settings, request.lang), endorsed))
             profile, results_part, achievement_part = parts[(achievement.id, request.lang)]
             valid_from = request.valid_from or now
             unsigned = open_badge_credential(
