@@ -163,10 +163,13 @@ async def check(session: AsyncSession, settings: Settings, raw: Any, *, at: date
                        "trust": (await service.evaluate(document)).to_dict()})
     trust = min((c["trust"] for c in listed), key=lambda t: TRUST_ORDER.get(t["status"], 0), default=None)
     checked = Checked(result, trust, listed, documents)
-    if isinstance(raw, dict) and "ClrCredential" in (raw.get("type") or []):
+    # A CLR's embedded credentials are checked too, whether it came as JSON-LD or as a VC-JWT.
+    jwt_one = len(documents) == 1 and result.kind == "jwt-credential"
+    clr = raw if isinstance(raw, dict) else (documents[0] if jwt_one else None)
+    if isinstance(clr, dict) and "ClrCredential" in (clr.get("type") or []):
         from credentials.clr.service import with_embedded_checks  # noqa: PLC0415 -- clr builds on this module
 
-        checked = await with_embedded_checks(session, settings, raw, checked)
+        checked = await with_embedded_checks(session, settings, clr, checked)
     return checked
 
 

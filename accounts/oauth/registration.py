@@ -63,8 +63,8 @@ async def register(db: AsyncSession, body: Any) -> dict[str, Any]:
     if not isinstance(redirect_uris, list) or not redirect_uris or not all(map(_redirect_ok, redirect_uris)):
         raise RegistrationError("invalid_redirect_uri", "redirect_uris must be https (or loopback http) URLs")
     scope = body.get("scope", " ".join(urls.SCOPES))
-    if not isinstance(scope, str) or not scope.split() or not set(scope.split()) <= set(urls.SCOPES):
-        raise RegistrationError("invalid_client_metadata", "scope must name Open Badges 3.0 scopes only")
+    if not isinstance(scope, str) or not scope.split() or not set(scope.split()) <= set(urls.ALL_SCOPES):
+        raise RegistrationError("invalid_client_metadata", "scope must name Open Badges 3.0 or CLR 2.0 scopes only")
     for field in ("grant_types", "response_types"):
         if field in body and not isinstance(body[field], list):
             raise RegistrationError("invalid_client_metadata", f"{field} must be a list")

@@ -216,7 +216,7 @@ class _Revocation(RevocationEndpoint):
 
 class _Server(AuthorizationServer):
     def __init__(self, session: Session) -> None:
-        super().__init__(scopes_supported=list(urls.SCOPES))
+        super().__init__(scopes_supported=list(urls.ALL_SCOPES))
         self.session = session
         self.reused_code_id: uuid.UUID | None = None  # a grant to end: its code or a refresh token was replayed
         self.register_token_generator("default", BearerTokenGenerator(
