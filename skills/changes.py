@@ -48,6 +48,32 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def as_data(self) -> list[list]:
+        """JSON-safe, for a page that shows the changes after a redirect (``from_data`` reads it back)."""
+        return [[c.skill_id, c.kind, list(c.before) if c.before else None, list(c.after) if c.after else None]
+                for c in self.items]
+
+    @classmethod
+    def from_data(cls, data: object) -> Changes | None:
+        """The changes ``as_data`` wrote, or None for anything else (a session value is checked)."""
+        if not isinstance(data, list):
+            return None
+        try:
+            items = tuple(Change(str(skill_id), kind, _pair(before), _pair(after))
+                          for skill_id, kind, before, after in data if kind in KINDS)
+        except (TypeError, ValueError):
+            return None
+        return cls(items)
+
+
+def _pair(value: object) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    level, status = value  # ValueError / TypeError for anything but a pair
+    if status not in _STATUS_RANK:
+        raise ValueError(status)
+    return str(level), str(status)
+
 
 def _kind(before: tuple[str, str] | None, after: tuple[str, str] | None) -> str | None:
     if before is None:

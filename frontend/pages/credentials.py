@@ -20,6 +20,7 @@ from core.settings import Settings
 from credentials.achievements import micro_detail
 from credentials.baked import BakedError
 from credentials.wallet import WalletService
+from frontend import changes_note
 from frontend.i18n import translate
 from frontend.forms import FormData, MultipartData, form_error_status, redirect
 from frontend.signed_in import SIGNED_IN, me
@@ -27,6 +28,7 @@ from frontend.pagination import paginate
 from frontend.rendering import lang_of, not_found_page, page
 from frontend.verification import summary_of, verdict_of
 from skills import sharing
+from skills.changes import what_changed
 from skills.imports import import_credential
 from skills.service import ProfileService
 
@@ -59,7 +61,8 @@ async def credential_detail(request: Request, held_id: FromPath[uuid.UUID], db_s
         return not_found_page(request)
     held = await WalletService(db_session, settings).reverify(me(request), held.id)
     await ProfileService(db_session, settings).profile(me(request))  # the profile follows the verdict
-    return page(request, "credentials/detail.html", _detail_context(request, held), block="credential_checks")
+    context = _detail_context(request, held, changes=changes_note.take(request))
+    return page(request, "credentials/detail.html", context, block="credential_checks")
 
 
 def _detail_context(request: Request, held, **extra) -> dict:
@@ -148,18 +151,19 @@ async def import_page(request: Request) -> Template:
 async def import_submit(request: Request, data: MultipartData, db_session: NamedDependency[AsyncSession],
                         settings: NamedDependency[Settings]) -> Response:
     """Verify and keep the credential with ``skills.imports`` (the rule of the import API); Open Badges
-    2.0 images go to the OB 2.0 importer."""
+    2.0 images go to the OB 2.0 importer. The page it goes on to shows what the import changed."""
     upload, text = data.get("file"), str(data.get("document") or "").strip()
     uploaded = isinstance(upload, UploadFile) and bool(upload.filename)
+    content = await upload.read() if uploaded else b""
     try:
-        imported = await import_credential(db_session, settings, me(request),
-                                           data=await upload.read() if uploaded else b"",
-                                           media_type=upload.content_type or "" if uploaded else "", text=text)
+        media_type = upload.content_type or "" if uploaded else ""
+        imported, changes = await what_changed(ProfileService(db_session, settings), me(request), lambda: (
+            import_credential(db_session, settings, me(request), data=content, media_type=media_type, text=text)))
     except (BakedError, DomainError) as exc:
         return _import_error(request, "file" if uploaded else "document", exc, text)
-    if imported.held is None:
-        return redirect(request, "/wallet/profile?imported=ob2")
-    return redirect(request, f"/wallet/credentials/{imported.held.id}")
+    to = "/wallet/profile" if imported.held is None else f"/wallet/credentials/{imported.held.id}"
+    changes_note.keep(request, changes, to)  # shown once there ("what changed", as after any import)
+    return redirect(request, to + ("?imported=ob2" if imported.held is None else ""))
 
 
 def _import_error(request: Request, field: str, exc: BakedError | DomainError, text: str) -> Template:

@@ -17,6 +17,7 @@ from accounts.access import principal_of
 from core.errors import Conflict, InvalidInput
 from core.settings import Settings
 from credentials.wallet import WalletService
+from frontend import changes_note
 from frontend.account import delete_everything, export_everything
 from frontend.forms import FormData, form_error_status, redirect
 from frontend.i18n import translate
@@ -64,7 +65,8 @@ async def profile_page(request: Request, db_session: NamedDependency[AsyncSessio
                     request.query_params.get("page"), per_page=20, path="/wallet/profile",
                     params={"status": status})
     return page(request, "wallet/profile.html", {"rows": rows, "status": status or "", "updated_at": updated_at,
-                                                 "statuses": STATUSES}, block="profile_items")
+                                                 "statuses": STATUSES, "changes": changes_note.take(request)},
+                block="profile_items")
 
 
 def _known(tx, skill_id: str) -> bool:
