@@ -1,5 +1,5 @@
 """Jobs for you: published postings ranked by fit, one job with its gap and learning path, save,
-apply with a share link; and the employer's list of a posting's applications (only what was sent)."""
+apply with a share link or a presented badge; and the employer's list of a posting's applications (only what was sent)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from frontend.consoles import AppSettings, DbSession, OrgId
 from frontend.employer_console import BASE, MEMBER
 from frontend.forms import FormData, as_list, as_uuid, errors_by_field, form_error_status, redirect
 from frontend.rendering import dss_skill, lang_of, page
 from frontend.signed_in import SIGNED_IN, me
+from matching.contact import presentations
 from matching.contact.requests import link_is_live
 from matching.jobs import service
 from skills import sharing
@@ -48,6 +49,8 @@ async def _detail(request: Request, db: AsyncSession, settings: Settings, postin
     return page(request, "jobs/detail.html", {
         "job": job, "path": path, "met": _skills(job.met), "missing": _skills(job.missing), "links": links,
         "parts": APPLY_PARTS, "default_parts": service.DEFAULT_PARTS, "errors": errors,
+        "presentable": await presentations.presentable(db, settings, person),
+        "request_withdrawn": request.query_params.get("withdrawn") == "1",
     }, status_code=status_code)
 
 
@@ -69,10 +72,17 @@ async def job_save(request: Request, posting_id: FromPath[uuid.UUID], data: Form
 @post("/wallet/jobs/{posting_id:uuid}/apply", **SIGNED_IN)
 async def job_apply(request: Request, posting_id: FromPath[uuid.UUID], data: FormData,
                     db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
-    """Send one of my live share links, or a new one of the chosen parts, to the posting's employer."""
+    """Send one of my live share links, a new one of the chosen parts, or a presentation of a wallet badge
+    and the skills ticked, to the posting's employer."""
     choice = str(data.get("link") or "new")
     try:
-        if choice == "new":
+        if choice == "present":
+            held_id = as_uuid(str(data.get("held_id") or ""))
+            if held_id is None:
+                raise InvalidInput("choose a badge to present", field="held_id")
+            await service.apply_with_presentation(db_session, settings, me(request), posting_id, held_id=held_id,
+                                                  skill_codes=as_list(data.get(f"skills-{held_id}")))
+        elif choice == "new":
             await service.apply(db_session, settings, me(request), posting_id, parts=as_list(data.get("parts")))
         else:
             await service.apply(db_session, settings, me(request), posting_id,
@@ -84,6 +94,14 @@ async def job_apply(request: Request, posting_id: FromPath[uuid.UUID], data: For
     return redirect(request, f"/wallet/jobs/{posting_id}?applied=1")
 
 
+@post("/wallet/jobs/{posting_id:uuid}/withdraw", **SIGNED_IN)
+async def job_withdraw(request: Request, posting_id: FromPath[uuid.UUID],
+                       db_session: NamedDependency[AsyncSession]) -> Response:
+    """Withdraw my application: the employer no longer sees what it sent."""
+    await service.withdraw(db_session, me(request), posting_id)
+    return redirect(request, f"/wallet/jobs/{posting_id}?withdrawn=1")
+
+
 @get(f"{BASE}/postings/{{posting_id:uuid}}/applications", **MEMBER, include_in_schema=False)
 async def posting_applications(request: Request, org_id: OrgId, posting_id: FromPath[uuid.UUID],
                                db_session: DbSession, settings: AppSettings) -> Template:
@@ -93,4 +111,4 @@ async def posting_applications(request: Request, org_id: OrgId, posting_id: From
                                                     "posting_id": posting_id})
 
 
-handlers: list = [jobs_page, job_page, job_save, job_apply, posting_applications]
+handlers: list = [jobs_page, job_page, job_save, job_apply, job_withdraw, posting_applications]

@@ -1,4 +1,5 @@
-"""The learner's contact page: employers' requests (share a link, make a new one, decline, withdraw)
+"""The learner's contact page: employers' requests (share a link, make a new one, present a badge, decline,
+withdraw)
 and hires to confirm or reject. The rules live in ``matching.contact`` (the API calls the same functions)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import utcnow
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from frontend.forms import FormData, as_list, as_uuid, form_error_status, redirect, text_of
 from frontend.i18n import translate
@@ -43,7 +44,9 @@ async def contact_inbox(request: Request, db_session: DbSession, settings: AppSe
 
 
 def answer_errors(exc: DomainError, lang: str) -> dict[str, str]:
-    field = exc.field if exc.field in ("link_id", "parts", "credential_ids") else "form"
+    field = exc.field if exc.field in ("link_id", "parts", "credential_ids", "held_id") else "form"
+    if exc.field == "request":  # the verifier refused the presentation the wallet made
+        field = "presentation"
     return {field: translate(f"contact.wallet.error.{field}", lang)}
 
 
@@ -63,6 +66,24 @@ async def share(request: Request, request_id: ItemId, data: FormData, db_session
         errors = answer_errors(exc, lang_of(request))
     else:
         return redirect(request, "/wallet/contact?done=shared")
+    context = await inbox_context(request, db_session, settings, errors=errors, error_for=str(request_id))
+    return page(request, "contact/wallet.html", context, status_code=form_error_status(request, 422))
+
+
+@post("/wallet/contact/{request_id:uuid}/present", **SIGNED_IN)
+async def present(request: Request, request_id: ItemId, data: FormData, db_session: DbSession,
+                  settings: AppSettings) -> Template | Response:
+    """Answer with a verified presentation of the chosen badge and skills (OpenID4VP, from this wallet)."""
+    held_id = as_uuid(text_of(data, "held_id"))
+    try:
+        if held_id is None:
+            raise InvalidInput("choose a badge to present", field="held_id")
+        await requests.answer_with_presentation(db_session, settings, me(request), request_id, held_id=held_id,
+                                                skill_codes=as_list(data.get(f"skills-{held_id}")))
+    except DomainError as exc:
+        errors = answer_errors(exc, lang_of(request))
+    else:
+        return redirect(request, "/wallet/contact?done=presented")
     context = await inbox_context(request, db_session, settings, errors=errors, error_for=str(request_id))
     return page(request, "contact/wallet.html", context, status_code=form_error_status(request, 422))
 
@@ -95,4 +116,4 @@ async def reject_hire(request: Request, outcome_id: ItemId, db_session: DbSessio
     return redirect(request, "/wallet/contact?done=rejected")
 
 
-handlers = [contact_inbox, share, decline, withdraw, confirm_hire, reject_hire]
+handlers = [contact_inbox, share, present, decline, withdraw, confirm_hire, reject_hire]

@@ -22,7 +22,8 @@ from core.openapi import problem_responses
 from core.settings import Settings
 from matching.contact import outcomes, requests, shortlists
 from matching.contact.person_data import export_contact
-from matching.contact.schemas import ContactRequestCreate, NoteUpdate, OutcomeCreate, ShareAnswer, ShortlistAdd
+from matching.contact.schemas import (ContactRequestCreate, NoteUpdate, OutcomeCreate, PresentationAnswer,
+                                      ShareAnswer, ShortlistAdd)
 from matching.trends import THRESHOLD
 
 DbSession = NamedDependency[AsyncSession]
@@ -148,6 +149,16 @@ class LearnerContactController(Controller):
         answered = await requests.answer_with_share(
             db_session, settings, person_of(request), request_id, link_id=data.link_id, parts=data.parts,
             credential_ids=data.credential_ids, expires_at=data.expires_at)
+        return requests.request_view(answered)
+
+    @post("/contact-requests/{request_id:uuid}/presentation", status_code=HTTP_200_OK,
+          responses=problem_responses(404, 409), **access.signed_in())
+    async def present(self, request: Request, request_id: FromPath[uuid.UUID], data: JSONBody[PresentationAnswer],
+                      db_session: DbSession, settings: AppSettings) -> dict[str, Any]:
+        """Answer with a verified presentation (OpenID4VP) of one wallet badge and the chosen skills: the
+        employer sees the verdict, the issuer's trust status and the disclosed skills only."""
+        answered = await requests.answer_with_presentation(db_session, settings, person_of(request), request_id,
+                                                           held_id=data.held_id, skill_codes=data.skills)
         return requests.request_view(answered)
 
     @post("/contact-requests/{request_id:uuid}/decline", status_code=HTTP_200_OK,

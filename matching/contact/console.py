@@ -13,7 +13,7 @@ from accounts.service import AccountService
 from core.settings import Settings
 from credentials.wallet import WalletService
 from matching import service
-from matching.contact import outcomes, requests, shortlists
+from matching.contact import outcomes, presentations, requests, shortlists
 from matching.contact.models import RequestState
 from matching.postings import PostingService
 from skills import sharing
@@ -54,11 +54,12 @@ async def org_names(session: AsyncSession, org_ids: set[uuid.UUID]) -> dict[uuid
 
 async def learner_inbox(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> dict[str, Any]:
     """The learner's requests (newest first) and hires, each with its employer; the live links and the
-    credentials a new link could share."""
+    credentials a new link could share; the badges a presentation could show."""
     asked = await requests.list_for_person(session, person_id)
     hires = await outcomes.list_for_person(session, person_id)
     orgs = await org_names(session, {r.org_id for r in asked} | {o.org_id for o in hires})
     links = [link for link, _ in await sharing.list_links(session, person_id) if requests.link_is_live(link)]
     return {"requests": [(r, orgs[r.org_id]) for r in asked], "hires": [(o, orgs[o.org_id]) for o in hires],
             "links": links, "held": await WalletService(session, settings).list_for_person(person_id),
-            "share_parts": sharing.SHARE_PARTS}
+            "share_parts": sharing.SHARE_PARTS,
+            "presentable": await presentations.presentable(session, settings, person_id)}

@@ -2,8 +2,9 @@
 shortlists per job posting, private notes per candidate, and hiring outcomes the learner confirms.
 
 A request names no personal data of the learner: the employer sees what the learner shares through
-``share_link_id`` (a ``skills`` share link, opened through ``skills.sharing``) and nothing once the
-answer is withdrawn or the link revoked or expired. ``facts`` of a confirmed outcome are what the
+``share_link_id`` (a ``skills`` share link, opened through ``skills.sharing``) or
+``presentation_request_id`` (a verified OpenID4VP presentation, ``credentials.oid4vp``), and nothing
+once the answer is withdrawn or the link revoked or expired. ``facts`` of a confirmed outcome are what the
 statistics count (the courses, providers and target role of the profile when the learner confirmed).
 """
 
@@ -20,7 +21,7 @@ from core.db import created_at_field, datetime_field, id_field
 
 
 class RequestState(StrEnum):
-    """open: waiting for the learner; shared: answered with a share link; declined; withdrawn: the
+    """open: waiting for the learner; shared: answered with a share link or a presentation; declined; withdrawn: the
     learner took the share back."""
 
     open = "open"
@@ -57,6 +58,8 @@ class ContactRequest(SQLModel, table=True):
     message: str = Field(default="", sa_type=Text)
     state: RequestState = Field(default=RequestState.open, sa_type=String(20), index=True)
     share_link_id: uuid.UUID | None = Field(default=None, foreign_key="skill_share_link.id", ondelete="SET NULL")
+    presentation_request_id: uuid.UUID | None = Field(default=None, foreign_key="oid4vp_request.id",
+                                                      ondelete="SET NULL")
     created_at: datetime = created_at_field()
     answered_at: datetime | None = datetime_field()
 

@@ -1,8 +1,10 @@
 """Contact requests: a verified employer asks a pseudonymous candidate to share more; the learner answers
-with a share link (chosen or made here through ``skills.sharing``) or declines, and may withdraw later.
+with a share link (chosen or made here through ``skills.sharing``) or a verifiable presentation from
+their wallet (``matching.contact.presentations``, OpenID4VP), or declines, and may withdraw later.
 
 The employer sees the learner's data only through :func:`shared_data`: the link the learner answered
-with, opened through the sharing domain, while the answer stands and the link is live. Requests are
+with, opened through the sharing domain, while the answer stands and the link is live, or what the
+verifier kept of the presentation (deleted on withdrawal). Requests are
 limited per employer organization (``DAILY_LIMIT`` a day, one open request per candidate): 429.
 """
 
@@ -24,6 +26,7 @@ from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RateLimited
 from core.settings import Settings
 from matching import service
+from matching.contact import presentations
 from matching.contact.models import ContactRequest, RequestState
 from matching.postings import PostingService
 from skills import sharing
@@ -172,6 +175,32 @@ async def answer_with_share(session: AsyncSession, settings: Settings, person_id
     return request
 
 
+PURPOSE = {"ja": "{org} からの連絡のリクエストへの回答", "en": "An answer to {org}'s contact request"}
+
+
+async def answer_with_presentation(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
+                                   request_id: uuid.UUID, *, held_id: uuid.UUID,
+                                   skill_codes: list[str]) -> ContactRequest:
+    """Answer an open request with a verified presentation of one badge of the wallet and the skills
+    chosen (asked for: the posting's DSS items, when the request names a posting)."""
+    request = await own_request(session, person_id, request_id)
+    if request.state != RequestState.open:
+        raise Conflict(f"This request is {request.state} already.")
+    org = await AccountService(session).get_org(request.org_id)
+    wanted: list[str] = []
+    if request.posting_id is not None:
+        posting = await PostingService(session).get(request.org_id, request.posting_id)
+        wanted = [r["skill_id"] for r in posting.requirements]
+    purpose = {"ja": PURPOSE["ja"].format(org=org.name_ja), "en": PURPOSE["en"].format(org=org.name_en)}
+    presented = await presentations.present_to(session, settings, person_id, request.org_id,
+                                               asked_by=request.sent_by, purpose=purpose, dss_items=wanted,
+                                               held_id=held_id, skill_codes=list(skill_codes))
+    request.state, request.presentation_request_id = RequestState.shared, presented.id
+    request.answered_at = utcnow()
+    session.add(request)
+    return request
+
+
 async def decline(session: AsyncSession, person_id: uuid.UUID, request_id: uuid.UUID) -> ContactRequest:
     request = await own_request(session, person_id, request_id)
     if request.state != RequestState.open:
@@ -186,15 +215,22 @@ async def withdraw(session: AsyncSession, person_id: uuid.UUID, request_id: uuid
     request = await own_request(session, person_id, request_id)
     if request.state != RequestState.shared:
         raise Conflict("Only a shared answer can be withdrawn.")
+    presented, request.presentation_request_id = request.presentation_request_id, None
     request.state, request.share_link_id, request.answered_at = RequestState.withdrawn, None, utcnow()
     session.add(request)
+    await session.flush()
+    await presentations.forget(session, presented)
     return request
 
 
 async def shared_data(session: AsyncSession, settings: Settings, request: ContactRequest) -> dict[str, Any] | None:
     """What the learner shares with this request's employer now, or None (not shared, withdrawn, or the
     link revoked or expired since)."""
-    if request.state != RequestState.shared or request.share_link_id is None:
+    if request.state != RequestState.shared:
+        return None
+    if request.presentation_request_id is not None:
+        return await presentations.presented_view(session, request.presentation_request_id)
+    if request.share_link_id is None:
         return None
     try:
         link = await sharing.own_link(session, request.person_id, request.share_link_id)

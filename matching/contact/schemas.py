@@ -24,6 +24,13 @@ class ShareAnswer(BaseModel):
     expires_at: datetime | None = None
 
 
+class PresentationAnswer(BaseModel):
+    """Answer with a verified presentation of one badge of your wallet (issued on skillpass, not revoked)."""
+
+    held_id: uuid.UUID = Field(description="the wallet credential to present")
+    skills: list[str] = Field(default_factory=list, description="the DSS item ids of the badge to disclose")
+
+
 class ShortlistAdd(BaseModel):
     person_id: uuid.UUID
 

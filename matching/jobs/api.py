@@ -1,5 +1,5 @@
-"""HTTP surface of matching.jobs: my jobs ranked by fit, save, apply with a share link; the employer's
-list of a posting's applications (only what each link shares)."""
+"""HTTP surface of matching.jobs: my jobs ranked by fit, save, apply with a share link or a presentation;
+the employer's list of a posting's applications (only what each link shares or each presentation showed)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
+from core.errors import InvalidInput
 from core.settings import Settings
 from matching.jobs import service
 
@@ -21,8 +22,13 @@ Part = Literal["skills", "self_declared", "evidence", "categories", "gap", "targ
 
 
 class ApplyIn(BaseModel):
+    """Apply with a share link (``link_id``, else a new link of ``parts``) or, with ``held_id``, by presenting
+    one wallet badge (``skills``: the DSS items it discloses), verified before the employer sees it."""
+
     link_id: uuid.UUID | None = Field(default=None, description="One of my live share links; else a new one")
     parts: list[Part] | None = Field(default=None, description="What a new link shares (default: skills, categories)")
+    held_id: uuid.UUID | None = Field(default=None, description="A wallet badge to present instead of a link")
+    skills: list[str] = Field(default_factory=list, description="With held_id: the DSS item ids to disclose")
 
 
 def _me(request: Request) -> uuid.UUID:
@@ -62,11 +68,29 @@ class MyJobsController(Controller):
     @post("/{posting_id:uuid}/application", status_code=HTTP_201_CREATED, **access.signed_in())
     async def apply_job(self, request: Request, posting_id: FromPath[uuid.UUID], data: JSONBody[ApplyIn],
                         db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict[str, Any]:
-        """Apply by sending one of my share links (or a new one) to the posting's employer."""
-        application = await service.apply(db_session, settings, _me(request), posting_id, link_id=data.link_id,
-                                          parts=list(data.parts) if data.parts is not None else None)
+        """Apply by sending one of my share links (or a new one), or a presentation of a wallet badge, to the
+        posting's employer."""
+        if data.held_id is not None:
+            if data.link_id is not None or data.parts is not None:
+                raise InvalidInput("send either a share link (link_id, parts) or a presentation (held_id)",
+                                   field="held_id")
+            application = await service.apply_with_presentation(db_session, settings, _me(request), posting_id,
+                                                                held_id=data.held_id, skill_codes=data.skills)
+        else:
+            application = await service.apply(db_session, settings, _me(request), posting_id, link_id=data.link_id,
+                                              parts=list(data.parts) if data.parts is not None else None)
         return {"id": str(application.id), "posting_id": str(posting_id),
-                "share_link_id": str(application.share_link_id)}
+                "share_link_id": str(application.share_link_id) if application.share_link_id else None,
+                "presentation_request_id": (str(application.presentation_request_id)
+                                            if application.presentation_request_id else None)}
+
+
+    @delete("/{posting_id:uuid}/application", status_code=HTTP_200_OK, **access.signed_in())
+    async def withdraw_application(self, request: Request, posting_id: FromPath[uuid.UUID],
+                                   db_session: NamedDependency[AsyncSession]) -> dict[str, bool]:
+        """Withdraw my application: the employer no longer sees what it sent (a presentation is deleted)."""
+        await service.withdraw(db_session, _me(request), posting_id)
+        return {"applied": False}
 
 
 class PostingApplicationsController(Controller):

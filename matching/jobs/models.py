@@ -23,8 +23,9 @@ class SavedJob(SQLModel, table=True):
 
 
 class JobApplication(SQLModel, table=True):
-    """One application per learner and posting; ``share_link_id`` is what the employer may open (none
-    once withdrawn, or when the link is revoked or expires)."""
+    """One application per learner and posting; ``share_link_id`` (a share link) or
+    ``presentation_request_id`` (a verified presentation) is what the employer may open (none once
+    withdrawn, or when the link is revoked or expires)."""
 
     __tablename__ = "job_application"
     __table_args__ = (UniqueConstraint("person_id", "posting_id", name="uq_job_application"),)
@@ -33,5 +34,7 @@ class JobApplication(SQLModel, table=True):
     person_id: uuid.UUID = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     posting_id: uuid.UUID = Field(foreign_key="job_posting.id", index=True, ondelete="CASCADE")
     share_link_id: uuid.UUID | None = Field(default=None, foreign_key="skill_share_link.id", ondelete="SET NULL")
+    presentation_request_id: uuid.UUID | None = Field(default=None, foreign_key="oid4vp_request.id",
+                                                      ondelete="SET NULL")
     created_at: datetime = created_at_field()
     withdrawn_at: datetime | None = datetime_field()

@@ -1,11 +1,14 @@
 """Jobs for you: published postings ranked by fit with the learner's profile (the engine's own posting
 scoring, ``matching.roles.rank_targets``), each with its met and missing items and, for one job, the
-learning path that closes the gap (``matching.paths``); saving a job; applying with a share link.
+learning path that closes the gap (``matching.paths``); saving a job; applying with a share link or a
+verifiable presentation.
 
 An application names one of the learner's share links (chosen, or made for it through
 ``skills.sharing.create_link``); the posting's employer sees the application with what that link
 shares, read live (``skills.sharing.shared_view``): nothing once the learner withdraws or the link is
-revoked or expires. Employers of other organizations never see it.
+revoked or expires. Or it names a presentation of a wallet badge, made through the employer's
+OpenID4VP verifier (``matching.contact.presentations``): the employer sees what the verifier kept,
+deleted when the learner withdraws. Employers of other organizations never see it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from accounts.service import AccountService
 from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotFound
 from core.settings import Settings
+from matching.contact import presentations
 from matching.contact.requests import link_is_live
 from matching.jobs.models import JobApplication, SavedJob
 from matching.models import JobPosting
@@ -102,11 +106,7 @@ async def apply(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
                 link_id: uuid.UUID | None = None, parts: list[str] | None = None) -> JobApplication:
     """Apply with one of the learner's live share links, or a new one of ``parts`` (sharing's rules:
     the same 422 as the share form). A second application to the same posting is a 409."""
-    posting = await PostingService(session).get_published(posting_id)
-    existing = await session.scalar(select(JobApplication).where(JobApplication.person_id == person_id,
-                                                                 JobApplication.posting_id == posting_id))
-    if existing is not None and existing.withdrawn_at is None:
-        raise Conflict("You have applied to this job already.")
+    posting, existing = await _can_apply(session, person_id, posting_id)
     if link_id is not None:
         try:
             link = await sharing.own_link(session, person_id, link_id)
@@ -120,11 +120,41 @@ async def apply(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
         link, _ = await sharing.create_link(session, settings, person_id, label=label,
                                             parts=list(parts if parts is not None else DEFAULT_PARTS),
                                             credential_ids=[], expires_at=None)
-    if existing is not None:  # applying again after a withdrawal
-        existing.share_link_id, existing.withdrawn_at, existing.created_at = link.id, None, utcnow()
-        await session.flush()
-        return existing
-    application = JobApplication(person_id=person_id, posting_id=posting_id, share_link_id=link.id)
+    return await _applied(session, existing, person_id, posting_id, share_link_id=link.id)
+
+
+PURPOSE = {"ja": "求人「{title}」への応募", "en": "An application to the job “{title}”"}
+
+
+async def apply_with_presentation(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
+                                  posting_id: uuid.UUID, *, held_id: uuid.UUID,
+                                  skill_codes: list[str]) -> JobApplication:
+    """Apply by presenting one wallet badge (and, in SD-JWT, only the chosen skills) to the posting's
+    employer, verified before it is kept; asks for the posting's DSS items."""
+    posting, existing = await _can_apply(session, person_id, posting_id)
+    purpose = {lang: text.format(title=posting.title) for lang, text in PURPOSE.items()}
+    presented = await presentations.present_to(
+        session, settings, person_id, posting.org_id, asked_by=posting.created_by, purpose=purpose,
+        dss_items=[r["skill_id"] for r in posting.requirements], held_id=held_id, skill_codes=list(skill_codes))
+    return await _applied(session, existing, person_id, posting_id, presentation_request_id=presented.id)
+
+
+async def _can_apply(session: AsyncSession, person_id: uuid.UUID,
+                     posting_id: uuid.UUID) -> tuple[JobPosting, JobApplication | None]:
+    posting = await PostingService(session).get_published(posting_id)
+    existing = await session.scalar(select(JobApplication).where(JobApplication.person_id == person_id,
+                                                                 JobApplication.posting_id == posting_id))
+    if existing is not None and existing.withdrawn_at is None:
+        raise Conflict("You have applied to this job already.")
+    return posting, existing
+
+
+async def _applied(session: AsyncSession, existing: JobApplication | None, person_id: uuid.UUID,
+                   posting_id: uuid.UUID, *, share_link_id: uuid.UUID | None = None,
+                   presentation_request_id: uuid.UUID | None = None) -> JobApplication:
+    application = existing or JobApplication(person_id=person_id, posting_id=posting_id)
+    application.share_link_id, application.presentation_request_id = share_link_id, presentation_request_id
+    application.withdrawn_at, application.created_at = None, utcnow()  # again after a withdrawal: anew
     session.add(application)
     await session.flush()
     return application
@@ -136,8 +166,10 @@ async def withdraw(session: AsyncSession, person_id: uuid.UUID, posting_id: uuid
                                                               JobApplication.withdrawn_at.is_(None)))
     if found is None:
         raise NotFound("No application to this job.")
+    presented, found.presentation_request_id = found.presentation_request_id, None
     found.withdrawn_at, found.share_link_id = utcnow(), None
     await session.flush()
+    await presentations.forget(session, presented)
 
 
 async def applications_for(session: AsyncSession, settings: Settings, org_id: uuid.UUID,
@@ -150,7 +182,7 @@ async def applications_for(session: AsyncSession, settings: Settings, org_id: uu
                                  .order_by(JobApplication.created_at.desc()))
     found = []
     for application in rows.scalars():
-        shared = None
+        shared = await presentations.presented_view(session, application.presentation_request_id)
         if application.share_link_id is not None:
             link = await sharing.own_link(session, application.person_id, application.share_link_id)
             shared = await sharing.shared_view(session, settings, link) if link_is_live(link) else None
