@@ -16,6 +16,7 @@ from accounts.models import Person
 from accounts.oauth.profile import person_of, rename
 from core.errors import InvalidInput
 from core.settings import Settings
+from credentials.clr.service import is_clr
 from credentials.models import HeldCredential
 from credentials.wallet import WalletService, parse_held
 from credentials.verification import check
@@ -34,6 +35,8 @@ def _shown(held: HeldCredential, since: datetime | None) -> bool:
     # that failed verification stays in the wallet but is not handed out. A declined offer stays only so
     # that it is not delivered again; it is not the learner's.
     if not held.verified or held.offer_state == "declined":
+        return False
+    if is_clr(held.document):  # a transcript is served by the CLR 2.0 API, not as an OpenBadgeCredential
         return False
     return since is None or held.created_at >= since
 
