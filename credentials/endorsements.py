@@ -84,9 +84,15 @@ async def endorse(session: AsyncSession, settings: Settings, endorser_org_id: uu
                   comments: dict[str, str], lang: str = "ja") -> Endorsement:
     """Endorse one achievement or one issuer profile of another organization; ``comments`` maps ja / en
     to the comment in that language; ``lang`` is the language of the credential's names."""
+    errors = []
     if (achievement_id is None) == (issuer_org_id is None):
-        raise InvalidInput("Endorse either an achievement or an issuer.", field="achievement_id")
-    comment = checked_comment(comments)
+        errors.append({"field": "achievement_id", "message": "Endorse either an achievement or an issuer."})
+    try:
+        comment = checked_comment(comments)
+    except InvalidInput as exc:
+        errors += exc.errors
+    if errors:  # every field at fault at once, for the form
+        raise InvalidInput(errors[0]["message"], field=errors[0]["field"], errors=errors)
     issuers = IssuerService(session, settings)
     if achievement_id is not None:
         achievement = await session.get(Achievement, achievement_id)
@@ -247,3 +253,15 @@ async def to_embed(session: AsyncSession, achievement: Achievement) -> tuple[lis
 def with_endorsements(part: dict[str, Any], documents: list[dict]) -> dict[str, Any]:
     """An Achievement or Profile with its ``endorsement`` list (unchanged when there is none)."""
     return {**part, "endorsement": list(documents)} if documents else part
+
+
+async def endorsable(session: AsyncSession, org_id: uuid.UUID) -> tuple[list[tuple[Achievement, Organization]],
+                                                                          list[Organization]]:
+    """What an organization may pick to endorse: other providers' achievements (with their provider) and
+    the other providers themselves (issuer profiles), by name."""
+    achievements = (await session.execute(
+        select(Achievement, Organization).join(Organization, Organization.id == Achievement.org_id)
+        .where(Achievement.org_id != org_id).order_by(Organization.name_en, Achievement.name_en))).all()
+    providers = (await session.execute(select(Organization).where(
+        Organization.kind == "provider", Organization.id != org_id).order_by(Organization.name_en))).scalars().all()
+    return [(a, o) for a, o in achievements], list(providers)

@@ -13,7 +13,7 @@ import json
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -25,6 +25,7 @@ from accounts.models import Person
 from core.errors import InvalidInput, NotFound
 from core.settings import Settings
 from credentials.achievements import base_url
+from credentials import endorsements
 from credentials.badge_art import BadgeText, badge_svg
 from credentials.badge_images import png_art, png_of, picture_of
 from credentials.baked import bake_png, bake_svg
@@ -126,6 +127,7 @@ class PublicView:
     holder_name: str | None
     page_url: str
     image_url: str
+    endorsements: list[dict[str, Any]] = field(default_factory=list)  # in force, of our achievement or its issuer
 
 
 async def public_view(session: AsyncSession, settings: Settings, token: str) -> PublicView:
@@ -141,7 +143,9 @@ async def public_view(session: AsyncSession, settings: Settings, token: str) -> 
         person = await session.get(Person, badge.person_id)
         name = person.display_name if person else None
     page_url = f"{base_url(settings)}/b/{badge.token}"
-    return PublicView(badge, held, checked, name, page_url, f"{page_url}/image.png")
+    achievement = await _achievement_of(session, settings, held)
+    shown = await endorsements.shown_publicly(session, settings, achievement) if achievement else []
+    return PublicView(badge, held, checked, name, page_url, f"{page_url}/image.png", shown)
 
 
 async def public_png(session: AsyncSession, settings: Settings, token: str) -> bytes:

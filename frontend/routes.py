@@ -14,6 +14,7 @@ from frontend.pages import (
     employer_contact,
     employer_postings,
     employer_presentations,
+    endorsements,
     home,
     jobs,
     landing,
@@ -44,7 +45,7 @@ PAGE_MODULES = (home, auth, oauth_consent, onboarding, landing, legal, dss, publ
                 wallet, wallet_offers, wallet_presentations, wallet_contact, assessment, progress, jobs,
                 credentials, records, shares,
                 provider, provider_credentials, provider_batches, provider_offers, provider_keys, provider_webhooks,
-                pathways, clr,
+                pathways, endorsements, clr,
                 employer, employer_postings, employer_presentations, employer_contact, org_verification, admin)
 
 handlers = [handler for module in PAGE_MODULES for handler in module.handlers]
