@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.settings import Settings
+from credentials.achievements import achievement_url
+from credentials.models import Achievement
 from credentials.oid4vp.holder import WalletPresenter
 from credentials.oid4vp.models import PresentationRequest, RequestStatus
 from credentials.oid4vp.service import FORMATS, MAX_PURPOSE, PresentationRequestService
@@ -43,7 +45,28 @@ async def presentable(session: AsyncSession, settings: Settings, person_id: uuid
     return await WalletPresenter(session, settings).presentable(person_id)
 
 
-async def presented_view(session: AsyncSession, presentation_request_id: uuid.UUID | None) -> dict[str, Any] | None:
+async def _names(session: AsyncSession, settings: Settings, achievement: dict[str, Any],
+                 trust: dict[str, Any]) -> dict[str, str]:
+    """The badge's and the issuer's names in both languages when they are ours (the presented claims carry
+    the issuer's one language only); empty otherwise."""
+    names: dict[str, str] = {}
+    org = (trust.get("issuer") or {}).get("org") or {}
+    if org.get("name_ja") and org.get("name_en"):
+        names.update(issuer_name_ja=org["name_ja"], issuer_name_en=org["name_en"])
+    prefix = achievement_url(settings, uuid.UUID(int=0))[:-36]
+    found_id = str(achievement.get("id") or "")
+    if found_id.startswith(prefix):
+        try:
+            ours = await session.get(Achievement, uuid.UUID(found_id[len(prefix):]))
+        except ValueError:
+            ours = None
+        if ours is not None:
+            names.update(title_ja=ours.name_ja, title_en=ours.name_en)
+    return names
+
+
+async def presented_view(session: AsyncSession, settings: Settings,
+                         presentation_request_id: uuid.UUID | None) -> dict[str, Any] | None:
     """What the employer sees of an answered presentation: per credential the badge, its issuer, the
     issuer's trust status, the verdict and the disclosed DSS items; None when there is none."""
     if presentation_request_id is None:
@@ -61,7 +84,8 @@ async def presented_view(session: AsyncSession, presentation_request_id: uuid.UU
         credentials.append({"title": achievement.get("name") or "", "issuer": found.get("issuer"),
                             "issuer_name": issuer_name or found.get("issuer") or "",
                             "verified": bool(found.get("verified")), "trust_status": trust.get("status"),
-                            "format": found.get("format"), "dss_items": list(found.get("dss_items") or [])})
+                            "format": found.get("format"), "dss_items": list(found.get("dss_items") or []),
+                            **await _names(session, settings, achievement, trust)})
     return {"presentation": {"id": str(request.id), "verified": bool(request.verified),
                              "answered_at": request.answered_at.isoformat() if request.answered_at else None,
                              "credentials": credentials},

@@ -229,7 +229,7 @@ async def shared_data(session: AsyncSession, settings: Settings, request: Contac
     if request.state != RequestState.shared:
         return None
     if request.presentation_request_id is not None:
-        return await presentations.presented_view(session, request.presentation_request_id)
+        return await presentations.presented_view(session, settings, request.presentation_request_id)
     if request.share_link_id is None:
         return None
     try:

@@ -182,7 +182,7 @@ async def applications_for(session: AsyncSession, settings: Settings, org_id: uu
                                  .order_by(JobApplication.created_at.desc()))
     found = []
     for application in rows.scalars():
-        shared = await presentations.presented_view(session, application.presentation_request_id)
+        shared = await presentations.presented_view(session, settings, application.presentation_request_id)
         if application.share_link_id is not None:
             link = await sharing.own_link(session, application.person_id, application.share_link_id)
             shared = await sharing.shared_view(session, settings, link) if link_is_live(link) else None

@@ -158,3 +158,58 @@ def test_search_request_share_shortlist_hire_confirm_and_the_outcome_cell(visit)
     expect(cell.locator("[data-count]")).to_have_text(str(THRESHOLD))
     assert not learner.errors, learner.errors
     assert not learner.axe_serious(), learner.axe_serious()
+
+
+def ask_for_a_presentation(ids: dict) -> None:
+    async def work(session, settings) -> None:
+        from matching.contact import requests
+        from matching.contact.models import ContactRequest
+
+        open_ones = (await session.execute(select(ContactRequest).where(
+            ContactRequest.org_id == ids["org_id"], ContactRequest.person_id == ids["learner_id"],
+            ContactRequest.state == "open"))).scalars()
+        for request in open_ones:  # another test's request still waiting: answer it first
+            await requests.decline(session, ids["learner_id"], request.id)
+        await session.flush()
+        await requests.send_request(session, settings, ids["org_id"], None, ids["learner_id"],
+                                    posting_id=ids["posting_id"], wants=["presentation"],
+                                    message="Could you show us a verified badge?")
+
+    run(work)
+
+
+def test_the_learner_answers_by_presenting_a_badge_on_a_phone(visit) -> None:
+    from tests.browser.conftest import PHONE
+
+    ids = run(verify_employer)
+    ask_for_a_presentation(ids)
+    learner = visit(lang="en", viewport=PHONE, suffix="-learner")
+    learner.sign_in(LEARNER)
+    learner.goto("/wallet/contact", "wallet-contact-present")
+    request = learner.page.locator("article", has_text="Could you show us a verified badge?")
+    request.get_by_text("Answer by presenting a credential (verifiable presentation)").click()
+    badge = request.locator("input[name=held_id]").first
+    expect(badge).to_be_checked()
+    ticked = request.locator(f"input[name='skills-{badge.get_attribute('value')}']")
+    codes = [ticked.nth(i).get_attribute("value") for i in range(ticked.count())]
+    assert codes, "the badge has skills to disclose"
+    for extra in range(1, len(codes)):  # disclose only the first skill
+        ticked.nth(extra).uncheck()
+    learner.snap("wallet-present-chosen")
+    request.get_by_role("button", name=re.compile("Present and answer")).click()
+    expect(learner.page.get_by_text("You answered by presenting a credential.")).to_be_visible()
+    learner.snap("wallet-presented")
+    assert not learner.axe_serious(), learner.axe_serious()
+    assert not learner.errors, learner.errors
+
+    employer = visit(lang="en", suffix="-employer")
+    employer.sign_in(EMPLOYER)
+    employer.goto(f"/employer/{ids['org_id']}/candidates/{ids['learner_id']}/contact", "candidate-presented")
+    presented = employer.page.locator("[data-presented]").first
+    expect(presented.get_by_text("The presented credential is verified.")).to_be_visible()
+    expect(presented.locator("[data-trust=trusted]")).to_be_visible()
+    expect(presented.locator(f"[data-presented-skill='{codes[0]}']")).to_be_visible()
+    for code in codes[1:]:
+        expect(presented.locator(f"[data-presented-skill='{code}']")).to_have_count(0)
+    expect(employer.page.get_by_text(LEARNER_NAME)).to_have_count(0)
+    assert not employer.axe_serious(), employer.axe_serious()

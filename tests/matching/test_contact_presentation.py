@@ -73,6 +73,8 @@ async def test_a_presented_badge_answers_a_contact_request_and_withdrawing_delet
     assert shared["presentation"]["verified"] is True and credential["trust_status"] == "trusted"
     assert credential["format"] == "dc+sd-jwt" and credential["dss_items"] == [SKILL]  # only the ticked skill
     assert credential["title"] == "データエンジニアリング基礎" and "display_name" not in shared
+    assert credential["title_en"] == "Data Engineering Foundations"  # ours: shown in the reader's language
+    assert credential["issuer_name_ja"] and credential["issuer_name_en"]
     page = await client.get(f"/employer/{org_id}/candidates/{person_id}/contact", headers={"Accept": "text/html"})
     assert page.status_code == 200, page.text
     assert f'data-presented-skill="{SKILL}"' in page.text and f'data-presented-skill="{OTHER_SKILL}"' not in page.text
