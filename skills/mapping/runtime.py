@@ -148,9 +148,14 @@ class LoadedModel:
 
     def scores(self, texts: Sequence[str], semantic: bool = True) -> np.ndarray:
         """Raw scores (len(texts), n_items); ``semantic=False`` for the lexical half alone (cheaper:
-        no embedding), e.g. for the many short sentences of a job text."""
-        raw = self.scorer.scores(texts)
+        no embedding), e.g. for the many short sentences of a job text. A text that occurs several times
+        (one course, many learners) is featurised and embedded once."""
+        unique = list(dict.fromkeys(texts))
+        raw = self.scorer.scores(unique)
         if semantic and self.semantic:
-            vectors = self.embedder.embed(list(texts))  # type: ignore[union-attr]
+            vectors = self.embedder.embed(unique)  # type: ignore[union-attr]
             raw += self.head.weight * (vectors @ self.head.coef_t + self.head.intercept)  # type: ignore[union-attr]
-        return raw
+        if len(unique) == len(texts):
+            return raw
+        row = {text: i for i, text in enumerate(unique)}
+        return raw[[row[text] for text in texts]]
