@@ -57,11 +57,11 @@ async def rows_of(session: AsyncSession, model: type[SQLModel], person_id: uuid.
 
 
 async def export_all(session: AsyncSession, person_id: uuid.UUID) -> dict[str, Any]:
-    """Every skills row of the person; share-link tokens are not kept, so none appear."""
+    """Every skills row of the person; share-link tokens appear neither hashed nor sealed."""
     data: dict[str, Any] = {"format": EXPORT_FORMAT, "person_id": str(person_id),
                             "exported_at": utcnow().isoformat()}
     for model in PERSON_TABLES:
-        data[model.__tablename__] = [row_dict(r, leave_out=("token_hash",)) for r in
+        data[model.__tablename__] = [row_dict(r, leave_out=("token_hash", "token_sealed")) for r in
                                      await rows_of(session, model, person_id)]
     link_ids = [uuid.UUID(link["id"]) for link in data[ShareLink.__tablename__]]
     accesses = await session.execute(select(ShareAccess).where(ShareAccess.link_id.in_(link_ids)))

@@ -188,6 +188,9 @@ class ShareLink(SQLModel, table=True):
     id: uuid.UUID = id_field()
     person_id: uuid.UUID = person_fk()
     token_hash: str = Field(max_length=64, unique=True)
+    # the token sealed under the master key (skills.sharing.seal_token), so the learner's own QR code can show
+    # a live link again; None for links made before it was kept (those cannot be shown again)
+    token_sealed: bytes | None = Field(default=None, sa_type=LargeBinary, nullable=True)
     label: str = Field(default="", max_length=200)
     parts: list = Field(default_factory=list, sa_type=JSON)
     credential_ids: list = Field(default_factory=list, sa_type=JSON)

@@ -5,8 +5,12 @@ the badge's issuer and bound to the learner's platform-held did:key, with only t
 (``disclosed``). The other skills, the recipient's name and email identifiers, results and evidence are
 not in the link at all (only salted digests), and whoever opens it verifies the issuer's signature.
 
-The token (256 random bits) is shown once; only its SHA-256 is stored. Opening a link logs who (if
-signed in) and when. Unknown or revoked links answer 404, expired ones 410.
+The token (256 random bits) is found by its SHA-256 only; next to the hash it is kept sealed
+(AES-256-GCM under a key derived from ``settings.master_key``, the link's id as associated data), so the
+learner's own QR code of a credential can show a live link with the same contents again instead of making
+a new one each time (``qr_link``). Nobody else is shown a token again: the API and the share page show it
+once, at creation. Links made before the sealed copy was kept cannot be shown again. Opening a link logs
+who (if signed in) and when. Unknown or revoked links answer 404, expired ones 410.
 """
 
 from __future__ import annotations
@@ -16,8 +20,13 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +52,9 @@ MAX_DAYS = 365
 MAX_LABEL = 200
 MAX_CREDENTIALS = 100
 SHARED_PATH = "/api/v1/shared/{token}"
+QR_REUSE_MIN_LEFT = timedelta(days=1)  # a link about to end is not handed out again as a fresh QR code
+_SEAL_SALT = b"skillpass/share-tokens"
+_SEAL_INFO = b"skillpass share link tokens v1"
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,30 @@ class Viewer:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _aead(master_key: str) -> AESGCM:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SEAL_SALT, info=_SEAL_INFO)
+    return AESGCM(hkdf.derive(master_key.encode("utf-8")))
+
+
+def seal_token(master_key: str, token: str, link_id: uuid.UUID) -> bytes:
+    """``nonce || ciphertext+tag``, bound to the link's id (copied onto another row, it does not open)."""
+    nonce = secrets.token_bytes(12)
+    return nonce + _aead(master_key).encrypt(nonce, token.encode("ascii"), link_id.bytes)
+
+
+def open_token(master_key: str, link: ShareLink) -> str | None:
+    """The link's token, or None when none was kept or it does not open (another master key, altered)."""
+    if not link.token_sealed:
+        return None
+    try:
+        sealed = link.token_sealed
+        token = _aead(master_key).decrypt(sealed[:12], sealed[12:], link.id.bytes).decode("ascii")
+    except (InvalidTag, UnicodeDecodeError, ValueError):
+        return None
+    return token if token_hash(token) == link.token_hash else None
 
 
 def check_expiry(expires_at: datetime | None) -> datetime:
@@ -98,12 +134,53 @@ async def create_link(session: AsyncSession, settings: Settings, person_id: uuid
     if not parts and not chosen and not disclose:
         raise InvalidInput("choose at least one profile part or credential to share", field="parts")
     disclosed = await disclosed_badges(session, settings, person_id, disclose, chosen)
-    token = secrets.token_urlsafe(32)
-    link = ShareLink(person_id=person_id, token_hash=token_hash(token), label=label.strip(),
-                     parts=parts, credential_ids=chosen, disclosed=disclosed, expires_at=check_expiry(expires_at))
+    token, link_id = secrets.token_urlsafe(32), uuid.uuid4()
+    link = ShareLink(id=link_id, person_id=person_id, token_hash=token_hash(token),
+                     token_sealed=seal_token(settings.master_key, token, link_id), label=label.strip(),
+                     parts=parts, credential_ids=chosen, disclosed=disclosed,
+                     expires_at=check_expiry(expires_at))
     session.add(link)
     await session.flush()
     return link, token
+
+
+async def reusable_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *, parts: list[str],
+                        credential_ids: list[uuid.UUID]) -> tuple[ShareLink, str] | None:
+    """The person's newest link sharing exactly ``parts`` and ``credential_ids`` (and no badge skill by
+    skill), not revoked, with at least ``QR_REUSE_MIN_LEFT`` to run and a token that opens; with that
+    token. None when there is none (links made before tokens were kept sealed never qualify)."""
+    wanted_parts, wanted_ids = set(parts), {str(c) for c in credential_ids}
+    rows = await session.execute(
+        select(ShareLink).where(ShareLink.person_id == person_id, ShareLink.revoked_at.is_(None),
+                                ShareLink.expires_at > utcnow() + QR_REUSE_MIN_LEFT,
+                                ShareLink.token_sealed.is_not(None))
+        .order_by(ShareLink.created_at.desc(), ShareLink.expires_at.desc()))
+    for link in rows.scalars():
+        if set(link.parts) != wanted_parts or set(link.credential_ids) != wanted_ids or link.disclosed:
+            continue
+        token = open_token(settings.master_key, link)
+        if token:
+            return link, token
+    return None
+
+
+@dataclass(frozen=True)
+class QrLink:
+    link: ShareLink
+    token: str
+    reused: bool
+
+
+async def qr_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, held_id: uuid.UUID,
+                  label: str) -> QrLink:
+    """The link behind a credential's QR code: a live link sharing that credential alone is shown again
+    (``reused``), else a new one (``DEFAULT_DAYS``, labelled ``label``) is made by ``create_link``'s rule."""
+    found = await reusable_link(session, settings, person_id, parts=[], credential_ids=[held_id])
+    if found:
+        return QrLink(*found, reused=True)
+    link, token = await create_link(session, settings, person_id, label=label, parts=[],
+                                    credential_ids=[held_id], expires_at=None)
+    return QrLink(link, token, reused=False)
 
 
 async def disclosable(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> list[dict[str, Any]]:

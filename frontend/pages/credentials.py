@@ -61,7 +61,9 @@ async def credential_detail(request: Request, held_id: FromPath[uuid.UUID], db_s
         return not_found_page(request)
     held = await WalletService(db_session, settings).reverify(me(request), held.id)
     await ProfileService(db_session, settings).profile(me(request))  # the profile follows the verdict
-    context = _detail_context(request, held, changes=changes_note.take(request))
+    reusable = await sharing.reusable_link(db_session, settings, me(request), parts=[], credential_ids=[held.id])
+    context = _detail_context(request, held, changes=changes_note.take(request),
+                              qr_reusable=reusable[0] if reusable else None)
     return page(request, "credentials/detail.html", context, block="credential_checks")
 
 
@@ -114,14 +116,14 @@ async def download_jwt(request: Request, held_id: FromPath[uuid.UUID], db_sessio
 @post("/wallet/credentials/{held_id:uuid}/qr", **SIGNED_IN)
 async def make_qr(request: Request, held_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
                   settings: NamedDependency[Settings]) -> Template:
-    """A QR code of a new 30-day share link to this credential alone (whoever scans it can verify it)."""
+    """A QR code of a share link to this credential alone (whoever scans it can verify it): a live one
+    shown again when there is one, else a new 30-day link (``skills.sharing.qr_link``)."""
     held = await WalletService(db_session, settings).get(me(request), held_id)
     label = translate("credential.qr.label", lang_of(request), title=held.title or "")
-    _, token = await sharing.create_link(db_session, settings, me(request), label=label, parts=[],
-                                         credential_ids=[held.id], expires_at=None)
-    url = f"{settings.base_url.rstrip('/')}/s/{token}"
-    return page(request, "credentials/detail.html", _detail_context(request, held, qr=qr_svg(url), qr_url=url),
-                block="credential_qr")
+    made = await sharing.qr_link(db_session, settings, me(request), held.id, label)
+    url = f"{settings.base_url.rstrip('/')}/s/{made.token}"
+    context = _detail_context(request, held, qr=qr_svg(url), qr_url=url, qr_link=made.link, qr_reused=made.reused)
+    return page(request, "credentials/detail.html", context, block="credential_qr")
 
 
 def qr_svg(url: str) -> str:

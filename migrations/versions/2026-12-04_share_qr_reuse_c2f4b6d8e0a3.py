@@ -1,4 +1,6 @@
-"""share_qr_reuse: issue 16: placeholder (share links reusable by a QR code)
+"""share_qr_reuse: issue 16: a share link's token kept sealed (AES-256-GCM under the master key) next to
+its hash, so a credential's QR code can show a live link again instead of making a new one each time.
+Links made before keep only their hash (NULL here) and cannot be shown again.
 
 Revision ID: c2f4b6d8e0a3
 Revises: c1e3a5b7d9f2
@@ -19,8 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('skill_share_link', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('token_sealed', sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('skill_share_link', schema=None) as batch_op:
+        batch_op.drop_column('token_sealed')
