@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -146,12 +147,14 @@ class Walk:
     def __init__(self, tab: Visit, lang: str, width: int, own_words: set[str]) -> None:
         self.tab, self.page, self.lang, self.width, self.own = tab, tab.page, lang, width, own_words
 
-    def check(self, label: str) -> None:
+    def check(self, label: str, known: tuple[str, ...] = ()) -> None:
+        """Save the page; it is no wider than the screen and shows no text of the other language but
+        ``known`` leaks (each one reported)."""
         self.tab.snap(label)
         wide = self.page.evaluate("document.documentElement.scrollWidth")
         assert wide <= self.width, f"{self.page.url} is {wide} px wide on a {self.width} px screen"
         text = self.page.locator("body").inner_text()
-        for content in FOREIGN_CONTENT:
+        for content in [*FOREIGN_CONTENT, *known]:
             text = text.replace(content, " ")
         if self.lang == "en":
             leaks = set(JAPANESE.findall(text)) - ALLOWED_JA_IN_EN
@@ -160,22 +163,23 @@ class Walk:
             leaks |= set(ENGLISH_WORD.findall(re.sub(r"\S+@\S+|https?://\S+", " ", text))) - ALLOWED_EN_IN_JA - self.own
         assert not leaks, f"{self.page.url} ({self.lang}) shows text of the other language: {sorted(leaks)}"
 
-    def goto(self, path: str, label: str) -> None:
-        self.page.goto(self.tab.base + path)
-        self.page.wait_for_load_state("networkidle")
-        self.check(label)
+    def goto(self, path: str, label: str, known: tuple[str, ...] = ()) -> None:
+        self.page.goto(self.tab.base + path)  # waits for "load"; the assertions wait for what they read
+        self.check(label, known)
 
     def click(self, locator, label: str) -> None:
         """Click a link or a form's button and wait for the page it leads to."""
         with self.page.expect_navigation():
             locator.click()
-        self.page.wait_for_load_state("networkidle")
         self.check(label)
 
 
 def _sign_up_and_confirm(walk: Walk, address: str) -> None:
     page, outbox = walk.page, LIVE["data_dir"] / "outbox"
     seen = set(outbox.glob("*.eml")) if outbox.exists() else set()
+    for doc in ("terms", "privacy"):  # what the sign-up form asks the learner to accept
+        walk.goto(f"/{doc}", doc)
+        expect(page.locator("main h1")).to_have_text(t(f"legal.{doc}.title", walk.lang))
     walk.goto("/signup", "signup")
     page.fill("#f-display_name", "Journey Person")
     page.fill("#f-email", address)
@@ -203,6 +207,7 @@ def _onboard_and_self_assess(walk: Walk) -> None:
     expect(changes.locator("li")).to_have_count(1)
     expect(changes.locator("li")).to_contain_text(t("changes.kind.gained", lang))
     expect(changes.locator("li")).to_contain_text(skill_name("v2-business-strategy", lang))
+    walk.goto("/wallet/exams", "exams")  # the onboarding's other way in: its empty state says what to do
 
 
 def _import_and_correct(walk: Walk, records_file) -> None:
@@ -234,6 +239,9 @@ def _import_and_correct(walk: Walk, records_file) -> None:
     details.locator("summary").click()
     expect(details.locator("li", has_text=rejected)).to_contain_text(t("assessment.correct.rejected", lang))
     walk.check("corrected-open")
+    walk.goto("/wallet/profile", "profile-corrected")  # nothing else backs that skill yet: it is gone
+    expect(page.locator("main")).not_to_contain_text(rejected)
+    expect(page.locator("main")).to_contain_text(skill_name("v2-business-strategy", lang))
 
 
 def _progress(walk: Walk) -> tuple[int, int]:
@@ -274,7 +282,10 @@ def _complete_pathway(walk: Walk, scene: Scene, address: str) -> None:
     walk.click(card.get_by_role("link", name=t("pathways.learner.see_badge", lang)), "wallet-credentials")
     expect(walk.page.locator("main").get_by_text(BADGE[f"name_{lang}"]).first).to_be_visible()
     walk.goto("/wallet/certificates", "certificates")
-    expect(walk.page.locator("main").get_by_text(BADGE[f"name_{lang}"]).first).to_be_visible()
+    certificate = walk.page.locator("li[data-held]", has_text=BADGE[f"name_{lang}"])
+    with walk.page.expect_download() as download:
+        certificate.get_by_role("button", name=t("progress.cert.download", lang)).click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
 
 
 def _jobs_and_apply(walk: Walk, scene: Scene) -> None:
@@ -294,17 +305,22 @@ def _jobs_and_apply(walk: Walk, scene: Scene) -> None:
 
     applications = f"/employer/{scene.employer_org}/postings/{scene.posting}/applications"
     scene.employer.goto(applications, "applications-before")
-    before = scene.employer.page.locator("[data-application]").count()
+    before = {a.get_attribute("data-application") for a in scene.employer.page.locator("[data-application]").all()}
     expect(page.locator('input[name=link][value="new"]')).to_be_checked()
     walk.click(page.get_by_role("button", name=t("jobs.send", lang)), "applied")
     expect(page.locator("[data-applied]")).to_contain_text(t("jobs.applied", lang))
     walk.goto("/wallet/jobs", "jobs-after")
     expect(page.locator(f'li[data-job="{scene.posting}"]')).to_contain_text(t("jobs.applied", lang))
+    # The link the application made is the learner's to revoke. KNOWN BUG (reported, not in this test's
+    # files): matching.jobs.service.apply labels it with the employer's Japanese name whatever the language.
+    walk.goto("/wallet/share", "share-links", known=("(さくらDX株式会社)",) if lang == "en" else ())
+    expect(page.locator("main")).to_contain_text(POSTING["title"])
 
     scene.employer.goto(applications, f"applications-{lang}-{walk.width}")
     sent = scene.employer.page.locator("[data-application]")
-    expect(sent).to_have_count(before + 1)
-    shared = {row.get_attribute("data-shared-skill") for row in sent.last.locator("[data-shared-skill]").all()}
+    expect(sent).to_have_count(len(before) + 1)
+    [new] = [a for a in sent.all() if a.get_attribute("data-application") not in before]
+    shared = {row.get_attribute("data-shared-skill") for row in new.locator("[data-shared-skill]").all()}
     assert {"v2-cloud-infrastructure", "v2-technology-trends"} <= shared, shared  # backed by credentials
     assert "v2-business-strategy" not in shared  # a share leaves self-declared skills out
 
