@@ -301,3 +301,33 @@ async def test_two_requests_sent_at_the_same_moment_leave_one_open(client, db) -
     first, second = await asyncio.gather(ask(client, org_id, person_id), ask(client, org_id, person_id))
     assert sorted([first.status_code, second.status_code]) == [201, 429], (first.text, second.text)
     assert len((await db.execute(select(ContactRequest))).scalars().all()) == 1
+
+
+async def test_the_daily_cap_counts_two_concurrent_requests_one_after_the_other(engine, db, monkeypatch) -> None:
+    """At the cap's last free place, a second organization request waits for the first to commit and is
+    then refused: without the organization's row lock both would count one below the cap."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from core.errors import RateLimited
+
+    monkeypatch.setattr(requests, "DAILY_LIMIT", 1)
+    accounts = AccountService(db)
+    first, second = [await accounts.sign_up(f"{n}@example.jp", TEST_PASSWORD, n, "ja", confirmed=True) for n in "ab"]
+    org = await accounts.create_org("employer", "cap-race", "cap-race 株式会社", "cap-race", admin_id=None)
+    await db.commit()
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions() as one, sessions() as two:
+        await requests.check_rate(one, org.id, first.id)
+        one.add(ContactRequest(org_id=org.id, person_id=first.id, wants=["skills"], message="m"))
+        await one.flush()
+        waiting = asyncio.create_task(requests.check_rate(two, org.id, second.id))
+        await asyncio.sleep(0.5)
+        assert not waiting.done(), "the second request counted before the first one committed"
+        await one.commit()
+        try:
+            await asyncio.wait_for(waiting, 10)
+        except RateLimited:
+            pass
+        else:
+            raise AssertionError("the second request passed the daily cap")
+        await two.rollback()
