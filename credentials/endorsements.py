@@ -224,6 +224,14 @@ async def shown_publicly(session: AsyncSession, settings: Settings,
     return await _listed(session, settings, list(rows))
 
 
+async def of_issuer(session: AsyncSession, settings: Settings, org_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The endorsements in force of an organization's issuer profile, oldest first (its public page)."""
+    rows = (await session.execute(select(Endorsement).where(
+        Endorsement.withdrawn_at.is_(None), Endorsement.achievement_id.is_(None),
+        Endorsement.subject_org_id == org_id).order_by(Endorsement.created_at))).scalars().all()
+    return await _listed(session, settings, list(rows))
+
+
 async def by_endorser(session: AsyncSession, settings: Settings, org_id: uuid.UUID) -> list[dict[str, Any]]:
     """The endorsements an organization gave, newest first, withdrawn ones included."""
     rows = (await session.execute(select(Endorsement).where(Endorsement.endorser_org_id == org_id)

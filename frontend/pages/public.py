@@ -12,6 +12,7 @@ from accounts import access
 from accounts.service import AccountService
 from core.settings import Settings
 from credentials.achievements import AchievementService
+from credentials.endorsements import of_issuer
 from credentials.issuers import IssuerService
 from frontend.forms import MultipartData
 from frontend.pagination import paginate
@@ -39,14 +40,16 @@ async def verify_submit(request: Request, data: MultipartData, db_session: Named
 @get("/issuers/{slug:str}", **access.public(), include_in_schema=False)
 async def issuer_page(request: Request, slug: FromPath[str], db_session: NamedDependency[AsyncSession],
                       settings: NamedDependency[Settings]) -> Template:
-    """A training provider as an issuer: name, DID and the achievements (badges) it issues."""
+    """A training provider as an issuer: name, DID, the endorsements of it as an issuer and the
+    achievements (badges) it issues."""
     org = await AccountService(db_session).org_by_slug(slug)
     issuer = await IssuerService(db_session, settings).by_slug(slug) if org and org.kind == "provider" else None
     if org is None or org.kind != "provider":
         return not_found_page(request)
     achievements = await AchievementService(db_session, settings).list(org.id)
     listed = paginate(achievements, request.query_params.get("page"), per_page=10, path=f"/issuers/{slug}")
-    return page(request, "public/issuer.html", {"org": org, "issuer": issuer, "achievements": listed},
+    return page(request, "public/issuer.html", {"org": org, "issuer": issuer, "achievements": listed,
+                                               "issuer_endorsements": await of_issuer(db_session, settings, org.id)},
                 block="achievement_list")
 
 

@@ -124,3 +124,18 @@ async def test_the_public_badge_page_shows_the_endorsements_in_force(client, db,
     await db.commit()
     page = (await client.get(f"/b/{token}", headers=HTML)).text
     assert "A sound programme." not in page and f"/endorsements/{row.id}" not in page
+
+
+async def test_the_issuer_page_shows_endorsements_of_the_issuer_and_links_its_achievements(client) -> None:
+    university = await new_provider(client, "fe-iss-uni")
+    achievement = await new_achievement(client, university)
+    body = await new_provider(client, "fe-iss-body", name_ja="日本データ協会", name_en="Japan Data Association")
+    client.cookies.set("lang", "en")
+    made = await submit(client, body["id"], subject=f"o:{university['id']}", comment_en="A trustworthy issuer.")
+    assert made.status_code == 303
+    page = (await client.get("/issuers/fe-iss-uni", headers=HTML)).text
+    assert "A trustworthy issuer." in page and "Japan Data Association" in page and "endorses the issuer" in page
+    assert f'href="/achievements/{achievement["id"]}/about"' in page
+    about = (await client.get(f"/achievements/{achievement['id']}/about", headers=HTML)).text
+    assert "A trustworthy issuer." in about  # an issuer's endorsement shows with each of its achievements
+    assert "A trustworthy issuer." not in (await client.get("/issuers/fe-iss-body", headers=HTML)).text
