@@ -222,6 +222,24 @@ class BatchController(Controller):
         return await views.batch_read(batches, batch, row_state=row_state, limit=limit, offset=offset)
 
 
+    @get("/{batch_id:uuid}/results.csv", media_type="text/csv", **PROVIDER)
+    async def batch_results(self, org_id: FromPath[uuid.UUID], batch_id: FromPath[uuid.UUID],
+                            batches: NamedDependency[BatchService]) -> Response[bytes]:
+        """The result table as CSV (row, recipient, status, error, credential_id; UTF-8 with a BOM for Excel)."""
+        return Response(await batches.export_csv(org_id, batch_id), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="skillpass-batch-{batch_id}.csv"'})
+
+    @post("/{batch_id:uuid}/rerun", status_code=HTTP_202_ACCEPTED, responses=problem_responses(409), **PROVIDER)
+    async def rerun_failed(self, org_id: FromPath[uuid.UUID], batch_id: FromPath[uuid.UUID],
+                           batches: NamedDependency[BatchService], runner: NamedDependency[BatchRunner],
+                           idempotency_key: IdempotencyKey = None) -> Response[BatchRead]:
+        """A new batch of only the failed lines of a finished batch (checked again as any batch); 409 while
+        it runs or when no line failed."""
+        key = check_key(idempotency_key)
+        batch, _ = await batches.rerun_failed(org_id, batch_id, idempotency_key=key)
+        return await views.batch_accepted(batches, batch, runner)
+
+
 class WalletController(Controller):
     path = "/api/v1/me/credentials"
     tags = ["credentials: wallet"]

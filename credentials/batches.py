@@ -64,6 +64,9 @@ def _check_row(line: int, raw: dict[str, Any]) -> ParsedRow:
             "valid_until": parse_datetime(raw.get("valid_until"), "valid_until", errors),
             "evidence": raw.get("evidence") or []}
     errors.extend(e for e in request_of(data, None).check() if e["field"] != "achievement_id")
+    for name in ("valid_from", "valid_until"):
+        if data[name] is None and raw.get(name):  # kept as given: a re-run checks it again, never drops it
+            data[name] = str(raw[name])
     return ParsedRow(line, data, errors)
 
 
