@@ -69,6 +69,7 @@ async def test_console_issues_lists_and_revokes_and_the_wallet_shows_it(app, cli
         assert shown.status_code == 200
         assert 'data-clr="' in shown.text and 'data-verified="yes"' in shown.text
         assert shown.text.count('data-embedded-ok="yes"') == 3
+        assert 'href="/wallet/clr" aria-current="page"' in shown.text  # a wallet section of its own
         assert "“Data I（日本語）” is part of “Data Programme”" in shown.text
         assert "“Data I（日本語）” comes before “Data II（日本語）”" in shown.text
         wallet.cookies.set("lang", "ja")
