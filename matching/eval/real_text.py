@@ -82,20 +82,6 @@ def lexical_rankings(rows: list[dict]) -> list[list[str]]:
     return [[model.ids[i] for i, _ in ranks] for ranks in rank_texts(texts, "2.0", 5, model=model)]
 
 
-def lifted_rankings(rows: list[dict], semantic: bool = True) -> list[list[str]]:
-    """The shipped model's scores with the first item's siblings lifted (``skills.mapping.selection``)
-    before the top 5 is cut: what ``rank_texts`` gives once it applies the lift."""
-    from skills.mapping import artefact, get_model
-    from skills.mapping.selection import lifted, sibling_groups
-    from taxonomies.dss import get_taxonomy
-
-    model = get_model("2.0") if semantic else artefact.load("2.0", embedder_spec="none")
-    items = {item.id: item for item in get_taxonomy().skill_items("2.0")}
-    groups = sibling_groups([items[skill_id] for skill_id in model.ids])
-    raw = lifted(model.scores([record_text_of(r) for r in rows], semantic), groups)
-    return [[model.ids[i] for i in np.argsort(-row, kind="stable")[:5]] for row in raw]
-
-
 def keyword_rankings(rows: list[dict]) -> list[list[str]]:
     from skills.mapping.baseline import item_keywords, keyword_rank
     from taxonomies.dss import get_taxonomy
@@ -196,8 +182,6 @@ def posting_scores(rows: list[dict]) -> dict:
 def evaluate(split: str = "all") -> dict:
     records, postings = load("records", split), load("postings", split)
     systems = {"mapper (fused: TF-IDF + e5 head)": mapper_rankings, "mapper, lexical half only": lexical_rankings,
-               "fused + sibling lift": lifted_rankings,
-               "lexical half + sibling lift": lambda rows: lifted_rankings(rows, semantic=False),
                "TF-IDF cosine baseline": tfidf_rankings,
                "keyword baseline": keyword_rankings}
     return {"split": split, "records": {name: record_scores(records, rank(records)) for name, rank in systems.items()},
