@@ -10,6 +10,7 @@ and on every string of the other language (the same rule as tests/test_language_
 from __future__ import annotations
 
 import re
+import warnings
 import uuid
 from contextlib import AsyncExitStack
 from urllib.parse import quote
@@ -28,7 +29,7 @@ from credentials.webhooks.service import WebhookService
 from matching.search import holder_of
 from tests.conftest import TEST_PASSWORD, create_api_key, csrf_headers, sign_up, verify_org_through_app
 from tests.frontend.helpers import ACHIEVEMENT, HTML, csrf_token, held_ids
-from tests.test_language_leaks import english_phrases, leaks_in
+from tests.test_language_leaks import english_phrases, leaks_in, split_reported
 
 # Not pages: files, machine documents and protocol endpoints (their content types are checked elsewhere).
 NOT_PAGES = re.compile(r"^/(api|schema|static|health|\.well-known|ims|oid4vci|oid4vp|oauth|credentials/status)\b"
@@ -157,7 +158,8 @@ async def _learner_extras(client: AsyncTestClient, db, world: dict) -> dict:
     made_public = await client.post(f"/wallet/credentials/{held_id}/public", headers=HTML, follow_redirects=False,
                                     data={"_csrf_token": await csrf_token(client), "public": "on"})
     assert made_public.status_code == 303, made_public.text[:300]
-    badge = (await db.execute(select(PublicBadge.token).where(PublicBadge.held_id == uuid.UUID(held_id)))).scalar_one()
+    badge = (await db.execute(select(PublicBadge.token)
+                              .where(PublicBadge.held_id == uuid.UUID(held_id)))).scalar_one()
     return {"held_id": held_id, "link_id": link["id"], "share_token": link["token"], "badge_token": badge}
 
 
@@ -193,14 +195,13 @@ def _pages(app, world: dict) -> list[tuple[str, str]]:
             if "GET" not in getattr(handler, "http_methods", ()):
                 continue
             role = _role_of(route.path, handler.opt.get("access"))
-            if "{" not in route.path and role == "learner":
-                continue  # rendered by tests/test_language_leaks.py
             names = re.findall(r"\{(\w+):\w+\}", route.path)
             missing = [n for n in names if (world.get((route.path, n)) or world.get(n)) is None]
             if missing:
                 unknown.append(f"{route.path} ({', '.join(missing)})")
                 continue
-            path = re.sub(r"\{(\w+):\w+\}", lambda m: str(world.get((route.path, m[1])) or world[m[1]]), route.path)
+            path = re.sub(r"\{(\w+):\w+\}", lambda m: str(world.get((route.path, m[1])) or world[m[1]]),
+                          route.path)
             pages.append((role, path + world.get(("query", route.path), "")))
     assert not unknown, "pages whose parameters the test does not seed: " + "; ".join(unknown)
     return sorted(set(pages))
@@ -254,12 +255,19 @@ async def test_no_console_or_detail_page_shows_the_other_language(app, db, setti
             if response.status_code != 200 or not response.headers.get("content-type", "").startswith("text/html"):
                 failed.append(f"{role} {path}: {response.status_code} {response.headers.get('content-type')}")
                 continue
+            if f'<html lang="{lang}"' not in response.text:
+                failed.append(f"{role} {path}: not in {lang}")
+                continue
             rendered[role] = rendered.get(role, 0) + 1
             page = response.text
             for entered in TEST_DATA:
                 page = page.replace(entered, " ")
             leaks += leaks_in(f"{role} {path}", page, lang, english, own)
+    print(f"{lang}: {sum(rendered.values())} pages rendered by role {rendered}")  # shown with -s
     assert not failed, "pages that did not render:\n" + "\n".join(failed)
     assert rendered.get("provider", 0) >= 15 and rendered.get("employer", 0) >= 15, rendered
-    assert rendered.get("admin", 0) >= 2 and rendered.get("learner", 0) >= 12, rendered
+    assert rendered.get("admin", 0) >= 2 and rendered.get("learner", 0) >= 40, rendered
+    leaks, known = split_reported(leaks)
+    if known:
+        warnings.warn(f"{len(known)} reported leaks in {lang} pages:\n" + "\n".join(known), stacklevel=1)
     assert not leaks, f"{len(leaks)} leaks in {lang} pages:\n" + "\n".join(leaks)

@@ -102,7 +102,8 @@ class WalletPresenter:
             if issued is None or issued.state == "revoked":
                 continue
             badges.append({"held_id": row.id, "title": row.title, "issuer_name": row.issuer_name,
-                           "trust_status": str(row.trust_status), "skills": skills_of(row.document)})
+                           "trust_status": str(row.trust_status), "trust": row.trust,
+                           "skills": skills_of(row.document)})
         return badges
 
     async def _presentable(self, person_id: uuid.UUID, held_id: uuid.UUID) -> IssuedCredential:
