@@ -55,6 +55,9 @@ RECORDS = {"ja": [COURSES[17], COURSES[2]], "en": [COURSES[5], COURSES[16]]}  # 
 FOREIGN_CONTENT = [p["title"] for p in DEMO_POSTINGS] + [POSTING["title"], POSTING["description"]]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]+")
 ENGLISH_WORD = re.compile(r"(?<![\w@./-])[a-z][a-z_-]{3,}(?![\w@./-])")
+# a catalogue key shown as itself (translate() shows an unknown key so that it is noticed), not a file name
+RAW_KEY = re.compile(r"(?<![\w@/.-])[a-z][a-z0-9_]+(?:\.[a-z0-9_]{2,})+(?![\w@/-])")
+FILE_NAME = re.compile(r"\.(csv|jsonl?|pdf|png)$")
 ALLOWED_JA_IN_EN = {"日本語"}  # the language switch names each language in itself
 # the product's name, the records file's column names
 ALLOWED_EN_IN_JA = {"skillpass", "title", "description", "provider", "hours", "completion_date", "score",
@@ -160,15 +163,16 @@ class Walk:
         self.tab.snap(label)
         wide = self.page.evaluate("document.documentElement.scrollWidth")
         assert wide <= self.width, f"{self.page.url} is {wide} px wide on a {self.width} px screen"
-        text = self.page.locator("body").inner_text()
+        text = re.sub(r"\S+@\S+|https?://\S+", " ", self.page.locator("body").inner_text())
+        keys = [k for k in RAW_KEY.findall(text) if not FILE_NAME.search(k)]
+        assert not keys, f"{self.page.url} shows catalogue keys: {keys}"
         for content in [*FOREIGN_CONTENT, *known]:
             text = text.replace(content, " ")
         if self.lang == "en":
             leaks = set(JAPANESE.findall(text)) - ALLOWED_JA_IN_EN
         else:
             leaks = {p for p in ENGLISH if p in text}
-            words = set(ENGLISH_WORD.findall(re.sub(r"\S+@\S+|https?://\S+", " ", text)))
-            leaks |= words - ALLOWED_EN_IN_JA - self.own
+            leaks |= set(ENGLISH_WORD.findall(text)) - ALLOWED_EN_IN_JA - self.own
         assert not leaks, f"{self.page.url} ({self.lang}) shows text of the other language: {sorted(leaks)}"
 
     def goto(self, path: str, label: str, known: tuple[str, ...] = ()) -> None:
