@@ -34,7 +34,8 @@ def test_every_wallet_tab_is_on_screen_and_the_open_one_is_marked(visit, lang, v
         hrefs = [a.get_attribute("href") for a in tab.page.locator("ul.tabs a").all()]
         assert {"/wallet/records", "/wallet/assess", "/wallet/exams", "/wallet/settings"} <= set(hrefs)
         assert tab.page.evaluate(TABS_OUTSIDE) == []
-        assert tab.page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        root = "document.documentElement"
+        assert tab.page.evaluate(f"{root}.scrollWidth <= {root}.clientWidth")  # no sideways scrolling
     tab.page.locator("ul.tabs a", has_text=label[lang]).click()
     tab.page.wait_for_url("**/wallet/assess")
     assert tab.errors == []

@@ -7,22 +7,27 @@ import pytest
 from tests.frontend.helpers import HTML, learner
 
 # page -> (sentence, the link it offers) per language
+IMPORT_EN = '/wallet/credentials/import">Import a credential</a>'
 EMPTY = {
-    "/wallet": {"ja": [("講座の修了バッジなどを取り込むと", '/wallet/credentials/import">証明書を取り込む</a>'),
-                       ("足りないスキルとそれを補う学習パス", '<a href="/wallet/gap">'),
-                       ("まだスキルがありません。", '<a href="/wallet/assess">自己評価をする</a>')],
-                "en": [("Import a badge or certificate you earned", '/wallet/credentials/import">Import a credential</a>'),
-                       ("Choose one to see the skills you still need", '<a href="/wallet/gap">'),
-                       ("No skills yet.", '<a href="/wallet/exams">Add an IPA exam result</a>')]},
-    "/wallet/credentials": {"ja": [("講座の修了バッジなどを取り込むと", '/wallet/credentials/import">証明書を取り込む</a></p>')],
-                            "en": [("Import a badge or certificate you earned",
-                                    '/wallet/credentials/import">Import a credential</a></p>')]},
-    "/wallet/share": {"ja": [("まだ共有リンクはありません。", '<a href="#new-heading">上のフォームでリンクを作る</a>')],
-                      "en": [("No share links yet.", '<a href="#new-heading">Make a link with the form above</a>')]},
-    "/wallet/profile": {"ja": [("まだスキルがありません。", '<a href="/wallet/records">学習記録をアップロードする</a>')],
-                        "en": [("No skills yet.", '<a href="/wallet/credentials/import">Import a credential</a>')]},
-    "/wallet/profile?status=verified": {"ja": [("この種類の根拠があるスキルはまだありません。", '<a href="/wallet/profile">すべて</a>')],
-                                        "en": [("No skill is backed this way yet.", '<a href="/wallet/profile">All</a>')]},
+    "/wallet": {
+        "ja": [("講座の修了バッジなどを取り込むと", '/wallet/credentials/import">証明書を取り込む</a>'),
+               ("足りないスキルとそれを補う学習パス", '<a href="/wallet/gap">'),
+               ("まだスキルがありません。", '<a href="/wallet/assess">自己評価をする</a>')],
+        "en": [("Import a badge or certificate you earned", IMPORT_EN),
+               ("Choose one to see the skills you still need", '<a href="/wallet/gap">'),
+               ("No skills yet.", '<a href="/wallet/exams">Add an IPA exam result</a>')]},
+    "/wallet/credentials": {
+        "ja": [("講座の修了バッジなどを取り込むと", '/wallet/credentials/import">証明書を取り込む</a></p>')],
+        "en": [("Import a badge or certificate you earned", IMPORT_EN + "</p>")]},
+    "/wallet/share": {
+        "ja": [("まだ共有リンクはありません。", '<a href="#new-heading">上のフォームでリンクを作る</a>')],
+        "en": [("No share links yet.", '<a href="#new-heading">Make a link with the form above</a>')]},
+    "/wallet/profile": {
+        "ja": [("まだスキルがありません。", '<a href="/wallet/records">学習記録をアップロードする</a>')],
+        "en": [("No skills yet.", '<a href="/wallet/credentials/import">Import a credential</a>')]},
+    "/wallet/profile?status=verified": {
+        "ja": [("この種類の根拠があるスキルはまだありません。", '<a href="/wallet/profile">すべて</a>')],
+        "en": [("No skill is backed this way yet.", '<a href="/wallet/profile">All</a>')]},
 }
 
 

@@ -8,15 +8,17 @@ import json
 from tests.frontend.helpers import HTML, csrf_token, form, held_ids, issue_badges, learner
 from tests.skills.factories import as_text, assertion, badge_class, baked_png
 
+SECURITY = [{"targetName": "Security", "targetCode": "v2-security-operations"}]
+
 
 async def _import(client, **fields):
     token = await csrf_token(client)
     files = fields.pop("files", {"file": ("", b"")})
-    return await client.post("/wallet/credentials/import", data=form(token, **fields), files=files, headers=HTML,
-                             follow_redirects=False)
+    return await client.post("/wallet/credentials/import", data=form(token, **fields), files=files,
+                             headers=HTML, follow_redirects=False)
 
 
-async def test_a_credential_import_says_what_changed_on_the_credential_page_once(client, db, settings) -> None:
+async def test_a_credential_import_says_what_changed_on_its_page_once(client, db, settings) -> None:
     await learner(client, "hanako@example.jp", lang="en")
     issued = (await issue_badges(db, settings, "hanako@example.jp"))[0]
     [held_id] = await held_ids(client)
@@ -31,7 +33,8 @@ async def test_a_credential_import_says_what_changed_on_the_credential_page_once
     # the badge's two aligned skills come back into the profile, verified
     assert "New skill" in detail.text and 'href="/dss/skills/v2-backend"' in detail.text
     assert 'href="/dss/skills/v2-web-app-basics"' in detail.text
-    assert "What changed in your profile" not in (await client.get(imported.headers["location"], headers=HTML)).text
+    reloaded = await client.get(imported.headers["location"], headers=HTML)
+    assert "What changed in your profile" not in reloaded.text
     assert "What changed in your profile" not in (await client.get("/wallet/profile", headers=HTML)).text
 
     client.cookies.set("lang", "ja")
@@ -44,7 +47,7 @@ async def test_a_credential_import_says_what_changed_on_the_credential_page_once
 async def test_an_open_badges_2_image_says_what_changed_on_the_profile(client) -> None:
     email = "ob2@example.jp"
     await learner(client, email, lang="ja")
-    klass = badge_class("Cloud Security", alignment=[{"targetName": "Security", "targetCode": "v2-security-operations"}])
+    klass = badge_class("Cloud Security", alignment=SECURITY)
     png = baked_png(as_text(assertion(email, klass)))
     imported = await _import(client, files={"file": ("badge.png", png, "image/png")})
     assert imported.status_code == 303 and imported.headers["location"].startswith("/wallet/profile")
@@ -57,10 +60,11 @@ async def test_an_open_badges_2_image_says_what_changed_on_the_profile(client) -
 async def test_a_profile_filter_fragment_does_not_use_up_the_changes(client) -> None:
     email = "filter@example.jp"
     await learner(client, email, lang="en")
-    klass = badge_class("Cloud Security", alignment=[{"targetName": "Security", "targetCode": "v2-security-operations"}])
+    klass = badge_class("Cloud Security", alignment=SECURITY)
     imported = await _import(client, files={"file": ("badge.png", baked_png(as_text(assertion(email, klass))),
                                                      "image/png")})
-    fragment = await client.get("/wallet/profile?status=evidenced", headers={"hx-request": "true",
-                                                                              "hx-target": "profile_items", **HTML})
+    fragment = await client.get("/wallet/profile?status=evidenced",
+                                headers={"hx-request": "true", "hx-target": "profile_items", **HTML})
     assert fragment.status_code == 200 and "What changed" not in fragment.text
-    assert "What changed in your profile" in (await client.get(imported.headers["location"], headers=HTML)).text
+    full = await client.get(imported.headers["location"], headers=HTML)
+    assert "What changed in your profile" in full.text

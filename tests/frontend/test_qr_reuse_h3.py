@@ -21,7 +21,8 @@ async def _qr(client, held: str) -> tuple[str, str]:
     response = await client.post(f"/wallet/credentials/{held}/qr", data=form(await csrf_token(client)),
                                  headers=htmx("credential_qr"))
     assert response.status_code == 200, response.text[:300]
-    return re.search(r'id="qr-url" class="mono" readonly value="([^"]+)"', response.text).group(1), response.text
+    url = re.search(r'id="qr-url" class="mono" readonly value="([^"]+)"', response.text).group(1)
+    return url, response.text
 
 
 async def _links(db) -> list[ShareLink]:

@@ -19,8 +19,9 @@ def _tabs(html: str) -> list[tuple[str, bool, str]]:
 async def test_assess_and_exams_are_tabs_marked_when_open(client) -> None:
     await learner(client, lang="ja")
     category = get_taxonomy().categories()[0].id
-    for path, current in (("/wallet/assess", "/wallet/assess"), (f"/wallet/assess/{category}", "/wallet/assess"),
-                          ("/wallet/exams", "/wallet/exams"), ("/wallet/records", "/wallet/records")):
+    pages = (("/wallet/assess", "/wallet/assess"), (f"/wallet/assess/{category}", "/wallet/assess"),
+             ("/wallet/exams", "/wallet/exams"), ("/wallet/records", "/wallet/records"))
+    for path, current in pages:
         response = await client.get(path, headers=HTML)
         assert response.status_code == 200, path
         tabs = _tabs(response.text)

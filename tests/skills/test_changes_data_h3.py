@@ -14,11 +14,15 @@ def test_changes_round_trip_through_json() -> None:
                        Change("v2-sql", "raised", ("c", "evidenced"), ("b", "evidenced")),
                        Change("v2-git", "lost", ("c", "self_declared"), None)))
     back = Changes.from_data(json.loads(json.dumps(changes.as_data())))
-    assert back == changes and back.counts["gained"] == 1 and back.of("lost")[0].before == ("c", "self_declared")
+    assert back == changes and back.counts["gained"] == 1
+    assert back.of("lost")[0].before == ("c", "self_declared")
 
 
-@pytest.mark.parametrize("junk", [None, "x", {"a": 1}, [["v2-x", "gained", None]], [["v2-x", "gained", None, ["b"]]],
-                                  [["v2-x", "gained", None, ["b", "forged"]]]])
+JUNK = [None, "x", {"a": 1}, [["v2-x", "gained", None]], [["v2-x", "gained", None, ["b"]]],
+        [["v2-x", "gained", None, ["b", "forged"]]]]
+
+
+@pytest.mark.parametrize("junk", JUNK)
 def test_anything_else_is_none(junk) -> None:
     assert Changes.from_data(junk) is None
 
