@@ -152,3 +152,15 @@ async def test_no_page_shows_the_other_language(app, client, db, settings, lang)
     if known:
         warnings.warn(f"{len(known)} reported leaks in {lang} pages:\n" + "\n".join(known), stacklevel=1)
     assert not leaks, f"{len(leaks)} leaks in {lang} pages:\n" + "\n".join(leaks)
+
+
+def test_the_check_finds_each_kind_of_leak_and_leaves_out_only_what_is_marked() -> None:
+    english = english_phrases()
+    en_page = ('<html lang="en"><p>Issuer リークアカデミー</p><pre>"name": "実践"</pre>'
+               '<dd data-bilingual>日本データ協会</dd><a lang="ja">日本語</a></html>')
+    assert [line.split(" [")[0] for line in leaks_in("/x", en_page, "en", english, set())] == ["/x: リークアカデミー"]
+    ja_page = ('<html lang="ja"><p>種類 Badge、Course</p><p>recipient_email は必須</p><code>org_id</code>'
+               '<span data-monolingual>software developer</span><p>Webhook の送信先 https://example.jp/hook</p></html>')
+    found = {line.split(" [")[0] for line in leaks_in("/y", ja_page, "ja", english, {"recipient_email"})}
+    assert found == {"/y: Badge", "/y: Course"}
+    assert leaks_in("/z", "<p>受講者の Sign out</p>", "ja", english, set()), "a catalogue word must be found"
