@@ -29,7 +29,7 @@ TAGS = ["credentials: CLR 2.0"]
 class TranscriptIn(BaseModel):
     recipient_email: str = Field(max_length=320, description="the learner whose credentials the transcript bundles")
     lang: Literal["ja", "en"] = "ja"
-    format: Literal["ldp", "jwt"] = Field("ldp", description="ldp: eddsa-rdfc-2022 proof; jwt: VC-JWT compact JWS")
+    format: Literal["ldp", "jwt"] = Field("ldp", description="ldp: eddsa-rdfc-2022 proof; jwt: a VC-JWT")
 
 
 class TranscriptRead(BaseModel):
@@ -47,7 +47,8 @@ class TranscriptRead(BaseModel):
 def transcript_read(row: ClrTranscript) -> TranscriptRead:
     return TranscriptRead(id=row.id, credential_id=row.credential_uri, recipient_email=row.recipient_email,
                           name=row.name, format=row.format, achievement_count=row.achievement_count,
-                          state=row.state, state_reason=row.state_reason, created_at=row.created_at.isoformat())
+                          state=row.state, state_reason=row.state_reason,
+                          created_at=row.created_at.isoformat())
 
 
 @post("/api/v1/orgs/{org_id:uuid}/clr", status_code=HTTP_201_CREATED, tags=TAGS,
@@ -61,7 +62,8 @@ async def issue_clr(org_id: FromPath[uuid.UUID], data: JSONBody[TranscriptIn], d
     headers = {"X-Transcript-Id": str(row.id)}
     if row.jwt:
         return Response(row.jwt, status_code=HTTP_201_CREATED, media_type="text/plain", headers=headers)
-    return Response(row.document, status_code=HTTP_201_CREATED, media_type="application/json", headers=headers)
+    return Response(row.document, status_code=HTTP_201_CREATED, media_type="application/json",
+                    headers=headers)
 
 
 @get("/api/v1/orgs/{org_id:uuid}/clr", tags=TAGS, **access.org_member("provider", api_key=True))

@@ -51,7 +51,8 @@ def service_description(settings: Settings) -> dict[str, Any]:
     doc["servers"] = [{"url": base + API_PREFIX, "description": "skillpass CLR 2.0 API"}]
     scheme = doc["components"]["securitySchemes"]["OAuth2ACG"]
     scheme["x-imssf-registrationUrl"] = base + urls.REGISTER_PATH
-    scheme["description"] = "OAuth 2.0 Authorization Code Grant with PKCE (S256), RFC 7591 client registration"
+    scheme["description"] = ("OAuth 2.0 Authorization Code Grant with PKCE (S256), "
+                             "RFC 7591 client registration")
     scheme["flows"]["authorizationCode"].update({"authorizationUrl": base + urls.AUTHORIZE_PATH,
                                                  "tokenUrl": base + urls.TOKEN_PATH,
                                                  "refreshUrl": base + urls.TOKEN_PATH})

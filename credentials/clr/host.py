@@ -33,12 +33,14 @@ async def clr_discovery(settings: NamedDependency[Settings]) -> Response:
 
 @get(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CLR_CREDENTIAL_READ))
 async def clr_get_credentials(request: Request, grant: NamedDependency[BearerGrant],
-                              db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
+                              db_session: NamedDependency[AsyncSession],
+                              settings: NamedDependency[Settings]) -> Response:
     """getCredentials: the learner's ClrCredentials, ``limit`` (at most 100) per page from ``offset``, with
     ``X-Total-Count`` and ``Link`` (first, last, next, prev)."""
     try:
-        limit = min(_count(request.query_params.get("limit"), "limit", default=MAX_LIMIT, minimum=1), MAX_LIMIT)
-        offset = _count(request.query_params.get("offset"), "offset", default=0, minimum=0)
+        query = request.query_params
+        limit = min(_count(query.get("limit"), "limit", default=MAX_LIMIT, minimum=1), MAX_LIMIT)
+        offset = _count(query.get("offset"), "offset", default=0, minimum=0)
     except ValueError as exc:
         return imsx(400, str(exc), minor="invalid_query_parameter")
     body, total = await service.clr_page(db_session, settings, grant.person_id, limit=limit, offset=offset)
@@ -49,7 +51,8 @@ async def clr_get_credentials(request: Request, grant: NamedDependency[BearerGra
 
 @post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CLR_CREDENTIAL_UPSERT))
 async def clr_upsert_credential(request: Request, grant: NamedDependency[BearerGrant],
-                                db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
+                                db_session: NamedDependency[AsyncSession],
+                                settings: NamedDependency[Settings]) -> Response:
     """upsertCredential: a ClrCredential as JSON (``application/json``) or compact JWS (``text/plain``),
     schema-checked and verified with every embedded credential before it is kept; 201 when new, 200 when
     it replaced the held CLR with its ``id``."""
@@ -71,7 +74,8 @@ async def clr_upsert_credential(request: Request, grant: NamedDependency[BearerG
 
 
 @get(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.CLR_PROFILE_READ))
-async def clr_get_profile(grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession]) -> Response:
+async def clr_get_profile(grant: NamedDependency[BearerGrant],
+                          db_session: NamedDependency[AsyncSession]) -> Response:
     """getProfile: the learner as a ``Profile`` (the class CLR 2.0 shares with OB 3.0: id, name, email)."""
     return Response(await ob_service.get_profile(db_session, grant.person_id), media_type="application/json")
 
@@ -84,7 +88,8 @@ async def clr_put_profile(request: Request, grant: NamedDependency[BearerGrant],
         body = await request.json()
     except Exception:  # noqa: BLE001 - any unreadable body is the client's error
         return imsx(400, "The body is not JSON.")
-    return Response(await ob_service.put_profile(db_session, grant.person_id, body), media_type="application/json")
+    profile = await ob_service.put_profile(db_session, grant.person_id, body)
+    return Response(profile, media_type="application/json")
 
 
 handlers = [clr_discovery, clr_get_credentials, clr_upsert_credential, clr_get_profile, clr_put_profile]

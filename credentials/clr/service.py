@@ -69,7 +69,8 @@ def _achievements(embedded: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def clr_credential(*, credential_id: str, issuer: dict[str, Any], recipient_email: str, name: str,
-                   embedded: list[dict[str, Any]], valid_from: Any, associations: list[dict[str, str]] | None = None,
+                   embedded: list[dict[str, Any]], valid_from: Any,
+                   associations: list[dict[str, str]] | None = None,
                    status: dict[str, Any] | None = None) -> dict[str, Any]:
     """An unsigned ClrCredential embedding ``embedded`` (signed OpenBadgeCredentials) unchanged."""
     subject: dict[str, Any] = {"type": ["ClrSubject"], "identifier": [email_identity(recipient_email)],

@@ -87,7 +87,8 @@ async def issued(session: AsyncSession, org_id: uuid.UUID, *, limit: int = 50,
     """The organization's transcripts, newest first, and how many there are."""
     rows = (await session.execute(
         select(ClrTranscript).where(ClrTranscript.org_id == org_id)
-        .order_by(ClrTranscript.created_at.desc(), ClrTranscript.id).limit(limit).offset(offset))).scalars().all()
+        .order_by(ClrTranscript.created_at.desc(), ClrTranscript.id).limit(limit).offset(offset))
+    ).scalars().all()
     total = (await session.execute(select(func.count()).select_from(ClrTranscript)
                                    .where(ClrTranscript.org_id == org_id))).scalar_one()
     return list(rows), total
@@ -116,7 +117,8 @@ async def revoke(session: AsyncSession, settings: Settings, org_id: uuid.UUID, t
                                              .with_for_update())).scalar_one()
         await publish(session, settings, status_list)
     digest = content_hash(row.jwt or row.document)
-    for held in (await session.execute(select(HeldCredential).where(HeldCredential.content_hash == digest))).scalars():
+    copies = await session.execute(select(HeldCredential).where(HeldCredential.content_hash == digest))
+    for held in copies.scalars():
         await _verified(session, settings, held)
     await session.flush()
     return row

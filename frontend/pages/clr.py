@@ -29,8 +29,8 @@ PER_PAGE = 50
 async def _console(request: Request, db: AsyncSession, org_id: uuid.UUID, values: dict[str, Any],
                    errors: dict[str, str], notice: str | None = None) -> dict[str, Any]:
     rows, total = await store.issued(db, org_id, limit=PER_PAGE)
-    return await console(request, db, org_id, "clr", transcripts=rows, total=total, values=values, errors=errors,
-                         notice=notice)
+    return await console(request, db, org_id, "clr", transcripts=rows, total=total, values=values,
+                         errors=errors, notice=notice)
 
 
 @get(f"{BASE}/clr", **MEMBER, include_in_schema=False)
@@ -52,7 +52,8 @@ async def clr_issue(request: Request, org_id: OrgId, data: FormData, db_session:
                                        lang_of(request), fmt)
     except DomainError as exc:
         values = {"recipient_email": text_of(data, "recipient_email"), "format": fmt}
-        context = await _console(request, db_session, org_id, values, errors_by_field(exc, lang_of(request), "clr"))
+        errors = errors_by_field(exc, lang_of(request), "clr")
+        context = await _console(request, db_session, org_id, values, errors)
         return page(request, "clr/console.html", context, status_code=form_error_status(request, 422))
     return redirect(request, f"{base_of(org_id)}/clr?done=issued")
 
@@ -100,14 +101,16 @@ def transcript_view(held: HeldCredential, lang: str) -> dict[str, Any]:
     return {"held": held, "name": _text(held.document.get("name"), lang),
             "achievements": [{"name": names.get(a.get("id"), ""), "credits": a.get("creditsAvailable"),
                               "type": a.get("achievementType")} for a in achievements if isinstance(a, dict)],
-            "associations": [{"type": a.get("associationType"), "source": names.get(a.get("sourceId"), a.get("sourceId")),
+            "associations": [{"type": a.get("associationType"),
+                              "source": names.get(a.get("sourceId"), a.get("sourceId")),
                               "target": names.get(a.get("targetId"), a.get("targetId"))}
                              for a in associations if isinstance(a, dict)],
             "embedded": embedded}
 
 
 async def _held_clrs(db: AsyncSession, settings: Settings, person_id: uuid.UUID) -> list[HeldCredential]:
-    return [h for h in await WalletService(db, settings).list_for_person(person_id) if service.is_clr(h.document)]
+    held = await WalletService(db, settings).list_for_person(person_id)
+    return [h for h in held if service.is_clr(h.document)]
 
 
 @get("/wallet/clr", **SIGNED_IN)
