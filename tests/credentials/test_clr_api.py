@@ -91,7 +91,8 @@ def elsewhere_clr(*, clr_id: str | None = None, name: str = "Transcript of Examp
     key = generate_ed25519()
     unsigned = clr_credential(credential_id=clr_id or f"urn:uuid:{uuid.uuid4()}",
                               issuer={"id": key.public.did, "type": ["Profile"], "name": "Example University"},
-                              recipient_email=EMAIL, name=name, embedded=[inner], valid_from=datetime(2025, 4, 1, tzinfo=timezone.utc))
+                              recipient_email=EMAIL, name=name, embedded=[inner],
+                              valid_from=datetime(2025, 4, 1, tzinfo=timezone.utc))
     return sign_credential(unsigned, key, suite=suite)
 
 
@@ -105,9 +106,11 @@ async def test_discovery_is_the_derived_service_description(client, settings) ->
     assert doc["servers"][0]["url"] == f"{base}{API}" and "Derived from" in doc["info"]["description"]
     flow = doc["components"]["securitySchemes"]["OAuth2ACG"]["flows"]["authorizationCode"]
     assert set(flow["scopes"]) == set(urls.CLR_SCOPES) and flow["tokenUrl"] == base + urls.TOKEN_PATH
-    assert doc["components"]["securitySchemes"]["OAuth2ACG"]["x-imssf-registrationUrl"] == base + urls.REGISTER_PATH
+    scheme = doc["components"]["securitySchemes"]["OAuth2ACG"]
+    assert scheme["x-imssf-registrationUrl"] == base + urls.REGISTER_PATH
     operations = {op["operationId"]: op for path in doc["paths"].values() for op in path.values()}
-    assert set(operations) == {"getCredentials", "upsertCredential", "getProfile", "putProfile", "getServiceDescription"}
+    assert set(operations) == {"getCredentials", "upsertCredential", "getProfile", "putProfile",
+                               "getServiceDescription"}
     assert operations["getCredentials"]["security"] == [{"OAuth2ACG": [urls.CLR_CREDENTIAL_READ]}]
     assert operations["upsertCredential"]["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ClrCredential"}
@@ -161,12 +164,15 @@ async def test_upsert_verifies_the_clr_and_every_nested_credential(client, db) -
 
     # The outer proof is fine, the embedded badge was changed after it was signed: refused.
     inner_broken = elsewhere_clr(tamper_inner=True)
-    assert_imsx(await client.post(f"{API}/credentials", json=inner_broken, headers=bearer(token)), 400, "invalid_data")
+    refused = await client.post(f"{API}/credentials", json=inner_broken, headers=bearer(token))
+    assert_imsx(refused, 400, "invalid_data")
     outer_broken = copy.deepcopy(elsewhere_clr())
     outer_broken["name"] = "Not what was signed"
-    assert_imsx(await client.post(f"{API}/credentials", json=outer_broken, headers=bearer(token)), 400, "invalid_data")
+    refused = await client.post(f"{API}/credentials", json=outer_broken, headers=bearer(token))
+    assert_imsx(refused, 400, "invalid_data")
     # Not a CLR, or a CLR the schema refuses.
-    assert_imsx(await client.post(f"{API}/credentials", json=fresh_badge(), headers=bearer(token)), 400, "invalid_data")
+    refused = await client.post(f"{API}/credentials", json=fresh_badge(), headers=bearer(token))
+    assert_imsx(refused, 400, "invalid_data")
     no_subject_type = elsewhere_clr()
     del no_subject_type["credentialSubject"]["type"]
     assert_imsx(await client.post(f"{API}/credentials", json=no_subject_type, headers=bearer(token)), 400,
@@ -179,8 +185,9 @@ async def test_upsert_verifies_the_clr_and_every_nested_credential(client, db) -
     assert answer.status_code == 201, answer.text
     assert answer.text == jws
     bad_jws = elsewhere_clr(suite="vc-jwt", tamper_inner=True)
-    assert_imsx(await client.post(f"{API}/credentials", content=bad_jws.encode(),
-                                  headers={**bearer(token), "content-type": "text/plain"}), 400, "invalid_data")
+    refused = await client.post(f"{API}/credentials", content=bad_jws.encode(),
+                                headers={**bearer(token), "content-type": "text/plain"})
+    assert_imsx(refused, 400, "invalid_data")
     db.expire_all()
     assert len((await db.execute(select(HeldCredential))).scalars().all()) == 2
     listed = (await client.get(f"{API}/credentials", headers=bearer(token))).json()
@@ -195,12 +202,15 @@ async def test_profile_and_scopes(client) -> None:
     assert profile.status_code == 200, profile.text
     valid(profile.json(), "profile")
     assert profile.json()["id"] == f"urn:uuid:{me['id']}" and profile.json()["name"] == "山田 花子"
-    changed = await client.put(f"{API}/profile", json={**profile.json(), "name": "Hanako Yamada"}, headers=bearer(token))
+    changed = await client.put(f"{API}/profile", json={**profile.json(), "name": "Hanako Yamada"},
+                               headers=bearer(token))
     assert changed.status_code == 200 and changed.json()["name"] == "Hanako Yamada"
     valid(changed.json(), "profile")
-    assert_imsx(await client.put(f"{API}/profile", json={"name": "x"}, headers=bearer(token)), 400, "invalid_data")
+    refused = await client.put(f"{API}/profile", json={"name": "x"}, headers=bearer(token))
+    assert_imsx(refused, 400, "invalid_data")
     for method, path in (("GET", "/credentials"), ("POST", "/credentials")):
-        assert_imsx(await client.request(method, API + path, headers=bearer(token), json={}), 403, "forbidden")
+        answer = await client.request(method, API + path, headers=bearer(token), json={})
+        assert_imsx(answer, 403, "forbidden")
     assert_imsx(await client.get("/ims/ob/v3p0/profile", headers=bearer(token)), 403, "forbidden")
     assert_imsx(await client.get(f"{API}/profile"), 401, "unauthorizedrequest")
 
@@ -208,7 +218,8 @@ async def test_profile_and_scopes(client) -> None:
 async def test_consent_page_names_the_clr_scopes_in_both_languages(client) -> None:
     await sign_up(client, EMAIL, "山田 花子", "ja")
     app = await register(client, scope=f"{urls.CREDENTIAL_READ} {CLR_ALL}")
-    query = authorize_query(app, secrets.token_urlsafe(48), scope=f"{urls.CREDENTIAL_READ} {urls.CLR_CREDENTIAL_READ}")
+    query = authorize_query(app, secrets.token_urlsafe(48),
+                            scope=f"{urls.CREDENTIAL_READ} {urls.CLR_CREDENTIAL_READ}")
     for lang, clr_words, ob_words in (("ja", "学修歴証明書（CLR）を読む", "証明書（バッジ）を読む"),
                                       ("en", "Read the transcripts (CLR) in your wallet",
                                        "Read the credentials (badges) in your wallet")):
@@ -217,6 +228,7 @@ async def test_consent_page_names_the_clr_scopes_in_both_languages(client) -> No
         assert page.status_code == 200, page.text
         assert clr_words in page.text and ob_words in page.text, lang
         assert page.text.count('<li data-scope="') == 2
-    refused = await client.post(urls.REGISTER_PATH, json={"redirect_uris": ["https://displayer.example.org/cb"],
-                                                          "scope": "https://purl.imsglobal.org/spec/clr/v2p0/scope/x"})
+    refused = await client.post(urls.REGISTER_PATH, json={  # an unknown scope in the CLR namespace
+        "redirect_uris": ["https://displayer.example.org/cb"],
+        "scope": "https://purl.imsglobal.org/spec/clr/v2p0/scope/x"})
     assert refused.status_code == 400

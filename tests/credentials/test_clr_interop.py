@@ -28,8 +28,8 @@ pytestmark = pytest.mark.slow
 def digital_bazaar(document: dict, folder: Path, name: str) -> dict:
     path = folder / f"{name}.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    done = subprocess.run(["node", "verify_ldp.mjs", str(CONTEXTS), str(path)], cwd=NODE_DIR, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(["node", "verify_ldp.mjs", str(CONTEXTS), str(path)], cwd=NODE_DIR,
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 

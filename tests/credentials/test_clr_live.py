@@ -1,5 +1,5 @@
-"""The CLR 2.0 API against a real ``skillpass serve``, driven by authlib's ``AsyncOAuth2Client`` (a third-party
-OAuth 2.0 client, not the server's code): CLR discovery -> RFC 7591 registration with the CLR scopes ->
+"""The CLR 2.0 API against a real ``skillpass serve``, driven by authlib's ``AsyncOAuth2Client`` (a
+third-party OAuth 2.0 client, not the server's code): CLR discovery -> RFC 7591 registration with the CLR scopes ->
 authorization with PKCE (sign-in and consent through the real HTML forms) -> getCredentials with paging
 (JSON-LD and VC-JWT transcripts a provider issued) -> upsertCredential of a CLR issued elsewhere (fresh keys)
 and refusal of one whose embedded credential was altered -> getProfile -> refresh -> revoke -> refused.

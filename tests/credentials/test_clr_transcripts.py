@@ -23,7 +23,8 @@ async def pathway_provider(client) -> tuple[dict, dict]:
     provider = await new_provider(client, "clr-pathway")
     made = {name: await new_achievement(client, provider, name_en=name, name_ja=f"{name}（日本語）")
             for name in ("Data I", "Data II", "Data Programme")}
-    response = await client.post(f"{provider['base']}/pathways", headers=await api_headers(client, provider), json={
+    headers = await api_headers(client, provider)
+    response = await client.post(f"{provider['base']}/pathways", headers=headers, json={
         "name_ja": "データ課程", "name_en": "Data programme", "ordered": True,
         "badge_achievement_id": made["Data Programme"]["id"],
         "steps": [{"achievement_id": made["Data I"]["id"]}, {"achievement_id": made["Data II"]["id"]}]})
@@ -43,7 +44,8 @@ async def test_console_issues_lists_and_revokes_and_the_wallet_shows_it(app, cli
         page = await client.get(console, headers=HTML)
         assert page.status_code == 200 and "学修歴証明書を発行する" in page.text
         token = await csrf_token(client)
-        unknown = await client.post(console, headers=HTML, data=form(token, recipient_email="nobody@example.jp"))
+        unknown = await client.post(console, headers=HTML,
+                                    data=form(token, recipient_email="nobody@example.jp"))
         assert unknown.status_code == 422
         assert "この組織が有効な証明書を発行した学習者のメールアドレスを入力してください。" in unknown.text
         done = await client.post(console, headers=HTML, follow_redirects=False,
@@ -51,14 +53,16 @@ async def test_console_issues_lists_and_revokes_and_the_wallet_shows_it(app, cli
         assert done.status_code == 303, done.text
         [row] = (await db.execute(select(ClrTranscript))).scalars().all()
         listed = await client.get(console + "?done=issued", headers=HTML)
-        assert f'data-transcript="{row.id}" data-state="active"' in listed.text and "学修歴証明書を発行しました。" in listed.text
+        assert f'data-transcript="{row.id}" data-state="active"' in listed.text
+        assert "学修歴証明書を発行しました。" in listed.text
         assert row.achievement_count == 3
 
         clr = row.document
         assert validate_clr(clr) == []
         # the pathway badge was issued in the learner's language, the steps in the provider's default
         ids = {a["name"].removesuffix("（日本語）"): a["id"] for a in clr["credentialSubject"]["achievement"]}
-        assert {(a["associationType"], a["sourceId"], a["targetId"]) for a in clr["credentialSubject"]["association"]} == {
+        given = clr["credentialSubject"]["association"]
+        assert {(a["associationType"], a["sourceId"], a["targetId"]) for a in given} == {
             ("isPartOf", ids["Data I"], ids["Data Programme"]),
             ("isPartOf", ids["Data II"], ids["Data Programme"]),
             ("precedes", ids["Data I"], ids["Data II"])}
@@ -76,7 +80,8 @@ async def test_console_issues_lists_and_revokes_and_the_wallet_shows_it(app, cli
         shown_ja = await wallet.get("/wallet/clr", headers=HTML)
         assert "「Data I（日本語）」は「Data II（日本語）」の前に修了します" in shown_ja.text and "含まれる証明書" in shown_ja.text
 
-        too_long = await client.post(f"{console}/{row.id}/revoke", headers=HTML, data=form(token, reason="x" * 501))
+        too_long = await client.post(f"{console}/{row.id}/revoke", headers=HTML,
+                                     data=form(token, reason="x" * 501))
         assert too_long.status_code == 422 and "理由は500文字以内で入力してください。" in too_long.text
         revoked = await client.post(f"{console}/{row.id}/revoke", headers=HTML, follow_redirects=False,
                                     data=form(token, reason="誤発行"))
@@ -88,9 +93,10 @@ async def test_console_issues_lists_and_revokes_and_the_wallet_shows_it(app, cli
         assert not after["verified"] and not after["credential"]["verified"]
         assert "revoked" in " ".join(after["credential"]["errors"]).lower()
         assert 'data-verified="no"' in (await wallet.get("/wallet/clr", headers=HTML)).text
-        api_list = (await client.get(f"{provider['base']}/clr", headers=await api_headers(client, provider))).json()
+        headers = await api_headers(client, provider)
+        api_list = (await client.get(f"{provider['base']}/clr", headers=headers)).json()
         assert api_list["total"] == 1 and api_list["items"][0]["state"] == "revoked"
-        again = await client.post(f"{provider['base']}/clr/{row.id}/revoke", headers=await api_headers(client, provider))
+        again = await client.post(f"{provider['base']}/clr/{row.id}/revoke", headers=headers)
         assert again.status_code == 422 and again.json()["field"] == "state"
 
 
@@ -104,11 +110,13 @@ async def test_a_vc_jwt_transcript_verifies_with_its_nested_credentials(client) 
     header, payload, _, _ = parse_jwt(token)
     assert header["typ"] == "vc+jwt" and "ClrCredential" in payload["type"] and "proof" not in payload
     assert validate_clr(payload) == []
-    verdict = await client.post("/api/v1/clr/verify", content=token.encode(), headers={"content-type": "text/plain"})
+    plain = {"content-type": "text/plain"}
+    verdict = await client.post("/api/v1/clr/verify", content=token.encode(), headers=plain)
     assert verdict.status_code == 200 and verdict.json()["verified"], verdict.text
     assert [n["verified"] for n in verdict.json()["embedded"]] == [True]
-    general = (await client.post("/api/v1/verify", content=token.encode(), headers={"content-type": "text/plain"})).json()
-    assert general["verified"] and [c["code"] for c in general["checks"] if c["check"] == "embedded"] == ["embedded_ok"]
+    general = (await client.post("/api/v1/verify", content=token.encode(), headers=plain)).json()
+    assert general["verified"]
+    assert [c["code"] for c in general["checks"] if c["check"] == "embedded"] == ["embedded_ok"]
     transcript_id = response.headers["x-transcript-id"]
     revoked = await client.post(f"{provider['base']}/clr/{transcript_id}/revoke",
                                 headers=await api_headers(client, provider), json={"reason": "superseded"})
