@@ -230,6 +230,9 @@ async def _world(app, db, settings, lang: str, clients: dict[str, AsyncTestClien
         ("/b/{token:str}", "token"): world["badge_token"], ("/s/{token:str}", "token"): world["share_token"],
         ("/dss/{version:str}/{kind:str}/{concept_id:str}", "kind"): "skills",
         ("query", "/wallet/presentations"): f"?request_link={quote(employer['request_link'])}",
+        # searches that find skills by a word of the other language (the search hint's examples)
+        **{("query", path): "?q=" + quote("データ" if lang == "en" else "cloud") for path in (
+            "/dss/search", "/employer/{org_id:uuid}/skills", "/provider/{org_id:uuid}/achievements/skills")},
     })
     for route in app.routes:  # each console's org
         if route.path.startswith("/employer/"):
