@@ -38,7 +38,8 @@ PICK_TRIES = 32
 
 
 def endorsement_credential(*, credential_id: str, issuer: dict[str, Any], subject_id: str, comment: str,
-                           name: str, valid_from: Any, status: dict[str, Any] | None = None) -> dict[str, Any]:
+                           name: str, valid_from: Any,
+                           status: dict[str, Any] | None = None) -> dict[str, Any]:
     """An unsigned EndorsementCredential about ``subject_id`` (an achievement URL or an issuer DID)."""
     credential = {"@context": [VCDM2_CONTEXT, OB3_CONTEXT], "id": credential_id,
                   "type": ["VerifiableCredential", "EndorsementCredential"], "name": name, "issuer": issuer,
@@ -109,8 +110,8 @@ async def endorse(session: AsyncSession, settings: Settings, endorser_org_id: uu
     issuer = await issuers.for_org(endorser_org_id)
     key, method = await issuers.signing_key(issuer)
     org_name = org.name_ja if lang == "ja" else org.name_en
-    row = Endorsement(endorser_org_id=endorser_org_id, achievement_id=achievement_id, subject_org_id=subject_org,
-                      document={})
+    row = Endorsement(endorser_org_id=endorser_org_id, achievement_id=achievement_id,
+                      subject_org_id=subject_org, document={})
     status_list = await _open_list(session, settings, issuer)
     row.status_list_id, row.status_index = status_list.id, await _free_index(session, status_list)
     status_list.used += 1
@@ -263,13 +264,14 @@ def with_endorsements(part: dict[str, Any], documents: list[dict]) -> dict[str, 
     return {**part, "endorsement": list(documents)} if documents else part
 
 
-async def endorsable(session: AsyncSession, org_id: uuid.UUID) -> tuple[list[tuple[Achievement, Organization]],
-                                                                          list[Organization]]:
+async def endorsable(session: AsyncSession,
+                     org_id: uuid.UUID) -> tuple[list[tuple[Achievement, Organization]], list[Organization]]:
     """What an organization may pick to endorse: other providers' achievements (with their provider) and
     the other providers themselves (issuer profiles), by name."""
     achievements = (await session.execute(
         select(Achievement, Organization).join(Organization, Organization.id == Achievement.org_id)
         .where(Achievement.org_id != org_id).order_by(Organization.name_en, Achievement.name_en))).all()
     providers = (await session.execute(select(Organization).where(
-        Organization.kind == "provider", Organization.id != org_id).order_by(Organization.name_en))).scalars().all()
+        Organization.kind == "provider", Organization.id != org_id)
+        .order_by(Organization.name_en))).scalars().all()
     return [(a, o) for a, o in achievements], list(providers)

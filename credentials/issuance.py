@@ -142,7 +142,8 @@ class IssuanceService:
             issuer=with_endorsements(issuer_profile(
                 did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en, url=org.url),
                 issuer_endorsed),
-            achievement=with_endorsements(achievement_json(achievement, self.settings, request.lang), endorsed),
+            achievement=with_endorsements(achievement_json(achievement, self.settings, request.lang),
+                                          endorsed),
             results=results_json(achievement, self.settings, learner_results),
             recipient_email=request.recipient_email,
             recipient_name=request.recipient_name, valid_from=valid_from, valid_until=request.valid_until,
@@ -197,8 +198,8 @@ class IssuanceService:
                 endorsed, issuer_endorsed = await endorsements_to_embed(self.session, achievement)
                 parts[(achievement.id, request.lang)] = (
                     with_endorsements(issuer_profile(
-                        did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en, url=org.url),
-                        issuer_endorsed),
+                        did=issuer.did, name=org.name_ja if request.lang == "ja" else org.name_en,
+                        url=org.url), issuer_endorsed),
                     results_json(achievement, self.settings),
                     with_endorsements(achievement_json(achievement, self.settings, request.lang), endorsed))
             profile, results_part, achievement_part = parts[(achievement.id, request.lang)]
