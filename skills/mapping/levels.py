@@ -104,7 +104,9 @@ def text_level(text: str | None) -> TextLevel:
         return TextLevel("b", found, BRANCH_CONFIDENCE["b"])
     if not counts["c"] and not counts["d"]:
         return TextLevel(None, found, None)
-    # Both explaining and doing: the doing is what the learner reaches (a tie goes to c).
+    # Both explaining and doing: the side with more cues wins; a tie goes to d, the smaller claim: a
+    # record that says as much about explaining as about doing mostly names the doing as a topic
+    # ("the design and implementation of systems"), and a suggested level is easier raised than withdrawn.
     level = "c" if counts["c"] > counts["d"] else "d"
     clear = abs(counts["c"] - counts["d"]) >= 2 or not min(counts["c"], counts["d"])
     return TextLevel(level, found, BRANCH_CONFIDENCE["clear" if clear else "close"])
