@@ -61,8 +61,9 @@ def _achievements(embedded: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The embedded credentials' achievements, each once (a learner may hold one twice)."""
     seen, found = set(), []
     for credential in embedded:
-        achievement = credential["credentialSubject"]["achievement"]
-        if achievement.get("id") not in seen:
+        subject = credential.get("credentialSubject")
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        if isinstance(achievement, dict) and achievement.get("id") not in seen:
             seen.add(achievement.get("id"))
             found.append(achievement)
     return found
@@ -193,6 +194,7 @@ async def export_wallet(session: AsyncSession, settings: Settings, person_id: uu
         select(HeldCredential).where(HeldCredential.person_id == person_id, HeldCredential.format == "ldp",
                                      HeldCredential.offer_state == OfferState.accepted)
         .order_by(HeldCredential.created_at).limit(MAX_CREDENTIALS))).scalars().all()
+    rows = [row for row in rows if not is_clr(row.document)]  # a transcript is not nested in another
     if not rows:
         raise NotFound("Your wallet holds no JSON-LD credential to export.")
     person = await session.get(Person, person_id)

@@ -105,5 +105,12 @@ async def test_learner_exports_the_wallet_as_a_clr_signed_by_the_platform(app, c
         assert validate_clr(clr) == []
         result = await verify_clr(wallet, clr)
         assert result["verified"], result
+        # A transcript the provider then issues lands in the wallet but is not nested in the export.
+        assert (await transcript(client, provider, "hanako@example.jp")).status_code == 201
+        assert 'data-clr="' in (await wallet.get("/wallet/clr", headers={"accept": "text/html"})).text
+        again = (await wallet.get("/api/v1/me/clr?lang=en")).json()
+        assert [c["type"] for c in again["credentialSubject"]["verifiableCredential"]] == [
+            ["VerifiableCredential", "OpenBadgeCredential"]]
+        assert validate_clr(again) == []
         wallet.cookies.clear()
         assert (await wallet.get("/api/v1/me/clr")).status_code == 401
