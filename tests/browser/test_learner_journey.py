@@ -318,7 +318,7 @@ def _jobs_and_apply(walk: Walk, scene: Scene) -> None:
     walk.goto("/wallet/jobs", "jobs")
     jobs = page.locator("li[data-job]")
     fits = [int(job.get_attribute("data-fit")) for job in jobs.all()]
-    assert len(fits) == len(DEMO_POSTINGS) + 1 and fits == sorted(fits, reverse=True), fits
+    assert len(fits) > len(DEMO_POSTINGS) and fits == sorted(fits, reverse=True), fits  # best fit first
     mine = page.locator(f'li[data-job="{scene.posting}"]')
     expect(mine).to_contain_text(t("jobs.counts", lang, met=len(MET), missing=len(MISSING)))
     expect(mine).to_contain_text(skill_name(MISSING[0], lang))
