@@ -4,8 +4,9 @@ No CLR 2.0 OpenAPI file is public (see ``credentials/clr/SOURCES.md``); the CLR 
 REST shape as OB 3.0 (getServiceDescription, getCredentials, upsertCredential, getProfile, putProfile)
 under ``/ims/clr/v2p0`` with ``.../spec/clr/v2p0/scope/...`` scopes. So the document served here is the
 bundled OB 3.0 OpenAPI with exactly these changes, and says so in ``info.description``: the scopes'
-namespace, the credential type in names and texts (OpenBadgeCredential -> ClrCredential), the request
-and response schemas pointing at the published CLR 2.0 ClrCredential schema, and this server's URLs.
+namespace, ``info.version`` 2.0 without the OB model identifiers, the credential type in names and texts
+(OpenBadgeCredential -> ClrCredential), the request and response schemas pointing at the published CLR 2.0
+ClrCredential schema, and this server's URLs.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def _derived() -> dict[str, Any]:
     doc["components"]["schemas"]["ClrCredential"] = {"description": "A CLR 2.0 ClrCredential.",
                                                      "$ref": CLR_SCHEMA_URL}
     doc["info"]["description"] = DERIVED
+    doc["info"]["version"] = "2.0"
+    for claim in ("x-model-pid", "x-service-pid", "x-status"):  # they name the OB 3.0 models
+        doc["info"].pop(claim, None)
     return doc
 
 

@@ -104,6 +104,7 @@ async def test_discovery_is_the_derived_service_description(client, settings) ->
     assert not errors, errors[0].message
     base = settings.base_url.rstrip("/")
     assert doc["servers"][0]["url"] == f"{base}{API}" and "Derived from" in doc["info"]["description"]
+    assert doc["info"]["version"] == "2.0" and "x-model-pid" not in doc["info"]
     flow = doc["components"]["securitySchemes"]["OAuth2ACG"]["flows"]["authorizationCode"]
     assert set(flow["scopes"]) == set(urls.CLR_SCOPES) and flow["tokenUrl"] == base + urls.TOKEN_PATH
     scheme = doc["components"]["securitySchemes"]["OAuth2ACG"]
