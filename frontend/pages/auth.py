@@ -19,7 +19,7 @@ from accounts.throttle import LoginThrottle, pre_session_attempt
 from core.errors import DomainError, InvalidInput, RateLimited
 from core.settings import Settings
 from frontend.i18n import translate
-from frontend.landing import after_sign_in
+from frontend.landing import WELCOME, after_sign_in
 from frontend.pages import FormData, form_error_status, redirect, safe_next
 from frontend.rendering import lang_of, page
 
@@ -146,7 +146,9 @@ async def reset_submit(request: Request, data: FormData, db_session: NamedDepend
         context = _token_form_errors(request, exc, token, "signup.error.password")
         return page(request, "auth/reset.html", context, block="reset_form",
                     status_code=form_error_status(request, 422), headers=_TOKEN_PAGE_HEADERS)  # as the API
-    return page(request, "auth/reset_done.html", {"email": done.person.email}, headers=_TOKEN_PAGE_HEADERS)
+    landing = await after_sign_in(request, db_session, done.person.id, None)  # /welcome for a new learner
+    return page(request, "auth/reset_done.html", {"email": done.person.email, "welcome": landing == WELCOME},
+                headers=_TOKEN_PAGE_HEADERS)
 
 
 @post("/account/confirm/resend", **access.signed_in(), include_in_schema=False)

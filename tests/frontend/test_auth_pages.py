@@ -118,6 +118,7 @@ async def test_password_reset_pages_in_japanese_from_sign_in_to_a_new_password(a
         done = await browser.post("/account/reset", headers=HTML,
                                   data={"token": token, "new_password": "new-page-password", "_csrf_token": csrf})
         assert done.status_code == 200 and "新しいパスワードを設定し、reset-ja@example.jp を確認しました" in done.text
+        assert 'href="/welcome">はじめの 3 ステップへ' in done.text  # signed in, first-run path not done yet
         assert (await browser.get("/api/v1/auth/me")).json()["person"]["email"] == "reset-ja@example.jp"
         reused = await browser.post("/account/reset", headers=HTML,
                                     data={"token": token, "new_password": "new-page-password", "_csrf_token": csrf})

@@ -64,3 +64,27 @@ async def test_providers_and_employers_keep_their_console(client) -> None:
     await sign_up(client, "hr@example.jp")
     employer_id = (await create_org(client, "employer", f"employer-{uuid.uuid4().hex[:6]}"))["id"]
     assert await _sign_in(client, "hr@example.jp") == f"/employer/{employer_id}"
+
+
+async def test_a_password_reset_offers_welcome_only_until_it_is_done(app, client) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from tests.accounts.test_password_reset import reset_token
+    from tests.conftest import outbox_files
+
+    await sign_up(client, "reset-welcome@example.jp")
+    for onboarded in (False, True):
+        async with AsyncTestClient(app=app) as browser:
+            await browser.get("/password-reset", headers=HTML)
+            before = outbox_files(browser)
+            await browser.post("/password-reset", headers=HTML, data={
+                "email": "reset-welcome@example.jp", "_csrf_token": browser.cookies.get("skillpass_csrf")})
+            token = reset_token(browser, "reset-welcome@example.jp", before)
+            await browser.get(f"/account/reset?token={token}", headers=HTML)
+            done = await browser.post("/account/reset", headers=HTML, data={
+                "token": token, "new_password": f"new-password-{onboarded}",
+                "_csrf_token": browser.cookies.get("skillpass_csrf")})
+            assert done.status_code == 200 and 'href="/wallet"' in done.text
+            assert ('href="/welcome"' in done.text) is not onboarded
+            if not onboarded:
+                assert await _post(browser, "/welcome/finish", {}) == "/wallet"
