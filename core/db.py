@@ -7,8 +7,9 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig
 from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
@@ -25,8 +26,17 @@ from core.settings import Settings
 log = logging.getLogger("skillpass.db")
 
 
+LOCAL_TZ = ZoneInfo("Asia/Tokyo")  # the platform's calendar day (pages show times in JST)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_day(value: datetime) -> date:
+    """The JST calendar day of a stored time (naive values are UTC, as the database keeps them)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return aware.astimezone(LOCAL_TZ).date()
 
 
 def id_field() -> Any:

@@ -6,7 +6,7 @@ whatever backs it (the same rule as the gap page, ``skills.assessment.gap_result
 met / required, as a whole percent rounded down (so 100 % means every requirement is met).
 
 Milestones and the chart are read from profile snapshots (one per change of the profile), so they
-carry the date the profile first showed them. The streak counts ISO weeks (Monday to Sunday) with at
+carry the date the profile first showed them (a JST calendar day, as the pages show times). The streak counts ISO weeks (Monday to Sunday) with at
 least one dated learning record, exam result, imported badge or wallet credential. A streak whose last
 active week is the previous one still counts: the current week is not over, so nothing is "lost" until
 it is (motivating, never nagging). The learner can hide the streak and milestones
@@ -23,9 +23,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db import utcnow
+from core.db import local_day, utcnow
 from core.settings import Settings
-from credentials.documents import issued_on
 from credentials.wallet import WalletService, counts_for_holder
 from skills.consent import learner_settings
 from skills.models import BadgeImport, ExamResult, LearningRecordRow, ProfileSnapshot
@@ -102,7 +101,7 @@ def history(snapshots: Iterable[ProfileSnapshot], role: Role, taxonomy: Taxonomy
     """The figure after the last change of each day (oldest first), the most recent CHART_POINTS days."""
     by_day: dict[date, int] = {}
     for snap in sorted(snapshots, key=lambda s: s.created_at):
-        by_day[snap.created_at.date()] = role_figure(snap.items, role, taxonomy).percent
+        by_day[local_day(snap.created_at)] = role_figure(snap.items, role, taxonomy).percent
     return sorted(by_day.items())[-CHART_POINTS:]
 
 
@@ -112,7 +111,7 @@ def milestones(snapshots: Iterable[ProfileSnapshot], taxonomy: Taxonomy, role: R
     category_of = {s.id: s.category_id for s in taxonomy.skill_items(PROFILE_VERSION)}
     found: dict[tuple[str, str], Milestone] = {}
     for snap in sorted(snapshots, key=lambda s: s.created_at):
-        on = snap.created_at.date()
+        on = local_day(snap.created_at)
         statuses = {skill_id: item.get("status") for skill_id, item in snap.items.items()}
         if ("first_verified", "") not in found and "verified" in statuses.values():
             found[("first_verified", "")] = Milestone("first_verified", on)
@@ -151,7 +150,15 @@ def weekly_streak(days: Iterable[date], today: date) -> Streak:
 
 
 def _credential_day(document: dict, fallback: datetime) -> date:
-    return issued_on(document) or fallback.date()
+    """The JST day the credential says it was issued (``validFrom``, or VCDM 1.1's ``issuanceDate``)."""
+    for key in ("validFrom", "issuanceDate"):
+        value = document.get(key)
+        if isinstance(value, str):
+            try:
+                return local_day(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            except ValueError:
+                continue
+    return local_day(fallback)
 
 
 async def activity_days(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> list[date]:
@@ -163,7 +170,7 @@ async def activity_days(session: AsyncSession, settings: Settings, person_id: uu
         days.extend(rows.scalars())
     badges = await session.execute(select(BadgeImport.issued_on)
                                    .where(BadgeImport.person_id == person_id, BadgeImport.issued_on.is_not(None)))
-    days.extend(d.date() for d in badges.scalars())
+    days.extend(local_day(d) for d in badges.scalars())
     for held in await WalletService(session, settings).list_for_person(person_id):
         if counts_for_holder(held):
             days.append(_credential_day(held.document or {}, held.created_at))
@@ -202,7 +209,7 @@ async def progress_view(session: AsyncSession, settings: Settings, person_id: uu
         view.history = history(snapshots, role, taxonomy)
     if view.show_motivation:
         view.milestones = milestones(snapshots, taxonomy, role)
-        view.streak = weekly_streak(await activity_days(session, settings, person_id), today or utcnow().date())
+        view.streak = weekly_streak(await activity_days(session, settings, person_id), today or local_day(utcnow()))
     return view
 
 

@@ -85,8 +85,6 @@ REPORTED = [
     (r"^(learner )?/wallet(/certificates|/credentials/[0-9a-f-]{36})?$", r"^(Test|Academy)$",
      "the issuer as its credential names it, not our organisation's name in the reader's language "
      "(wallet/home.html, progress/certificates.html, _credential.html via frontend/verification.py)"),
-    (r"^learner /wallet/(contact|share)$", r"^リーク商事$",
-     "the share link an application makes is labelled with the employer's Japanese name (matching/jobs)"),
 ]
 
 

@@ -170,8 +170,10 @@ async def answer_with_share(session: AsyncSession, settings: Settings, person_id
         if not link_is_live(link):
             raise InvalidInput("this link was revoked or has expired; choose another", field="link_id")
     else:
-        org = await AccountService(session).get_org(request.org_id)
-        link, _ = await sharing.create_link(session, settings, person_id, label=org.name_ja[:sharing.MAX_LABEL],
+        accounts = AccountService(session)
+        org, person = await accounts.get_org(request.org_id), await accounts.get_person(person_id)
+        label = org.name_ja if person.lang == "ja" else org.name_en  # the learner's own label, in their language
+        link, _ = await sharing.create_link(session, settings, person_id, label=label[:sharing.MAX_LABEL],
                                             parts=list(parts or []), credential_ids=list(credential_ids or []),
                                             expires_at=expires_at)
     request.state, request.share_link_id, request.answered_at = RequestState.shared, link.id, utcnow()

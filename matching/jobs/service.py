@@ -115,8 +115,10 @@ async def apply(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
         if not link_is_live(link):
             raise InvalidInput("this link was revoked or has expired; choose another", field="link_id")
     else:
-        org = await AccountService(session).get_org(posting.org_id)
-        label = f"{posting.title} ({org.name_ja})"[:sharing.MAX_LABEL]
+        accounts = AccountService(session)
+        org, person = await accounts.get_org(posting.org_id), await accounts.get_person(person_id)
+        org_name = org.name_ja if person.lang == "ja" else org.name_en  # the label is the learner's, in their language
+        label = f"{posting.title} ({org_name})"[:sharing.MAX_LABEL]
         link, _ = await sharing.create_link(session, settings, person_id, label=label,
                                             parts=list(parts if parts is not None else DEFAULT_PARTS),
                                             credential_ids=[], expires_at=None)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
 from accounts.service import AccountService
-from core.db import utcnow
+from core.db import local_day, utcnow
 from skills import progress
 from skills.consent import update_learner_settings
 from skills.models import ProfileSnapshot
@@ -52,7 +52,7 @@ async def test_figure_counts_items_met_at_the_required_level(client, db, setting
     core = [k for k, v in required.items() if v in "ab"]
     assert (view.core.met, view.core.required) == (0, len(core))
     # the history has one point per day: the last change of the day
-    assert view.history == [(utcnow().date(), 200 // len(required))]
+    assert view.history == [(local_day(utcnow()), 200 // len(required))]
 
     response = await client.get("/wallet/progress", headers=HTML)
     assert response.status_code == 200
@@ -83,7 +83,7 @@ async def test_history_milestones_and_core_needs_met(client, db, settings):
     assert len(view.history) == len(snaps)
     assert [p for _, p in view.history] == sorted(p for _, p in view.history)  # only ever rising here
     kinds = {m.kind: m for m in view.milestones}
-    assert kinds["core_met"].on == (start + timedelta(days=len(snaps) - 1)).date()
+    assert kinds["core_met"].on == local_day(start + timedelta(days=len(snaps) - 1))
     assert kinds["core_met"].subject_id == ROLE
     # self-declared only: no verified skill, no category reached with evidence
     assert "first_verified" not in kinds and "category_reached" not in kinds
@@ -91,7 +91,7 @@ async def test_history_milestones_and_core_needs_met(client, db, settings):
     await issue_badges(db, settings, "path@example.jp")  # a trusted provider's badge backs v2-backend
     view = await progress.progress_view(db, settings, person)
     kinds = {(m.kind, m.subject_id): m for m in view.milestones}
-    assert kinds[("first_verified", "")].on == utcnow().date()
+    assert kinds[("first_verified", "")].on == local_day(utcnow())
     backed_category = get_taxonomy().skill_item("v2-backend").category_id
     assert (("category_reached", backed_category)) in kinds
     response = await client.get("/wallet/progress", headers=HTML)
@@ -117,7 +117,7 @@ def test_streak_runs_across_iso_weeks_and_a_year_end():
 async def test_streak_from_dated_exams_and_credentials(client, db, settings):
     await learner(client, "streak@example.jp")
     person = await _person(db, "streak@example.jp")
-    today = utcnow().date()
+    today = local_day(utcnow())
     profiles = ProfileService(db, settings)
     await profiles.add_exam_result(person, "FE", today - timedelta(weeks=1), True, None)
     await profiles.add_exam_result(person, "AP", today - timedelta(weeks=2), True, None)
@@ -158,3 +158,18 @@ async def test_progress_page_needs_sign_in_and_says_what_to_do_without_a_goal(cl
     page = await client.get("/wallet/progress", headers=HTML)
     assert "No goal role yet" in page.text and 'href="/wallet/gap"' in page.text
     assert "data-progress-percent" not in page.text
+
+
+def test_history_and_milestones_use_the_japanese_calendar_day():
+    """A change at 01:00 JST on 5 December (16:00 UTC on the 4th) is dated the 5th, as the pages show it;
+    a credential issued at 23:30 UTC on a Sunday counts for the Monday's week in Japan."""
+    taxonomy = get_taxonomy()
+    role = taxonomy.role("se-backend")
+    late = ProfileSnapshot(person_id=uuid.uuid4(), version="2.0",
+                           created_at=datetime(2026, 12, 4, 16, 0, tzinfo=timezone.utc),
+                           items={"v2-backend": {"level": "a", "status": "verified"}})
+    assert [day for day, _ in progress.history([late], role, taxonomy)] == [date(2026, 12, 5)]
+    (first,) = [m for m in progress.milestones([late], taxonomy, None) if m.kind == "first_verified"]
+    assert first.on == date(2026, 12, 5)
+    sunday_night_utc = {"validFrom": "2026-12-06T23:30:00Z"}  # Monday 08:30 JST
+    assert progress._credential_day(sunday_night_utc, datetime(2020, 1, 1, tzinfo=timezone.utc)) == date(2026, 12, 7)
