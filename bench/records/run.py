@@ -1,6 +1,6 @@
 """Benchmark: learning records mapped per second (medians), fused model cold and warm beside its lexical half.
 
-    .venv/bin/python bench/records/run.py [--records 2000] [--cold-records 328] [--runs 3] [--version 2.0]
+    .venv/bin/python bench/records/run.py [--records 328] [--runs 3] [--version 2.0]
 
 Records are built from the evaluation set's titles and descriptions. One run prints, side by side, for
 the same records: the fused model cold (embedding memo emptied before each run, every text unique, so
@@ -94,8 +94,7 @@ def load_text() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="records mapped per second")
-    parser.add_argument("--records", type=int, default=2_000, help="records of the warm, lexical, CSV runs")
-    parser.add_argument("--cold-records", type=int, default=328, help="records for the two cold runs")
+    parser.add_argument("--records", type=int, default=328)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--version", default="2.0", choices=["2.0", "1.2"])
     args = parser.parse_args()
@@ -114,20 +113,19 @@ def main() -> int:
     data = make_csv(args.records)
     records = parse_records(data, "bench.csv").records
     texts = [record_text(r.title, r.description) for r in records]
-    cold = records[:args.cold_records]
-    repeated = parse_records(make_csv(args.cold_records, unique=False), "bench.csv").records
-    assert len(records) == args.records and len(cold) == len(repeated) == args.cold_records
+    repeated = parse_records(make_csv(args.records, unique=False), "bench.csv").records
+    assert len(records) == len(repeated) == args.records
 
     def clear() -> None:
         memo._memo.clear()  # type: ignore[union-attr]
 
     map_records(records[:8], version=args.version)  # first call pays page faults of the model weights
     distinct_repeated = len({r.title for r in repeated})
-    rows = {"cold": ("fused, cold: every text unique, all embedded", len(cold),
-                     measure(lambda: map_records(cold, version=args.version), args.runs, clear)),
+    rows = {"cold": ("fused, cold: every text unique, all embedded", len(records),
+                     measure(lambda: map_records(records, version=args.version), args.runs, clear)),
             "repeated": (f"fused, cold: repeated courses ({distinct_repeated} distinct texts)", len(repeated),
                          measure(lambda: map_records(repeated, version=args.version), args.runs, clear))}
-    map_records(records, version=args.version)  # fills the memo for the warm runs
+    map_records(records, version=args.version)  # the memo holds their vectors again: warm
     rows["warm"] = ("fused, warm: vectors from the memo", len(records),
                     measure(lambda: map_records(records, version=args.version), args.runs))
     rows["lexical"] = ("lexical half alone (no embedding)", len(texts),
