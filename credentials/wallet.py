@@ -35,7 +35,8 @@ from credentials.verification import check
 from credentials.webhooks import events as webhook_events
 
 # What a list of held credentials never shows: loaded only when one credential is opened or re-judged.
-HEAVY_COLUMNS = (HeldCredential.document, HeldCredential.jwt, HeldCredential.verification, HeldCredential.trust)
+# (``trust`` is listed: a few hundred bytes that name our issuers in the reader's language.)
+HEAVY_COLUMNS = (HeldCredential.document, HeldCredential.jwt, HeldCredential.verification)
 UNREADABLE = {"malformed_input", "not_a_credential", "too_large", "too_deep", "malformed_jwt", "invalid_date"}
 
 
