@@ -6,9 +6,6 @@ CLR 2.0 schema and verifies with every embedded credential before it is kept."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +17,7 @@ from core.settings import Settings
 from credentials.clr import service
 from credentials.clr.discovery import API_PREFIX, service_description
 from credentials.obv3 import service as ob_service
-from credentials.obv3.api import MAX_LIMIT, _count, _links, imsx, scoped
+from credentials.obv3.api import MAX_LIMIT, _count, _links, imsx, scoped, upsert_body, upserted
 
 TAGS = ["credentials: CLR 2.0 API"]
 
@@ -56,21 +53,12 @@ async def clr_upsert_credential(request: Request, grant: NamedDependency[BearerG
     """upsertCredential: a ClrCredential as JSON (``application/json``) or compact JWS (``text/plain``),
     schema-checked and verified with every embedded credential before it is kept; 201 when new, 200 when
     it replaced the held CLR with its ``id``."""
-    media = request.content_type[0]
-    raw: Any = await request.body()
-    if media == "application/json":
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            return imsx(400, "The body is not JSON.")
-    elif media == "text/plain":
-        raw = raw.decode("utf-8", errors="replace").strip()
-    else:
-        return imsx(400, "Send application/json (a ClrCredential) or text/plain (a compact JWS).")
+    raw = await upsert_body(request, "a ClrCredential")
+    if isinstance(raw, Response):
+        return raw
     service.check_incoming(raw)
     _, created = await ob_service.upsert(db_session, settings, grant.person_id, raw)
-    return Response(raw, status_code=201 if created else 200,
-                    media_type="text/plain" if isinstance(raw, str) else "application/json")
+    return upserted(raw, created)
 
 
 @get(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.CLR_PROFILE_READ))

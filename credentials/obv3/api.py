@@ -117,21 +117,32 @@ async def upsert_credential(request: Request, grant: NamedDependency[BearerGrant
                             settings: NamedDependency[Settings]) -> Response:
     """upsertCredential: a compact JWS (``text/plain``) or a Data Integrity credential (``application/json``),
     verified before it is kept; 201 when new, 200 when it replaced the held credential with its ``id``."""
+    raw = await upsert_body(request, "a credential")
+    if isinstance(raw, Response):
+        return raw
+    _, created = await service.upsert(db_session, settings, grant.person_id, raw)
+    return upserted(raw, created)
+
+
+async def upsert_body(request: Request, what: str) -> Any:
+    """An upsertCredential body: ``application/json`` parsed, or ``text/plain`` (a compact JWS) as text;
+    else the spec's 400 as an Imsx_StatusInfo response (shared with the CLR 2.0 API)."""
     media = request.content_type[0]
     raw: Any = await request.body()
     if media == "application/json":
         try:
-            raw = json.loads(raw)
+            return json.loads(raw)
         except ValueError:
             return imsx(400, "The body is not JSON.")
-    elif media == "text/plain":
-        raw = raw.decode("utf-8", errors="replace").strip()
-    else:
-        return imsx(400, "Send application/json (a credential) or text/plain (a compact JWS).")
-    _, created = await service.upsert(db_session, settings, grant.person_id, raw)
-    if isinstance(raw, str):
-        return Response(raw, status_code=201 if created else 200, media_type="text/plain")
-    return Response(raw, status_code=201 if created else 200, media_type="application/json")
+    if media == "text/plain":
+        return raw.decode("utf-8", errors="replace").strip()
+    return imsx(400, f"Send application/json ({what}) or text/plain (a compact JWS).")
+
+
+def upserted(raw: Any, created: bool) -> Response:
+    """The stored credential echoed in its own form: 201 when new, 200 when it replaced one."""
+    return Response(raw, status_code=201 if created else 200,
+                    media_type="text/plain" if isinstance(raw, str) else "application/json")
 
 
 @get(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.PROFILE_READ))
