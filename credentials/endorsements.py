@@ -27,9 +27,9 @@ from credentials.achievements import achievement_url, base_url
 from credentials.documents import OB3_CONTEXT, VCDM2_CONTEXT, iso, issuer_profile
 from credentials.issuers import IssuerService
 from credentials.models import Achievement, Endorsement, Issuer, StatusList
-from credentials.status import FILL_LIMIT, LIST_SIZE, list_url
+from credentials.status import FILL_LIMIT, LIST_SIZE, list_url, sign_list
 from credentials.trust.service import TrustService
-from credentials.vc import Bitstring, build_status_list_credential, sign_credential, status_entry
+from credentials.vc import sign_credential, status_entry
 
 MAX_COMMENT = 2000
 LANGS = ("ja", "en")
@@ -174,19 +174,9 @@ async def _publish(session: AsyncSession, settings: Settings, list_id: uuid.UUID
     status_list = (await session.execute(
         select(StatusList).where(StatusList.id == list_id).with_for_update())).scalar_one()
     issuer = await session.get(Issuer, status_list.issuer_id)
-    bits = Bitstring(status_list.size)
     withdrawn = await session.execute(select(Endorsement.status_index).where(
         Endorsement.status_list_id == list_id, Endorsement.withdrawn_at.is_not(None)))
-    for index in withdrawn.scalars():
-        bits.set(index)
-    key, method = await IssuerService(session, settings).signing_key(issuer)
-    # No validFrom, as for credential lists: a verifier judging at an earlier instant still accepts it.
-    unsigned = build_status_list_credential(list_id=list_url(settings, status_list.id), issuer=issuer.did,
-                                            purpose="revocation", bits=bits)
-    status_list.document = sign_credential(unsigned, key, verification_method=method)
-    status_list.version += 1
-    status_list.updated_at = utcnow()
-    await session.flush()
+    await sign_list(session, settings, status_list, issuer, withdrawn.scalars(), "revocation")
 
 
 def public_url(settings: Settings, endorsement_id: uuid.UUID) -> str:

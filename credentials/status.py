@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +37,23 @@ STATE_OF_PURPOSE = {"revocation": "revoked", "suspension": "suspended"}
 
 def list_url(settings: Settings, list_id: uuid.UUID) -> str:
     return f"{base_url(settings)}/credentials/status/{list_id}"
+
+
+async def sign_list(session: AsyncSession, settings: Settings, status_list: StatusList, issuer: Issuer,
+                    flagged: Iterable[int], purpose: str) -> None:
+    """Set the ``flagged`` bits and sign the list anew with its issuer's key (a credential list, and the
+    endorsement and transcript lists that ``credentials.endorsements`` and ``credentials.clr`` keep)."""
+    bits = Bitstring(status_list.size)
+    for index in flagged:
+        bits.set(index)
+    key, method = await IssuerService(session, settings).signing_key(issuer)
+    # No validFrom: a verifier judging a credential at an earlier instant must still accept the list.
+    unsigned = build_status_list_credential(list_id=list_url(settings, status_list.id), issuer=issuer.did,
+                                            purpose=purpose, bits=bits)
+    status_list.document = sign_credential(unsigned, key, verification_method=method)
+    status_list.version += 1
+    status_list.updated_at = utcnow()
+    await session.flush()
 
 
 def status_list_prefix(settings: Settings) -> str:
@@ -135,21 +153,11 @@ class StatusListService:
         return status_list
 
     async def _publish(self, status_list: StatusList, issuer: Issuer) -> None:
-        bits = Bitstring(status_list.size)
         flagged = await self.session.execute(
             select(StatusEntry.index).join(IssuedCredential, IssuedCredential.id == StatusEntry.credential_id)
             .where(StatusEntry.list_id == status_list.id,
                    IssuedCredential.state == STATE_OF_PURPOSE[status_list.purpose]))
-        for index in flagged.scalars():
-            bits.set(index)
-        key, method = await self.issuers.signing_key(issuer)
-        # No validFrom: a verifier judging a credential at an earlier instant must still accept the list.
-        unsigned = build_status_list_credential(list_id=list_url(self.settings, status_list.id), issuer=issuer.did,
-                                                purpose=status_list.purpose, bits=bits)
-        status_list.document = sign_credential(unsigned, key, verification_method=method)
-        status_list.version += 1
-        status_list.updated_at = utcnow()
-        await self.session.flush()
+        await sign_list(self.session, self.settings, status_list, issuer, flagged.scalars(), status_list.purpose)
 
     async def document(self, list_id: uuid.UUID) -> dict:
         """The signed status list credential served at its public URL."""

@@ -30,6 +30,7 @@ from credentials.clr.models import ClrTranscript
 from credentials.documents import OB3_CONTEXT, VCDM2_CONTEXT, email_identity, iso, issuer_profile
 from credentials.issuers import IssuerService
 from credentials.models import CredentialState, HeldCredential, IssuedCredential, OfferState
+from credentials.obv3.responses import response_body
 from credentials.pathways.models import Pathway, PathwayStep
 from credentials.vc.signing import sign_credential
 from credentials.wallet import WalletService, _verified, content_hash, describe, parse_held
@@ -232,13 +233,7 @@ async def clr_page(session: AsyncSession, settings: Settings, person_id: uuid.UU
     """One page of the learner's ClrCredentials (newest first) as a GetClrCredentialsResponse: compact JWS
     for VC-JWT ones, JSON-LD otherwise; and how many there are."""
     held = [h for h in await WalletService(session, settings).list_for_person(person_id) if _held_clr(h)]
-    body: dict[str, Any] = {}
-    for item in held[offset:offset + limit]:
-        if item.jwt:
-            body.setdefault("compactJwsString", []).append(item.jwt)
-        else:
-            body.setdefault("credential", []).append(item.document)
-    return body, len(held)
+    return response_body(held[offset:offset + limit]), len(held)
 
 
 def embedded_credentials(document: Any) -> list[Any]:

@@ -21,10 +21,9 @@ from core.db import utcnow
 from core.errors import InvalidInput, NotFound
 from core.settings import Settings
 from credentials.clr.models import ClrTranscript
-from credentials.issuers import IssuerService
 from credentials.models import HeldCredential, Issuer, StatusList
-from credentials.status import FILL_LIMIT, LIST_SIZE, list_url
-from credentials.vc import Bitstring, build_status_list_credential, sign_credential, status_entry
+from credentials.status import FILL_LIMIT, LIST_SIZE, list_url, sign_list
+from credentials.vc import status_entry
 from credentials.wallet import _verified, content_hash
 
 PURPOSE = "clr-revocation"
@@ -66,20 +65,10 @@ async def allocate(session: AsyncSession, settings: Settings, issuer: Issuer) ->
 
 async def publish(session: AsyncSession, settings: Settings, status_list: StatusList) -> None:
     """Rebuild and sign the list from the transcripts' states."""
-    bits = Bitstring(status_list.size)
     revoked = await session.execute(select(ClrTranscript.status_index).where(
         ClrTranscript.status_list_id == status_list.id, ClrTranscript.state == "revoked"))
-    for index in revoked.scalars():
-        bits.set(index)
-    issuers = IssuerService(session, settings)
     issuer = await session.get(Issuer, status_list.issuer_id)
-    key, method = await issuers.signing_key(issuer)
-    unsigned = build_status_list_credential(list_id=list_url(settings, status_list.id), issuer=issuer.did,
-                                            purpose="revocation", bits=bits)
-    status_list.document = sign_credential(unsigned, key, verification_method=method)
-    status_list.version += 1
-    status_list.updated_at = utcnow()
-    await session.flush()
+    await sign_list(session, settings, status_list, issuer, revoked.scalars(), "revocation")
 
 
 async def issued(session: AsyncSession, org_id: uuid.UUID, *, limit: int = 50,

@@ -17,6 +17,7 @@ from accounts.oauth.profile import person_of, rename
 from core.errors import InvalidInput
 from core.settings import Settings
 from credentials.clr.service import is_clr
+from credentials.obv3.responses import response_body
 from credentials.models import HeldCredential
 from credentials.wallet import WalletService, parse_held
 from credentials.verification import check
@@ -45,13 +46,8 @@ async def credentials_page(db: AsyncSession, settings: Settings, person_id: uuid
                            since: datetime | None = None) -> CredentialsPage:
     """One page of the learner's credentials, newest first, and how many there are in all."""
     held = [h for h in await WalletService(db, settings).list_for_person(person_id) if _shown(h, since)]
-    body: dict[str, Any] = {}
-    for item in held[offset:offset + limit]:
-        if item.jwt:
-            body.setdefault("compactJwsString", []).append(item.jwt)
-        else:
-            body.setdefault("credential", []).append(item.document)
-    return CredentialsPage(body, len(held))
+    return CredentialsPage(response_body(held[offset:offset + limit]), len(held))
+
 
 
 class NotVerified(InvalidInput):
