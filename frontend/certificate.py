@@ -120,13 +120,14 @@ def render(cert: Certificate) -> bytes:
 async def certificate_pdf(session: AsyncSession, settings: Settings, person_id: uuid.UUID, held_id: uuid.UUID,
                           lang: str) -> bytes:
     """The owner's certificate of one held credential; its QR code opens the public verification of a
-    new share link to this credential alone, valid for a year (a link's token is kept only hashed, so
-    an earlier one cannot be shown again)."""
+    share link to this credential alone: one with half a year or more to run is reused (downloading
+    again prints the same QR code), else a new one valid for a year."""
     held = await WalletService(session, settings).get(person_id, held_id)
     person = await AccountService(session).get_person(person_id)
     label = (("修了証: " if lang == "ja" else "Certificate: ") + (held.title or ""))[:sharing.MAX_LABEL]
-    _, token = await sharing.create_link(session, settings, person_id, label=label, parts=[],
-                                         credential_ids=[held.id], expires_at=utcnow() + timedelta(days=CERT_LINK_DAYS))
+    token = (await sharing.qr_link(session, settings, person_id, held.id, label,
+                                   expires_at=utcnow() + timedelta(days=CERT_LINK_DAYS),
+                                   min_left=timedelta(days=CERT_LINK_DAYS // 2))).token
     base = settings.base_url.rstrip("/")
     verify_url = f"{base}/verify?url={quote(f'{base}/s/{token}', safe='')}"
     document = held.document or {}

@@ -145,14 +145,15 @@ async def create_link(session: AsyncSession, settings: Settings, person_id: uuid
 
 
 async def reusable_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *, parts: list[str],
-                        credential_ids: list[uuid.UUID]) -> tuple[ShareLink, str] | None:
+                        credential_ids: list[uuid.UUID],
+                        min_left: timedelta = QR_REUSE_MIN_LEFT) -> tuple[ShareLink, str] | None:
     """The person's newest link sharing exactly ``parts`` and ``credential_ids`` (and no badge skill by
-    skill), not revoked, with at least ``QR_REUSE_MIN_LEFT`` to run and a token that opens; with that
-    token. None when there is none (links made before tokens were kept sealed never qualify)."""
+    skill), not revoked, with at least ``min_left`` to run and a token that opens; with that token. None
+    when there is none (links made before tokens were kept sealed never qualify)."""
     wanted_parts, wanted_ids = set(parts), {str(c) for c in credential_ids}
     rows = await session.execute(
         select(ShareLink).where(ShareLink.person_id == person_id, ShareLink.revoked_at.is_(None),
-                                ShareLink.expires_at > utcnow() + QR_REUSE_MIN_LEFT,
+                                ShareLink.expires_at > utcnow() + min_left,
                                 ShareLink.token_sealed.is_not(None))
         .order_by(ShareLink.created_at.desc(), ShareLink.expires_at.desc()))
     for link in rows.scalars():
@@ -172,14 +173,16 @@ class QrLink:
 
 
 async def qr_link(session: AsyncSession, settings: Settings, person_id: uuid.UUID, held_id: uuid.UUID,
-                  label: str) -> QrLink:
-    """The link behind a credential's QR code: a live link sharing that credential alone is shown again
-    (``reused``), else a new one (``DEFAULT_DAYS``, labelled ``label``) is made by ``create_link``'s rule."""
-    found = await reusable_link(session, settings, person_id, parts=[], credential_ids=[held_id])
+                  label: str, *, expires_at: datetime | None = None,
+                  min_left: timedelta = QR_REUSE_MIN_LEFT) -> QrLink:
+    """The link behind a credential's QR code: a live link sharing that credential alone with at least
+    ``min_left`` to run is shown again (``reused``), else a new one (until ``expires_at``, by default
+    ``DEFAULT_DAYS``; labelled ``label``) is made by ``create_link``'s rule."""
+    found = await reusable_link(session, settings, person_id, parts=[], credential_ids=[held_id], min_left=min_left)
     if found:
         return QrLink(*found, reused=True)
     link, token = await create_link(session, settings, person_id, label=label, parts=[],
-                                    credential_ids=[held_id], expires_at=None)
+                                    credential_ids=[held_id], expires_at=expires_at)
     return QrLink(link, token, reused=False)
 
 

@@ -111,6 +111,10 @@ async def test_certificate_pdf_text_and_qr_to_the_verification(client, db, setti
     verify_url = next(line for line in text.splitlines() if line.startswith("http"))
     assert verify_url.startswith(settings.base_url.rstrip("/") + "/verify?url=")
     assert_qr_encodes(qr_image(pdf), verify_url)
+    again = await client.post(f"/wallet/certificates/{held_id}", data=form(token), headers=HTML)
+    assert next(line for line in pdf_text(again.content).splitlines() if line.startswith("http")) == verify_url
+    links = (await client.get("/api/v1/me/share-links")).json()
+    assert len(links) == 1  # printing it again reuses the link (a year to run) instead of making another
 
     # the QR's URL verifies this credential publicly (signed out)
     shared = parse_qs(urlsplit(verify_url).query)["url"][0]
