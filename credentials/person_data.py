@@ -1,5 +1,5 @@
 """The credentials domain's part of a person's data export and deletion (``accounts.erasure``): the
-credentials they hold and the DIDs they proved to control. Credentials *issued* to them are the
+credentials they hold, the public badge pages they turned on and the DIDs they proved to control. Credentials *issued* to them are the
 issuer's records and stay (their status lists do not change), so copies the person passed on keep
 verifying."""
 
@@ -8,10 +8,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.settings import Settings
 from credentials.holders import HolderDidService
+from credentials.models import PublicBadge
 from credentials.wallet import WalletService
 
 
@@ -37,3 +39,17 @@ async def export_holder_dids(session: AsyncSession, person_id: uuid.UUID, *, set
 
 async def delete_holder_dids(session: AsyncSession, person_id: uuid.UUID, *, settings: Settings) -> None:
     """Nothing to do before the account goes: its holder DIDs are deleted with it (ON DELETE CASCADE)."""
+
+
+async def export_public_badges(session: AsyncSession, person_id: uuid.UUID, *, settings: Settings) -> list[dict[str, Any]]:
+    """The public badge pages the person turned on: which credential, its address, whether it shows the name."""
+    rows = await session.execute(select(PublicBadge).where(PublicBadge.person_id == person_id)
+                                 .order_by(PublicBadge.created_at))
+    base = settings.base_url.rstrip("/")
+    return [{"held_id": str(b.held_id), "url": f"{base}/b/{b.token}", "show_name": b.show_name,
+             "created_at": b.created_at.isoformat()} for b in rows.scalars()]
+
+
+async def delete_public_badges(session: AsyncSession, person_id: uuid.UUID, *, settings: Settings) -> None:
+    """Turn every public page off (their addresses answer 404 from then on)."""
+    await session.execute(delete(PublicBadge).where(PublicBadge.person_id == person_id))

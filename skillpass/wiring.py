@@ -33,6 +33,8 @@ def connect_domains(settings: Settings) -> None:
     # a person's data export and deletion (accounts.erasure): each domain's part, deleted in reverse order
     erasure.contribute("wallet", partial(person_data.export_held, settings=settings),
                        partial(person_data.delete_held, settings=settings))
+    erasure.contribute("public_badges", partial(person_data.export_public_badges, settings=settings),
+                       partial(person_data.delete_public_badges, settings=settings))
     erasure.contribute("holder_dids", partial(person_data.export_holder_dids, settings=settings),
                        partial(person_data.delete_holder_dids, settings=settings))
     erasure.contribute("skills", skills_export.export_all, skills_export.delete_all)

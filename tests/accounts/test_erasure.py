@@ -9,12 +9,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from accounts.models import Person
-from credentials.models import HeldCredential, IssuedCredential
+from credentials import public_badges
+from credentials.models import HeldCredential, IssuedCredential, PublicBadge
 from skills.models import LearningRecordRow, ShareLink
 from tests.conftest import TEST_PASSWORD, create_org
 from tests.frontend.helpers import issue_badges
@@ -25,9 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 async def person_with_data(client, db, settings, email: str) -> str:
-    """A learner with a held credential, two learning records, a self-assessment and a share link."""
+    """A learner with a held credential (its public page on), two learning records, a self-assessment and a
+    share link."""
     person_id = str(await learner(client, email))
     await issue_badges(db, settings, email)
+    held_id = (await client.get("/api/v1/me/credentials")).json()[0]["id"]
+    await public_badges.set_public(db, settings, uuid.UUID(person_id), uuid.UUID(held_id), public=True, show_name=True)
+    await db.commit()
     assert (await upload(client, courses_csv(COURSES[:2]).encode())).status_code == 201
     await send(client, "PUT", "/api/v1/me/self-assessment", json={"skill_id": "v2-marketing", "level": "b"})
     assert (await send(client, "POST", "/api/v1/me/share-links", json={"parts": ["skills"]})).status_code == 201
@@ -47,9 +53,12 @@ async def test_export_holds_my_data_and_nobody_elses(client, db, settings) -> No
     other_id = await person_with_data(client, db, settings, "other@example.jp")
     client.cookies.clear()
     mine_id = await person_with_data(client, db, settings, "mine@example.jp")
+    held_id = (await client.get("/api/v1/me/credentials")).json()[0]["id"]
     response = await client.get("/api/v1/me/export")
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
     data = response.json()
+    (page,) = data["public_badges"]
+    assert page["held_id"] == held_id and page["show_name"] is True and "/b/" in page["url"]
     assert data["account"]["email"] == "mine@example.jp" and data["account"]["memberships"] == []
     assert len(data["wallet"]) == 1 and data["holder_dids"] == []
     skills = data["skills"]
@@ -74,7 +83,7 @@ async def test_delete_asks_for_the_password_then_removes_everything_but_issued_c
     assert deleted.status_code == 200 and deleted.json() == {"deleted": person_id}
     assert await count(db, Person, email="leaving@example.jp") == 0
     assert await count(db, HeldCredential) == 0 and await count(db, LearningRecordRow) == 0
-    assert await count(db, ShareLink) == 0
+    assert await count(db, ShareLink) == 0 and await count(db, PublicBadge) == 0
     # the issuer's record stays, and the credential still verifies for whoever holds a copy
     assert await count(db, IssuedCredential, recipient_email="leaving@example.jp") == 1
     checked = await client.post("/api/v1/verify", json=document)
