@@ -4,29 +4,41 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import importlib
 import sys
 
 import click
 
 from core.settings import get_settings
-from credentials import cli as credentials_cli
-from credentials.trust import cli as trust_cli
-from credentials.vc import cli as vc_cli
-from matching import cli as matching_cli
-from skills import cli as skills_cli
-from taxonomies.dss import cli as taxonomy_cli
 
-# Each domain's command group (the library's ``credentials`` commands are merged into the platform's
-# group of the same name by ``credentials.cli``).
-DOMAIN_GROUPS = (taxonomy_cli.taxonomy_group, credentials_cli.credentials_group, vc_cli.credentials_group,
-                 trust_cli.trust_group, skills_cli.records_group, matching_cli.match_group)
+# Each domain's command group, imported only when its command runs (or help lists it), so that
+# ``skillpass records map`` does not start by importing credentials, trust and matching. The vc
+# library's ``credentials`` commands are merged into the platform's group of that name by ``credentials.cli``.
+DOMAIN_GROUPS = {"taxonomy": ("taxonomies.dss.cli", "taxonomy_group"),
+                 "credentials": ("credentials.cli", "credentials_group"),
+                 "trust": ("credentials.trust.cli", "trust_group"),
+                 "records": ("skills.cli", "records_group"),
+                 "match": ("matching.cli", "match_group")}
+
+
+class DomainGroups(click.Group):
+    """The top-level group: its own commands, and each domain's group loaded on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *DOMAIN_GROUPS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in DOMAIN_GROUPS and name not in self.commands:
+            module, attribute = DOMAIN_GROUPS[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
 
 # Commands that write domain data run with the domains connected (see skillpass.wiring).
 CONNECTED_COMMANDS = {"demo", "users", "credentials", "trust"}
 
 
-@click.group(help="skillpass: Digital Skill Standard credentials and matching.")
+@click.group(cls=DomainGroups, help="skillpass: Digital Skill Standard credentials and matching.")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     if ctx.invoked_subcommand in CONNECTED_COMMANDS:
@@ -179,14 +191,6 @@ def _run_domain(work):
     except DomainError as exc:
         raise click.ClickException(f"{exc.field or 'input'}: {exc.detail}") from exc
 
-
-def _mount_domain_groups() -> None:
-    for group in DOMAIN_GROUPS:
-        if group.name not in main.commands:
-            main.add_command(group)
-
-
-_mount_domain_groups()
 
 if __name__ == "__main__":
     sys.exit(main())
