@@ -55,8 +55,14 @@ def _text(body: dict, name: str, *, required: bool, limit: int) -> str | None:
     return value
 
 
-async def register(db: AsyncSession, body: Any) -> dict[str, Any]:
-    """Register a client from its metadata; nothing is stored when any field is wrong."""
+# Where the digest of the client's RFC 7592 registration access token lives: the client's JSON column,
+# never echoed (``client_information`` leaves it out).
+TOKEN_KEY = "registration_token_hash"
+
+
+def client_metadata(body: Any) -> dict[str, Any]:
+    """The columns of a client from its RFC 7591 metadata (registration and RFC 7592 update alike);
+    RegistrationError when any field is wrong."""
     if not isinstance(body, dict):
         raise RegistrationError("invalid_client_metadata", "the body must be a JSON object")
     redirect_uris = body.get("redirect_uris")
@@ -81,13 +87,44 @@ async def register(db: AsyncSession, body: Any) -> dict[str, Any]:
                                   ("tos_uri", 500), ("policy_uri", 500))}
     extra = {key: body[key] for key in ("software_id", "software_version", "contacts") if key in body}
     extra["token_endpoint_auth_method"] = auth_method
-    client_id = secrets.token_urlsafe(24)
-    client_secret = secrets.token_urlsafe(32)
-    db.add(OAuthClient(client_id=client_id, secret_hash=sha256_hex(client_secret), redirect_uris=redirect_uris,
-                       scope=" ".join(scope.split()), metadata_json=extra, **fields))
-    await db.flush()
-    return {"client_id": client_id, "client_secret": client_secret, "client_id_issued_at": 0,
+    return {"redirect_uris": redirect_uris, "scope": " ".join(scope.split()), "metadata_json": extra,
+            **fields}
+
+
+def client_information(client: OAuthClient) -> dict[str, Any]:
+    """The client's registered metadata as RFC 7591 section 3.2.1 answers it, without any secret."""
+    fields = {name: getattr(client, name) for name in ("client_name", "client_uri", "logo_uri", "tos_uri",
+                                                        "policy_uri")}
+    extra = {k: v for k, v in client.metadata_json.items() if k != TOKEN_KEY}
+    return {"client_id": client.client_id, "client_id_issued_at": int(client.created_at.timestamp()),
             "client_secret_expires_at": 0,
             "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"],
-            "redirect_uris": redirect_uris, "scope": " ".join(scope.split()),
+            "redirect_uris": client.redirect_uris, "scope": client.scope,
             **{k: v for k, v in fields.items() if v is not None}, **extra}
+
+
+def configuration_uri(base_url: str, client_id: str) -> str:
+    return base_url.rstrip("/") + urls.REGISTER_PATH + "/" + client_id
+
+
+def new_registration_token(client: OAuthClient, base_url: str) -> dict[str, str]:
+    """A new RFC 7592 registration access token for the client (the previous one stops working) and
+    where to use it; only the digest is kept."""
+    token = secrets.token_urlsafe(32)
+    client.metadata_json = {**client.metadata_json, TOKEN_KEY: sha256_hex(token)}
+    return {"registration_access_token": token,
+            "registration_client_uri": configuration_uri(base_url, client.client_id)}
+
+
+async def register(db: AsyncSession, body: Any, base_url: str) -> dict[str, Any]:
+    """Register a client from its metadata; nothing is stored when any field is wrong. The answer is the
+    only one that shows the client secret; its registration access token (RFC 7592) opens the client's
+    configuration endpoint."""
+    columns = client_metadata(body)
+    client_secret = secrets.token_urlsafe(32)
+    client = OAuthClient(client_id=secrets.token_urlsafe(24), secret_hash=sha256_hex(client_secret),
+                         **columns)
+    registration = new_registration_token(client, base_url)
+    db.add(client)
+    await db.flush()
+    return {**client_information(client), "client_secret": client_secret, **registration}

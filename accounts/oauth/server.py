@@ -7,7 +7,8 @@ headers); the HTTP layer turns them into Litestar responses.
 
 What authlib decides: request validation, client authentication (``client_secret_basic`` and
 ``client_secret_post``), PKCE (RFC 7636, S256 only and required), code and refresh grants, revocation
-(RFC 7009) and bearer-token checks (RFC 6750), and every error body (RFC 6749 section 5.2). What we add:
+(RFC 7009), the RFC 7592 client configuration protocol (``configuration.py``) and bearer-token checks
+(RFC 6750), and every error body (RFC 6749 section 5.2). What we add:
 storage (each code and token only as its SHA-256 digest), single use of a code, rotation of refresh tokens.
 """
 
@@ -24,7 +25,7 @@ from authlib.common.security import generate_token
 from authlib.oauth2 import AuthorizationServer, OAuth2Error, OAuth2Request, ResourceProtector
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError
-from authlib.oauth2.rfc6749.requests import OAuth2Payload
+from authlib.oauth2.rfc6749.requests import JsonPayload, JsonRequest, OAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -33,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from accounts.oauth import urls
+from accounts.oauth.configuration import ClientConfiguration
 from accounts.oauth.models import OAuthClient, OAuthCode, OAuthToken
 from core.db import utcnow
 
@@ -53,6 +55,7 @@ class HttpInput:
     headers: Mapping[str, str]
     query: dict[str, list[str]] = field(default_factory=dict)
     form: dict[str, list[str]] = field(default_factory=dict)
+    json: Any = None  # a JSON body (the RFC 7592 configuration endpoint's PUT)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,15 @@ class _Payload(OAuth2Payload):
     @property
     def datalist(self) -> dict[str, list[str]]:
         return self._datalist
+
+
+class _Json(JsonPayload):
+    def __init__(self, body: Any) -> None:
+        self._data = body if isinstance(body, dict) else {}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self._data
 
 
 def _first(values: dict[str, list[str]]) -> dict[str, str]:
@@ -246,6 +258,11 @@ class _Server(AuthorizationServer):
             created_at=now))
         self.session.flush()
 
+    def create_json_request(self, request: HttpInput) -> JsonRequest:
+        json_request = JsonRequest(request.method, request.uri, request.headers)
+        json_request.payload = _Json(request.json)
+        return json_request
+
     def create_oauth2_request(self, request: Any) -> _Request:
         return request if isinstance(request, _Request) else _Request(request)
 
@@ -333,6 +350,15 @@ async def token_response(db: AsyncSession, given: HttpInput) -> OAuthAnswer:
 async def revocation_response(db: AsyncSession, given: HttpInput) -> OAuthAnswer:
     """The RFC 7009 revocation endpoint (200 for an unknown token too, as the RFC says)."""
     return await _run(db, lambda server: server.create_endpoint_response("revocation", _Request(given)))
+
+
+async def configuration_response(db: AsyncSession, given: HttpInput, base_url: str) -> OAuthAnswer:
+    """The RFC 7592 client configuration endpoint: read, replace or delete the registration named by the
+    URI, for the bearer of its registration access token."""
+    def work(server: _Server) -> OAuthAnswer:
+        server.register_endpoint(ClientConfiguration(base_url=base_url))
+        return server.create_endpoint_response(ClientConfiguration.ENDPOINT_NAME, given)
+    return await _run(db, work)
 
 
 async def bearer(db: AsyncSession, given: HttpInput, scope: str) -> BearerGrant:
