@@ -372,17 +372,27 @@ def _add_micro(document: dict[str, Any], achievement: Achievement, ach_id: str, 
 def check_learner_results(achievement: Achievement, raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """One learner's results against the achievement's own result descriptions: ``key`` plus ``value``
     (grade, score), ``level`` (a rubric level key) or ``status`` (pass/fail as Completed/Failed...)."""
-    described = {e["key"]: e for e in achievement.result_descriptions or []}
+    return check_results(achievement.result_descriptions, raw)
+
+
+def check_results(descriptions: list[dict[str, Any]] | None, raw: Any) -> list[dict[str, Any]]:
+    """``check_learner_results`` given only the achievement's ``result_descriptions`` (a batch loads no more)."""
+    if raw is not None and not isinstance(raw, list):
+        raise InvalidInput("Give the results as a list of objects with a key.", field="results")
+    described = {e["key"]: e for e in descriptions or []}
     clean, seen = [], set()
     for i, entry in enumerate(raw or []):
         at = f"results[{i}]"
+        if not isinstance(entry, dict):
+            raise InvalidInput("Each result is an object with a key.", field=at)
         key = entry.get("key")
-        if key not in described or key in seen:
+        if not isinstance(key, str) or key not in described or key in seen:
             raise InvalidInput("Name one of the achievement's result descriptions, once.", field=f"{at}.key")
         seen.add(key)
         item: dict[str, Any] = {"key": key}
         if described[key]["result_type"] == "RubricCriterionLevel":
-            if entry.get("level") not in {lv["key"] for lv in described[key]["levels"]}:
+            if not isinstance(entry.get("level"), str) or entry["level"] not in {
+                    lv["key"] for lv in described[key]["levels"]}:
                 raise InvalidInput("Give one of the rubric level keys.", field=f"{at}.level")
             item["level"] = entry["level"]
         elif described[key]["result_type"] == "Status":
@@ -406,6 +416,14 @@ def results_json(achievement: Achievement, settings: Settings,
     results = [{"type": ["Result"], "resultDescription": result_description_id(ach_id, e["skill_id"]),
                 "achievedLevel": f"{result_description_id(ach_id, e['skill_id'])}-{e['level']}"}
                for e in achievement.alignments]
+    return results + learner_results_json(achievement, settings, learner)
+
+
+def learner_results_json(achievement: Achievement, settings: Settings,
+                         learner: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Only the learner's own ``result`` entries (``results_json`` without the DSS levels)."""
+    ach_id = achievement_url(settings, achievement.id)
+    results: list[dict[str, Any]] = []
     for entry in learner or []:
         rd_id = own_result_id(ach_id, entry["key"])
         result: dict[str, Any] = {"type": ["Result"], "resultDescription": rd_id}

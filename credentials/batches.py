@@ -4,6 +4,8 @@ Every line is checked when the batch is submitted; lines with errors are stored 
 the field at fault, the others as ``pending`` (the lines are inserted in bulk). The job
 (``credentials.jobs``) then issues the pending lines in chunks, one transaction per chunk. Line
 numbers: the CSV file's physical line (the header is line 1), or the 1-based position in the JSON array.
+A line may carry the learner's own results (``results`` in JSON, ``result:<key>`` columns in CSV), checked
+against its achievement's result descriptions like a single issue (``achievements.check_results``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, InvalidInput, NotFound, TooLarge
+from credentials.achievements import check_results
 from credentials.idempotency import Idempotency
 from credentials.issuance import IssueRequest
 from credentials.models import FORMATS, Achievement, BatchRow, BatchState, IssuanceBatch, RowState
@@ -30,7 +33,9 @@ CSV_ALIASES = {"email": "recipient_email", "name": "recipient_name"}
 TEMPLATE_EXAMPLE = ("hanako.yamada@example.jp", "山田 花子", "", "2026-04-01", "", "https://example.jp/work/1",
                     "修了制作", "データ分析の最終課題")
 EXPORT_COLUMNS = ("row", "recipient", "status", "error", "credential_id")
-ROW_FIELDS = {"recipient_email", "recipient_name", "achievement_id", "valid_from", "valid_until", "evidence"}
+ROW_FIELDS = {"recipient_email", "recipient_name", "achievement_id", "valid_from", "valid_until", "evidence",
+              "results"}
+RESULT_COLUMN = "result:"  # a CSV column ``result:<key>`` holds the learner's result for that description
 
 
 @dataclass
@@ -62,7 +67,7 @@ def _check_row(line: int, raw: dict[str, Any]) -> ParsedRow:
             "achievement_id": str(raw["achievement_id"]).strip() if raw.get("achievement_id") else None,
             "valid_from": parse_datetime(raw.get("valid_from"), "valid_from", errors),
             "valid_until": parse_datetime(raw.get("valid_until"), "valid_until", errors),
-            "evidence": raw.get("evidence") or []}
+            "evidence": raw.get("evidence") or [], "results": raw.get("results") or []}
     errors.extend(e for e in request_of(data, None).check() if e["field"] != "achievement_id")
     for name in ("valid_from", "valid_until"):
         if data[name] is None and raw.get(name):  # kept as given: a re-run checks it again, never drops it
@@ -77,7 +82,8 @@ def request_of(data: dict[str, Any], batch: IssuanceBatch | None, lang: str = "j
         recipient_name=data.get("recipient_name"),
         valid_from=datetime.fromisoformat(data["valid_from"]) if data.get("valid_from") else None,
         valid_until=datetime.fromisoformat(data["valid_until"]) if data.get("valid_until") else None,
-        evidence=data.get("evidence") or [], format=batch.format if batch else "ldp",
+        evidence=data.get("evidence") or [], results=data.get("results") or [],
+        format=batch.format if batch else "ldp",
         suspendable=batch.suspendable if batch else False, lang=data.get("lang", lang),
     )
 
@@ -114,9 +120,12 @@ def rows_from_csv(data: bytes) -> list[ParsedRow]:
         raise InvalidInput("The CSV file is empty.", field="file") from None
     except csv.Error as exc:
         raise InvalidInput(f"The CSV header cannot be read: {exc}", field="file") from None
-    unknown = [h for h in header if h not in CSV_COLUMNS]
+    header = [RESULT_COLUMN + h.removeprefix(RESULT_COLUMN).strip() if h.startswith(RESULT_COLUMN) else h
+              for h in header]
+    unknown = [h for h in header if h not in CSV_COLUMNS and not h.startswith(RESULT_COLUMN)]
     if "recipient_email" not in header or unknown:
-        raise InvalidInput(f"CSV columns must be among: {', '.join(CSV_COLUMNS)} (recipient_email required)"
+        raise InvalidInput(f"CSV columns must be among: {', '.join(CSV_COLUMNS)} and result:<key> "
+                           "(recipient_email required)"
                            + (f"; unknown: {', '.join(unknown)}" if unknown else "."), field="file")
     rows: list[ParsedRow] = []
     try:
@@ -137,10 +146,17 @@ def rows_from_csv(data: bytes) -> list[ParsedRow]:
 
 
 def _csv_record(values: dict[str, str]) -> dict[str, Any]:
-    record: dict[str, Any] = {k: v for k, v in values.items() if not k.startswith("evidence_") and v.strip()}
+    record: dict[str, Any] = {k: v for k, v in values.items()
+                              if not k.startswith(("evidence_", RESULT_COLUMN)) and v.strip()}
     evidence = {k.removeprefix("evidence_"): v.strip() for k, v in values.items() if k.startswith("evidence_") and v.strip()}
     if evidence:
         record["evidence"] = [evidence]
+    # A cell cannot say whether it is a grade, a status or a rubric level: check_results takes the one
+    # its description's type asks for and drops the others.
+    results = [{"key": k.removeprefix(RESULT_COLUMN), "value": v.strip(), "status": v.strip(), "level": v.strip()}
+               for k, v in values.items() if k.startswith(RESULT_COLUMN) and v.strip()]
+    if results:
+        record["results"] = results
     return record
 
 
@@ -152,10 +168,16 @@ def csv_line(values: Any) -> str:
     return out.getvalue()
 
 
-def csv_template() -> bytes:
+def csv_template(result_descriptions: list[dict[str, Any]] | None = None) -> bytes:
     """The CSV a provider fills in: the header and one example line, UTF-8 with a BOM so Excel reads
-    the Japanese right; ``rows_from_csv`` reads it as it is."""
-    return ("\ufeff" + csv_line(CSV_COLUMNS) + csv_line(TEMPLATE_EXAMPLE)).encode("utf-8")
+    the Japanese right; ``rows_from_csv`` reads it as it is. Given an achievement's result descriptions,
+    one ``result:<key>`` column each, with an example value of the right kind."""
+    columns, example = list(CSV_COLUMNS), list(TEMPLATE_EXAMPLE)
+    for entry in result_descriptions or []:
+        columns.append(RESULT_COLUMN + entry["key"])
+        example.append(entry["levels"][-1]["key"] if entry.get("levels") else
+                       "Completed" if entry["result_type"] == "Status" else "")
+    return ("\ufeff" + csv_line(columns) + csv_line(example)).encode("utf-8")
 
 
 def rerun_rows(failed: list[BatchRow]) -> list[ParsedRow]:
@@ -187,8 +209,9 @@ class PreviewLine:
     errors: list[dict[str, str]]
 
 
-def checked_line(row: ParsedRow, options: BatchOptions, owned: set[uuid.UUID]) -> PreviewLine:
-    """The one rule for a line's achievement: the line's own id, else the batch's, and it must be ours."""
+def checked_line(row: ParsedRow, options: BatchOptions, owned: dict[uuid.UUID, list | None]) -> PreviewLine:
+    """The one rule for a line's achievement: the line's own id, else the batch's, and it must be ours
+    (``owned``: our achievements' ids and result descriptions); the line's results must fit that achievement."""
     errors = list(row.errors)
     achievement = row.data.get("achievement_id") or (str(options.achievement_id) if options.achievement_id else None)
     try:
@@ -197,7 +220,13 @@ def checked_line(row: ParsedRow, options: BatchOptions, owned: set[uuid.UUID]) -
         chosen = None
     if row.data and chosen not in owned:
         errors.append({"field": "achievement_id", "message": "Give the id of one of your achievements."})
-    return PreviewLine(row.line, row.data, achievement, chosen if chosen in owned else None, errors)
+    data = row.data
+    if chosen in owned and row.data.get("results"):
+        try:
+            data = dict(row.data, results=check_results(owned[chosen], row.data["results"]))
+        except InvalidInput as exc:
+            errors.append({"field": exc.field or "results", "message": exc.detail})
+    return PreviewLine(row.line, data, achievement, chosen if chosen in owned else None, errors)
 
 
 class BatchService:
@@ -233,14 +262,17 @@ class BatchService:
         owned = await self._owned(org_id)
         return [checked_line(row, options, owned) for row in rows]
 
-    async def _owned(self, org_id: uuid.UUID) -> set[uuid.UUID]:
-        return set((await self.session.execute(
-            select(Achievement.id).where(Achievement.org_id == org_id))).scalars())
+    async def _owned(self, org_id: uuid.UUID) -> dict[uuid.UUID, list | None]:
+        """Our achievements' ids and result descriptions (not the whole rows: images can be large)."""
+        rows = await self.session.execute(
+            select(Achievement.id, Achievement.result_descriptions).where(Achievement.org_id == org_id))
+        return {achievement_id: descriptions for achievement_id, descriptions in rows}
 
-    def _row(self, batch: IssuanceBatch, row: ParsedRow, options: BatchOptions, owned: set[uuid.UUID]) -> dict:
+    def _row(self, batch: IssuanceBatch, row: ParsedRow, options: BatchOptions,
+             owned: dict[uuid.UUID, list | None]) -> dict:
         """The ``batch_row`` values of one line (inserted in bulk: 10,000 ORM objects cost seconds)."""
         line = checked_line(row, options, owned)
-        data = dict(row.data, lang=options.lang, achievement_id=line.achievement)
+        data = dict(line.data, lang=options.lang, achievement_id=line.achievement)
         return {"id": uuid.uuid4(), "batch_id": batch.id, "line": row.line, "data": data,
                 "state": "failed" if line.errors else "pending", "errors": line.errors or None,
                 "credential_id": None, "updated_at": None}

@@ -21,7 +21,7 @@ from core.db import utcnow
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.settings import Settings
 from credentials.achievements import (AchievementService, achievement_json, check_learner_results, check_url,
-                                      results_json)
+                                      learner_results_json, results_json)
 from credentials.documents import issuer_profile, open_badge_credential
 from credentials.endorsements import to_embed as endorsements_to_embed, with_endorsements
 from credentials.idempotency import Idempotency, fingerprint
@@ -175,6 +175,13 @@ class IssuanceService:
         for i, request in enumerate(requests):
             if results[i] is None and request.achievement_id not in achievements:
                 results[i] = NotFound("No such achievement in this organization.", field="achievement_id")
+        learner: dict[int, list[dict[str, Any]]] = {}
+        for i, request in enumerate(requests):
+            if results[i] is None and request.results:
+                try:  # a bad result fails only its own line
+                    learner[i] = check_learner_results(achievements[request.achievement_id], request.results)
+                except InvalidInput as exc:
+                    results[i] = exc
         todo = [i for i in range(len(requests)) if results[i] is None]
         if not todo:
             return results  # type: ignore[return-value]
@@ -206,7 +213,8 @@ class IssuanceService:
             valid_from = request.valid_from or now
             unsigned = open_badge_credential(
                 credential_id=f"urn:uuid:{ids[i]}", issuer=profile, achievement=achievement_part,
-                results=results_part, recipient_email=request.recipient_email,
+                results=results_part + learner_results_json(achievement, self.settings, learner[i]) if i in learner
+                else results_part, recipient_email=request.recipient_email,
                 recipient_name=request.recipient_name, valid_from=valid_from, valid_until=request.valid_until,
                 evidence=request.evidence, status=entries[i][0] if len(entries[i]) == 1 else entries[i])
             rows.append({

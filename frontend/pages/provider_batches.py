@@ -189,9 +189,14 @@ CSV = "text/csv; charset=utf-8"
 
 
 @get(f"{BASE}/batches/template.csv", **MEMBER, include_in_schema=False)
-async def batch_template(org_id: OrgId) -> Response[bytes]:
-    """The CSV to fill in: the header and one example line (UTF-8 with a BOM, so Excel shows Japanese)."""
-    return Response(csv_template(), media_type=CSV,
+async def batch_template(org_id: OrgId, db_session: DbSession, settings: AppSettings,
+                         achievement_id: FromQuery[uuid.UUID | None] = None) -> Response[bytes]:
+    """The CSV to fill in: the header and one example line (UTF-8 with a BOM, so Excel shows Japanese);
+    for an achievement with result descriptions, a ``result:<key>`` column each."""
+    descriptions = None
+    if achievement_id is not None:
+        descriptions = (await AchievementService(db_session, settings).get(org_id, achievement_id)).result_descriptions
+    return Response(csv_template(descriptions), media_type=CSV,
                     headers={"Content-Disposition": 'attachment; filename="skillpass-bulk-issue.csv"'})
 
 
