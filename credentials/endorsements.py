@@ -1,7 +1,8 @@
 """Endorsements: an organization issues an OB 3.0 ``EndorsementCredential`` about another organization's
-achievement or issuer profile, signed with its own issuer key; listed with the endorser's trust status,
-withdrawn by the endorser, and embedded in the credentials issued afterwards (``Achievement.endorsement``,
-``Profile.endorsement``).
+achievement or issuer profile, signed with its own issuer key (``IssuerService.for_endorser``: a
+provider's issuer, or the ``did:web`` issuer of an employer or other organization, which signs endorsements
+only); listed with the endorser's trust status, withdrawn by the endorser, and embedded in the credentials
+issued afterwards (``Achievement.endorsement``, ``Profile.endorsement``).
 
 Who may endorse is one rule (``check_endorser``), used by the API and the console form alike: a verified
 organization, never about itself. Each endorsement carries a revocation entry in a Bitstring Status List of
@@ -107,7 +108,7 @@ async def endorse(session: AsyncSession, settings: Settings, endorser_org_id: uu
         subject_org, subject_id = target.id, (await issuers.for_org(target.id)).did
     org = await session.get(Organization, endorser_org_id)
     check_endorser(org, subject_org, "achievement_id" if achievement_id else "issuer_org_id")
-    issuer = await issuers.for_org(endorser_org_id)
+    issuer = await issuers.for_endorser(endorser_org_id)
     key, method = await issuers.signing_key(issuer)
     org_name = org.name_ja if lang == "ja" else org.name_en
     row = Endorsement(endorser_org_id=endorser_org_id, achievement_id=achievement_id,

@@ -1,6 +1,10 @@
 """Issuers and their keys: one issuer per provider organization (plus the platform), a DID
 (``did:key`` by default, ``did:web`` served by the platform), Ed25519 keys encrypted at rest, rotation.
 
+Any other organization (an employer, an industry body) gets an issuer too, but only to sign its
+endorsements (``for_endorser``, a ``did:web``): ``for_org``, which every issuing path (badges, batches,
+transcripts, the issuer API) goes through, keeps refusing it. ``ISSUING_KINDS`` is that one rule.
+
 Rotation keeps every earlier key resolvable: a ``did:key`` is self-resolving, and a ``did:web``
 document lists all of the issuer's keys as assertion methods, so older credentials keep verifying.
 """
@@ -24,6 +28,12 @@ from credentials.vc import KeyPair, Resolver, generate_ed25519
 
 PLATFORM_SLUG = "platform"
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+ISSUING_KINDS = ("provider",)  # the organizations that issue credentials; others only sign endorsements
+
+
+def may_issue(org: Organization | None) -> bool:
+    """Whether the organization issues credentials (badges, transcripts) with its issuer key."""
+    return org is not None and org.kind in ISSUING_KINDS
 
 
 def did_web_host(settings: Settings) -> str:
@@ -61,15 +71,28 @@ class IssuerService:
         self.settings = settings
 
     async def for_org(self, org_id: uuid.UUID) -> Issuer:
-        """The issuer of a provider organization, created with a fresh key on first use."""
-        found = await self.session.execute(select(Issuer).where(Issuer.org_id == org_id))
+        """The issuer of a provider organization, created with a fresh key on first use. Any other
+        organization is refused, even when it has an issuer for its endorsements."""
+        org = await self.session.get(Organization, org_id)
+        if not may_issue(org):
+            raise NotFound("No such training provider.")
+        return await self._of_org(org)
+
+    async def for_endorser(self, org_id: uuid.UUID) -> Issuer:
+        """The issuer an organization of any kind signs its endorsements with: a provider's own issuer, or
+        for another organization a ``did:web`` issuer created on first use, which ``for_org`` never returns.
+        Who may endorse is ``credentials.endorsements.check_endorser``."""
+        org = await self.session.get(Organization, org_id)
+        if org is None:
+            raise NotFound("No such organization.")
+        return await self._of_org(org)
+
+    async def _of_org(self, org: Organization) -> Issuer:
+        found = await self.session.execute(select(Issuer).where(Issuer.org_id == org.id))
         issuer = found.scalar_one_or_none()
         if issuer is not None:
             return issuer
-        org = await self.session.get(Organization, org_id)
-        if org is None or org.kind != "provider":
-            raise NotFound("No such training provider.")
-        return await self._create_once(org.slug, org_id, "key")
+        return await self._create_once(org.slug, org.id, "key" if may_issue(org) else "web")
 
     async def platform(self) -> Issuer:
         """The platform's own issuer (did:web of the platform host)."""

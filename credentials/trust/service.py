@@ -21,7 +21,7 @@ from accounts.models import Organization
 from core.db import utcnow
 from core.errors import InvalidInput, NotFound
 from core.settings import Settings
-from credentials.issuers import IssuerService, did_web, key_did
+from credentials.issuers import IssuerService, did_web, key_did, may_issue
 from credentials.models import Issuer, IssuerKey
 from credentials.trust.dcc import parse_dcc
 from credentials.trust.errors import RegistryFormatError
@@ -68,8 +68,9 @@ class TrustService:
     async def _own_entries(self) -> list[TrustEntry]:
         issuers = list((await self.session.execute(select(Issuer))).scalars())
         keys = list((await self.session.execute(select(IssuerKey).order_by(IssuerKey.created_at))).scalars())
+        owners = [i.org_id for i in issuers if i.org_id is not None]
         orgs = {o.id: o for o in (await self.session.execute(
-            select(Organization).where(Organization.kind == "provider"))).scalars()}
+            select(Organization).where(Organization.id.in_(owners)))).scalars()} if owners else {}
         entries: list[TrustEntry] = []
         for issuer in sorted(issuers, key=lambda i: i.org_id is not None):
             dids = [issuer.did, did_web(self.settings, issuer.slug),
@@ -83,8 +84,11 @@ class TrustService:
                 continue
             state = getattr(org, "verification_state", None) or "unverified"
             card = {"id": str(org.id), "slug": org.slug, "name_ja": org.name_ja, "name_en": org.name_en}
+            # A non-provider's issuer only signs endorsements (credentials.issuers.may_issue): say so.
+            scope = () if may_issue(org) else ("endorsement",)
             entries.extend(TrustEntry(did, org.name_ja, org.name_en, SKILLPASS, trusted=state == "verified",
-                                      state=state, org=card, url=org.url) for did in dict.fromkeys(dids))
+                                      state=state, org=card, url=org.url, scope=scope)
+                           for did in dict.fromkeys(dids))
         return entries
 
     async def _registry_entries(self) -> list[TrustEntry]:
