@@ -8,6 +8,7 @@ The credentials services do the work; these handlers parse the form, call one se
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -17,7 +18,8 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from core.errors import InvalidInput
-from credentials.achievements import ACHIEVEMENT_TYPES, CREDIT_UNITS, LEVEL_FRAMEWORKS, AchievementService
+from credentials.achievements import (ACHIEVEMENT_TYPES, CREDIT_UNITS, LEVEL_FRAMEWORKS, MAX_RESULT_DESCRIPTIONS,
+                                      MAX_RUBRIC_LEVELS, RESULT_TYPES, AchievementService)
 from credentials.batches import BatchService
 from credentials.endorsements import for_achievement
 from credentials.issuance import IssuanceService
@@ -34,7 +36,10 @@ from taxonomies.dss import LEVELS, get_taxonomy
 ACHIEVEMENT_TEXT = ("name_ja", "name_en", "description_ja", "description_en", "criteria_ja", "criteria_en")
 OPTIONAL = ("criteria_url", "image", "achievement_type")
 MICRO = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
-         "field_of_study", "instruction_language")  # result descriptions: API only for now
+         "field_of_study", "instruction_language")
+RD = "result_descriptions"
+RD_FIELDS = ("key", "result_type", "name_ja", "name_en", "required_level")
+LEVEL_FIELDS = ("key", "name_ja", "name_en")
 
 
 @get(BASE, **MEMBER, include_in_schema=False)
@@ -65,9 +70,51 @@ async def achievement_list(request: Request, org_id: OrgId, db_session: DbSessio
                 block="achievement_list")
 
 
-def editor_context(values: dict[str, Any], rows: list[dict], errors: dict[str, str]) -> dict[str, Any]:
+def editor_context(values: dict[str, Any], rows: list[dict], errors: dict[str, str],
+                   descriptions: list[dict] | None = None) -> dict[str, Any]:
     return {"values": values, "alignments": rows, "errors": errors, "levels": list(reversed(LEVELS)),
-            "types": ACHIEVEMENT_TYPES, "credit_units": CREDIT_UNITS, "level_frameworks": LEVEL_FRAMEWORKS}
+            "types": ACHIEVEMENT_TYPES, "credit_units": CREDIT_UNITS, "level_frameworks": LEVEL_FRAMEWORKS,
+            "result_types": RESULT_TYPES, "rd_rows": description_rows(descriptions or []),
+            "rd_open": bool(descriptions) or any(k.startswith(RD) for k in errors)}
+
+
+def description_rows(typed: list[dict]) -> list[dict]:
+    """The result-description rows to show: those typed, then empty ones to fill in (repeatable rows
+    without JavaScript: three rows at first, a spare one each time the form comes back, spare levels too)."""
+    rows = [dict(d, levels=[*d.get("levels", []), *({} for _ in range(max(1, 3 - len(d.get("levels", [])))))])
+            for d in typed]
+    spare = min(max(1, 3 - len(rows)), MAX_RESULT_DESCRIPTIONS - len(rows))
+    return [*rows, *({"levels": [{}, {}, {}]} for _ in range(spare))]
+
+
+def form_descriptions(data: dict[str, Any]) -> tuple[list[dict], list[int]]:
+    """The ``result_descriptions[i]`` rows as typed (empty rows left out) and, for each one kept, its form
+    index, so the service's ``result_descriptions[n]...`` errors land on the row the provider sees."""
+    typed, at = [], []
+    for i in range(MAX_RESULT_DESCRIPTIONS + 1):
+        entry = {f: text_of(data, f"{RD}[{i}].{f}") for f in RD_FIELDS}
+        levels = []
+        for j in range(MAX_RUBRIC_LEVELS + 3):
+            level = {f: text_of(data, f"{RD}[{i}].levels[{j}].{f}") for f in LEVEL_FIELDS}
+            if any(level.values()):
+                levels.append(level)
+        if any(v for k, v in entry.items() if k != "result_type") or levels:
+            # every text present (empty when not typed), so the domain rule, not the schema, names the field
+            typed.append({**entry, "required_level": entry["required_level"] or None, "levels": levels})
+            at.append(i)
+    return typed, at
+
+
+def description_errors(exc: InvalidInput, at: list[int], lang: str) -> dict[str, str]:
+    """The service's errors on result descriptions, by the form's field names, in ``lang``."""
+    field = str(exc.field or "")
+    found = re.match(r"result_descriptions\[(\d+)\](.*)", field)
+    if not found:
+        return {RD: translate("micro.error.rd.count", lang)}
+    index = int(found.group(1))
+    name = f"{RD}[{at[index] if index < len(at) else index}]{found.group(2)}"
+    last = re.sub(r"\[\d+\]", "", found.group(2)).lstrip(".").replace(".", "_")
+    return {name: translate(f"micro.error.rd.{last}", lang)}
 
 
 @get(f"{BASE}/achievements/new", **MEMBER, include_in_schema=False)
@@ -125,6 +172,8 @@ def achievement_form(data: dict[str, Any]) -> tuple[dict[str, str], list[dict], 
     rows = alignment_rows(as_list(data.get("align_skill")), as_list(data.get("align_level")))
     body = {**{k: (v or None) if k in OPTIONAL or k in MICRO else v for k, v in values.items()},
             "alignments": [{"skill_id": r["skill"].id, "level": r["level"]} for r in rows]}
+    typed, _ = form_descriptions(data)
+    body[RD] = typed
     return values, rows, body
 
 
@@ -133,18 +182,22 @@ async def achievement_create(request: Request, org_id: OrgId, data: FormData,
                              db_session: DbSession, settings: AppSettings) -> Response:
     """Create the achievement; errors are shown next to each field (and next to each skill row)."""
     values, rows, body = achievement_form(data)
+    typed, at = form_descriptions(data)
     try:
         checked = AchievementCreate.model_validate(body)
         achievement = await AchievementService(db_session, settings).create(org_id, checked.model_dump())
     except ValidationError as exc:
         errors = pydantic_errors(exc, lang_of(request))
     except InvalidInput as exc:
-        errors = micro_errors(errors_by_field(exc, lang_of(request), "alignments"), lang_of(request))
+        if str(exc.field or "").startswith(RD):
+            errors = description_errors(exc, at, lang_of(request))
+        else:
+            errors = micro_errors(errors_by_field(exc, lang_of(request), "alignments"), lang_of(request))
     else:
         return redirect(request, f"{base_of(org_id)}/achievements/{achievement.id}?created=1")
     return page(request, "provider/achievement_form.html", await console(
-        request, db_session, org_id, "achievements", q="", choices=[], **editor_context(values, rows, errors)),
-        block="achievement_form", status_code=form_error_status(request, 422))
+        request, db_session, org_id, "achievements", q="", choices=[],
+        **editor_context(values, rows, errors, typed)), block="achievement_form", status_code=form_error_status(request, 422))
 
 
 @get(f"{BASE}/achievements/{{achievement_id:uuid}}", **MEMBER, include_in_schema=False)

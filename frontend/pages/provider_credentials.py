@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import DomainError, InvalidInput
 from core.settings import Settings
 from credentials import revocation
-from credentials.achievements import AchievementService
+from credentials.achievements import RESULT_STATUSES, AchievementService
 from credentials.batches import parse_datetime
 from credentials.issuance import IssuanceService, IssueRequest, has_suspension
 from credentials.models import CREDENTIAL_STATES
@@ -43,8 +43,10 @@ async def issue_context(request: Request, db: AsyncSession, settings: Settings, 
     values.setdefault("idempotency_key", str(uuid.uuid4()))
     values.setdefault("lang", lang_of(request))
     values.setdefault("format", "ldp")
+    chosen = next((a for a in achievements if str(a.id) == values.get("achievement_id")), None)
     return await console(request, db, org_id, "issue", achievements=achievements, values=values,
-                         errors=errors)
+                         errors=errors, result_descriptions=(chosen.result_descriptions if chosen else None) or [],
+                         statuses=RESULT_STATUSES)
 
 
 @get(f"{BASE}/issue", **MEMBER, include_in_schema=False)
@@ -64,6 +66,7 @@ def issue_request(values: dict[str, str]) -> IssueRequest:
         raise InvalidInput(date_errors[0]["message"], field="valid_until", errors=date_errors)
     evidence = {k: values[f"evidence_{k}"] for k in ("url", "narrative") if values.get(f"evidence_{k}")}
     return IssueRequest(
+        results=form_results(values),
         achievement_id=values.get("achievement_id") or None,
         recipient_email=values.get("recipient_email", ""),
         recipient_name=values.get("recipient_name") or None,
@@ -73,9 +76,34 @@ def issue_request(values: dict[str, str]) -> IssueRequest:
     )
 
 
+RESULT_FIELD = "result:"  # one form field per result description of the achievement, as in CSV batches
+
+
+def form_results(values: dict[str, str]) -> list[dict[str, str]]:
+    """The learner's results from the ``result:<key>`` fields (the filled ones, in form order); the field's
+    text is the value, status or rubric level, whichever the description's type asks for."""
+    return [{"key": name.removeprefix(RESULT_FIELD), "value": text, "status": text, "level": text}
+            for name, text in values.items() if name.startswith(RESULT_FIELD) and text]
+
+
+def result_errors(exc: InvalidInput, values: dict[str, str], lang: str) -> dict[str, str]:
+    """``results[i].…`` errors of the service, on the form's ``result:<key>`` field."""
+    keys = [r["key"] for r in form_results(values)]
+    found = {}
+    for error in exc.errors or [{"field": exc.field, "message": exc.detail}]:
+        field = str(error.get("field") or "")
+        index = field.removeprefix("results[").split("]", 1)[0]
+        if field.startswith("results[") and index.isdigit() and int(index) < len(keys):
+            kind = field.rsplit(".", 1)[-1]
+            found.setdefault(RESULT_FIELD + keys[int(index)], translate(f"micro.error.result.{kind}", lang))
+    return found
+
+
 def issue_errors(exc: DomainError, values: dict[str, str], lang: str) -> dict[str, str]:
     """The errors of a refused issue by form field (e.g. the achievement is not ours: 404, a reused key: 409)."""
-    if isinstance(exc, InvalidInput):
+    if isinstance(exc, InvalidInput) and str(exc.field or "").startswith("results["):
+        errors = result_errors(exc, values, lang) or errors_by_field(exc, lang)
+    elif isinstance(exc, InvalidInput):
         errors = errors_by_field(exc, lang)
     else:
         errors = {exc.field if exc.field in values else "form": error_text(exc.field or "form", exc.detail, lang)}
@@ -88,6 +116,7 @@ async def issue_submit(request: Request, org_id: OrgId, data: FormData,
     """Issue now (the form's idempotency key makes a double submit return the first credential); with
     delivery "offer", also make the recipient's claim page and show it with its code (as the API does)."""
     values = {name: text_of(data, name) for name in ISSUE_FIELDS}
+    values.update({name: text_of(data, name) for name in data if str(name).startswith(RESULT_FIELD)})
     issuance, key = IssuanceService(db_session, settings), values["idempotency_key"] or str(uuid.uuid4())
     try:
         if values["delivery"] == "offer":
