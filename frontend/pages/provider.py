@@ -36,7 +36,7 @@ from taxonomies.dss import LEVELS, get_taxonomy
 ACHIEVEMENT_TEXT = ("name_ja", "name_en", "description_ja", "description_en", "criteria_ja", "criteria_en")
 OPTIONAL = ("criteria_url", "image", "achievement_type")
 MICRO = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
-         "field_of_study", "instruction_language")
+         "field_of_study", "instruction_language")  # result descriptions: the rows below (RD)
 RD = "result_descriptions"
 RD_FIELDS = ("key", "result_type", "name_ja", "name_en", "required_level")
 LEVEL_FIELDS = ("key", "name_ja", "name_en")
@@ -197,7 +197,8 @@ async def achievement_create(request: Request, org_id: OrgId, data: FormData,
         return redirect(request, f"{base_of(org_id)}/achievements/{achievement.id}?created=1")
     return page(request, "provider/achievement_form.html", await console(
         request, db_session, org_id, "achievements", q="", choices=[],
-        **editor_context(values, rows, errors, typed)), block="achievement_form", status_code=form_error_status(request, 422))
+        **editor_context(values, rows, errors, typed)), block="achievement_form",
+        status_code=form_error_status(request, 422))
 
 
 @get(f"{BASE}/achievements/{{achievement_id:uuid}}", **MEMBER, include_in_schema=False)

@@ -13,7 +13,8 @@ from tests.credentials.test_micro_credentials import MICRO
 from tests.frontend.test_provider_pages import achievement, form, provider
 
 
-@pytest.mark.parametrize("lang, label, status", [("ja", "最終課題", "修了（合格）"), ("en", "Final project", "Completed (passed)")])
+@pytest.mark.parametrize("lang, label, status", [("ja", "最終課題", "修了（合格）"),
+                                                  ("en", "Final project", "Completed (passed)")])
 async def test_issue_form_has_a_field_per_result_description(client, lang, label, status) -> None:
     base = await provider(client, f"res{lang}", lang=lang)
     plain = await achievement(client, base)
@@ -52,13 +53,15 @@ async def test_issued_from_the_form_carries_the_results_and_a_bad_one_is_shown_o
 
 def _rd_fields(description: dict, i: int = 0) -> dict[str, str]:
     at = f"result_descriptions[{i}]"
-    fields = {f"{at}.{k}": description.get(k) or "" for k in ("key", "result_type", "name_ja", "name_en", "required_level")}
+    fields = {f"{at}.{k}": description.get(k) or ""
+              for k in ("key", "result_type", "name_ja", "name_en", "required_level")}
     for j, level in enumerate(description.get("levels", [])):
         fields.update({f"{at}.levels[{j}].{k}": level[k] for k in ("key", "name_ja", "name_en")})
     return fields
 
 
-@pytest.mark.parametrize("lang, legend, rubric", [("ja", "項目 1", "ルーブリックの段階"), ("en", "Item 1", "Rubric criterion level")])
+@pytest.mark.parametrize("lang, legend, rubric", [("ja", "項目 1", "ルーブリックの段階"),
+                                                  ("en", "Item 1", "Rubric criterion level")])
 async def test_achievement_form_offers_result_description_rows(client, lang, legend, rubric) -> None:
     base = await provider(client, f"rdrows{lang}", lang=lang)
     page = await client.get(f"{base}/achievements/new")
@@ -92,5 +95,6 @@ async def test_achievement_form_saves_result_descriptions_and_refuses_what_the_a
     [created] = (await client.get(f"{api}/achievements", headers=await csrf_headers(client))).json()
     assert [(d["key"], d["result_type"]) for d in created["result_descriptions"]] == [
         ("grade", "LetterGrade"), ("project", "RubricCriterionLevel")]
-    assert created["result_descriptions"][1]["levels"][1] == {"key": "proficient", "name_ja": "熟達", "name_en": "Proficient"}
+    assert created["result_descriptions"][1]["levels"][1] == {
+        "key": "proficient", "name_ja": "熟達", "name_en": "Proficient"}
     assert created["result_descriptions"][1]["required_level"] == "basic"
