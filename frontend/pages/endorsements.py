@@ -1,4 +1,4 @@
-"""Pages: endorsements. In the provider console, the endorsements an organization gave, the form to endorse
+"""Pages: endorsements. In the provider console and the employer console (one page, one form), the endorsements an organization gave, the form to endorse
 another organization's achievement or issuer profile, and withdrawal; in public, one endorsement verified
 now (and its signed JSON) and an achievement's page with the endorsements in force and their endorsers'
 trust. ``credentials.endorsements`` keeps the rules, so the form and the API refuse alike."""
@@ -21,17 +21,20 @@ from credentials import endorsements
 from credentials.achievements import AchievementService
 from credentials.models import Achievement
 from credentials.verification import check
+from frontend import employer_console, provider_console
 from frontend.consoles import AppSettings, DbSession, OrgId
 from frontend.flash import flash
 from frontend.forms import FormData, form_error_status, redirect, text_of
 from frontend.i18n import translate
-from frontend.provider_console import BASE, MEMBER, base_of, console
 from frontend.rendering import lang_of, not_found_page, page
 from frontend.verification import verdict_of
 
 # The domain's fields, as the form names them (one picker for an achievement or an issuer).
 FORM_FIELD = {"achievement_id": "subject", "issuer_org_id": "subject", "comment": "comment"}
 ERROR_KEY = {"not_verified": "endorse.error.not_verified", "own": "endorse.error.own"}
+# Each console that has the page: its context builder, URL base and layout.
+CONSOLES = {"provider": (provider_console.console, provider_console.base_of, "provider/_layout.html"),
+            "employer": (employer_console.console, employer_console.base_of, "employer/_layout.html")}
 
 
 def form_errors(exc: DomainError, lang: str) -> dict[str, str]:
@@ -58,56 +61,93 @@ def parse_subject(value: str) -> tuple[uuid.UUID | None, uuid.UUID | None]:
 
 
 async def console_context(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID,
-                          **extra: Any) -> dict[str, Any]:
+                          side: str, **extra: Any) -> dict[str, Any]:
+    console, _, layout = CONSOLES[side]
     achievements, providers = await endorsements.endorsable(db, org_id)
     extra.setdefault("errors", {})
     extra.setdefault("values", {"subject": "", "comment_ja": "", "comment_en": ""})
     org = await db.get(Organization, org_id)
     return await console(request, db, org_id, "endorsements", achievements=achievements, providers=providers,
-                         given=await endorsements.by_endorser(db, settings, org_id),
+                         given=await endorsements.by_endorser(db, settings, org_id), layout=layout,
                          may_endorse=endorsements.may_endorse(org), **extra)
 
 
-@get(f"{BASE}/endorsements", **MEMBER, include_in_schema=False)
-async def endorsements_page(request: Request, org_id: OrgId, db_session: DbSession,
-                            settings: AppSettings) -> Template:
-    """The endorsements this organization gave, and the form to endorse."""
-    return page(request, "endorsements/console.html",
-                await console_context(request, db_session, settings, org_id))
+async def show(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID, side: str) -> Template:
+    return page(request, "endorsements/console.html", await console_context(request, db, settings, org_id, side))
 
 
-@post(f"{BASE}/endorsements", **MEMBER, include_in_schema=False)
-async def endorse_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
-                         settings: AppSettings) -> Response | Template:
-    """Sign an endorsement of the picked achievement or issuer, with the comment in ja and/or en."""
+async def submit(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID, side: str,
+                 data: FormData) -> Response | Template:
     values = {"subject": text_of(data, "subject"), "comment_ja": text_of(data, "comment_ja"),
               "comment_en": text_of(data, "comment_en")}
     achievement_id, issuer_org_id = parse_subject(values["subject"])
     lang = lang_of(request)
     try:
-        await endorsements.endorse(db_session, settings, org_id, achievement_id=achievement_id,
+        await endorsements.endorse(db, settings, org_id, achievement_id=achievement_id,
                                    issuer_org_id=issuer_org_id, lang=lang,
                                    comments={"ja": values["comment_ja"], "en": values["comment_en"]})
     except DomainError as exc:
-        context = await console_context(request, db_session, settings, org_id, values=values,
+        context = await console_context(request, db, settings, org_id, side, values=values,
                                         errors=form_errors(exc, lang))
         return page(request, "endorsements/console.html", context, block="endorse_form",
                     status_code=form_error_status(request, exc.status_code))
     flash(request, "endorse.created")
-    return redirect(request, f"{base_of(org_id)}/endorsements")
+    return redirect(request, f"{CONSOLES[side][1](org_id)}/endorsements")
 
 
-@post(f"{BASE}/endorsements/{{endorsement_id:uuid}}/withdraw", **MEMBER, include_in_schema=False)
-async def withdraw_submit(request: Request, org_id: OrgId, endorsement_id: FromPath[uuid.UUID],
-                          db_session: DbSession, settings: AppSettings) -> Response:
-    """Withdraw one of our endorsements (final; verifiers then see it revoked)."""
+async def withdraw(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID, side: str,
+                   endorsement_id: uuid.UUID) -> Response:
     try:
-        await endorsements.withdraw(db_session, settings, org_id, endorsement_id)
+        await endorsements.withdraw(db, settings, org_id, endorsement_id)
     except DomainError as exc:
         if exc.status_code != 409:  # withdrawn already (a second click): the list says so
             raise
     flash(request, "endorse.withdrawn_flash")
-    return redirect(request, f"{base_of(org_id)}/endorsements")
+    return redirect(request, f"{CONSOLES[side][1](org_id)}/endorsements")
+
+
+@get(f"{provider_console.BASE}/endorsements", **provider_console.MEMBER, include_in_schema=False)
+async def endorsements_page(request: Request, org_id: OrgId, db_session: DbSession,
+                            settings: AppSettings) -> Template:
+    """The endorsements this provider gave, and the form to endorse."""
+    return await show(request, db_session, settings, org_id, "provider")
+
+
+@post(f"{provider_console.BASE}/endorsements", **provider_console.MEMBER, include_in_schema=False)
+async def endorse_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
+                         settings: AppSettings) -> Response | Template:
+    """Sign an endorsement of the picked achievement or issuer, with the comment in ja and/or en."""
+    return await submit(request, db_session, settings, org_id, "provider", data)
+
+
+@post(f"{provider_console.BASE}/endorsements/{{endorsement_id:uuid}}/withdraw", **provider_console.MEMBER,
+      include_in_schema=False)
+async def withdraw_submit(request: Request, org_id: OrgId, endorsement_id: FromPath[uuid.UUID],
+                          db_session: DbSession, settings: AppSettings) -> Response:
+    """Withdraw one of our endorsements (final; verifiers then see it revoked)."""
+    return await withdraw(request, db_session, settings, org_id, "provider", endorsement_id)
+
+
+@get(f"{employer_console.BASE}/endorsements", **employer_console.MEMBER, include_in_schema=False)
+async def employer_endorsements_page(request: Request, org_id: OrgId, db_session: DbSession,
+                                     settings: AppSettings) -> Template:
+    """The endorsements this employer gave, and the form to endorse (signed with its endorsement key)."""
+    return await show(request, db_session, settings, org_id, "employer")
+
+
+@post(f"{employer_console.BASE}/endorsements", **employer_console.MEMBER, include_in_schema=False)
+async def employer_endorse_submit(request: Request, org_id: OrgId, data: FormData, db_session: DbSession,
+                                  settings: AppSettings) -> Response | Template:
+    """The employer signs an endorsement of the picked achievement or issuer."""
+    return await submit(request, db_session, settings, org_id, "employer", data)
+
+
+@post(f"{employer_console.BASE}/endorsements/{{endorsement_id:uuid}}/withdraw", **employer_console.MEMBER,
+      include_in_schema=False)
+async def employer_withdraw_submit(request: Request, org_id: OrgId, endorsement_id: FromPath[uuid.UUID],
+                                   db_session: DbSession, settings: AppSettings) -> Response:
+    """The employer withdraws one of its endorsements (final)."""
+    return await withdraw(request, db_session, settings, org_id, "employer", endorsement_id)
 
 
 @get("/endorsements/{endorsement_id:uuid}", **access.public(), include_in_schema=False)
@@ -148,5 +188,6 @@ async def achievement_page(request: Request, achievement_id: FromPath[uuid.UUID]
         "endorsements": await endorsements.shown_publicly(db_session, settings, achievement)})
 
 
-handlers: list = [endorsements_page, endorse_submit, withdraw_submit, endorsement_page, endorsement_json,
+handlers: list = [endorsements_page, endorse_submit, withdraw_submit, employer_endorsements_page,
+                  employer_endorse_submit, employer_withdraw_submit, endorsement_page, endorsement_json,
                   achievement_page]
