@@ -40,6 +40,15 @@ from frontend.rendering import htmx_of, lang_of, page
 OPTION_FIELDS = ("achievement_id", "format", "lang", "suspendable")
 
 
+def line_error(field: str, message: str, lang: str) -> str:
+    """A line's error in ``lang``: the learner's results (``results[i].level`` …) in the words of the
+    single-issue form, the other fields as the console words them."""
+    if field == "results" or field.startswith("results["):
+        kind = field.rsplit(".", 1)[-1] if "." in field else "list"
+        return translate(f"micro.error.result.{kind}", lang)
+    return error_text(field, message, lang)
+
+
 async def batch_form_context(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID,
                              values: dict[str, Any], errors: dict[str, str], **extra: Any) -> dict[str, Any]:
     achievements = await AchievementService(db, settings).list(org_id)
@@ -104,7 +113,7 @@ async def preview_of(request: Request, batches: BatchService, org_id: uuid.UUID,
     """What the dry run shows: totals and one page of lines (all, or only the bad or the good ones)."""
     lang, wanted = lang_of(request), text_of(data, "show")
     checked = [{"line": p.line, "data": p.data, "achievement": p.achievement_id,
-                "errors": [{"field": e["field"], "message": error_text(e["field"], e["message"], lang)}
+                "errors": [{"field": e["field"], "message": line_error(e["field"], e["message"], lang)}
                            for e in p.errors]} for p in await batches.preview(org_id, rows, options)]
     shown = [r for r in checked if bool(r["errors"]) == (wanted == "bad")] if wanted else checked
     return {"total": len(checked), "bad": sum(1 for r in checked if r["errors"]), "csv_text": text,
@@ -167,7 +176,9 @@ async def batch_context(request: Request, db: AsyncSession, settings: Settings, 
     return await console(request, db, org_id, "batches", batch=batch, counts=counts,
                          done=counts["issued"] + counts["failed"], rows=listing, state=state,
                          achievements=achievements, states=ROW_STATES, rerun_key=str(uuid.uuid4()),
-                         row_errors={r.line: translated_errors(r.errors, lang_of(request)) for r in rows})
+                         row_errors={r.line: [(f, line_error(f, m, lang_of(request)))
+                                              for f, m in translated_errors(r.errors, lang_of(request))]
+                                     for r in rows})
 
 
 @get(f"{BASE}/batches/{{batch_id:uuid}}", **MEMBER, include_in_schema=False)

@@ -123,3 +123,18 @@ async def test_console_offers_the_result_template_and_its_lines_pass_the_dry_run
                                 data={**await form(client), "achievement_id": micro_id},
                                 files={"file": ("t.csv", bad, "text/csv")})
     assert preview.status_code == 200 and "results[0].status" in preview.text
+    assert "Choose the status from the list." in preview.text  # the single-issue form's wording
+
+
+async def test_a_bad_result_in_the_japanese_dry_run_is_in_japanese(client) -> None:
+    from tests.frontend.test_provider_pages import achievement, form, htmx, provider  # noqa: PLC0415
+
+    base = await provider(client, "tplresja", lang="ja")
+    micro_id = await achievement(client, base, **MICRO)
+    content = "recipient_email,result:project\na@example.jp,expert\n".encode()
+    preview = await client.post(f"{base}/batches/preview", headers=htmx("batch_work"),
+                                data={**await form(client), "achievement_id": micro_id},
+                                files={"file": ("t.csv", content, "text/csv")})
+    assert preview.status_code == 200
+    assert "一覧からルーブリックの段階を選んでください。" in preview.text
+    assert "rubric level" not in preview.text
