@@ -58,6 +58,10 @@ async def test_an_employer_endorses_with_a_did_web_issuer_that_verifies_and_is_w
     assert checked["verified"], checked
     listed = (await client.get(f"/api/v1/achievements/{achievement['id']}/endorsements")).json()
     assert [e["trust"]["status"] for e in listed] == ["trusted"]
+    published = (await client.get("/.well-known/skillpass-trust-list.json")).json()
+    scopes = {i["id"]: i["scope"] for i in published["credentialSubject"]["trustedIssuer"]}
+    assert scopes[issuer.did] == ["endorsement"] and scopes[listed[0]["credential"]["issuer"]["id"]] == [
+        "endorsement"]
 
     # A third party: the DID document and the status list fetched from where did:web and the entry say.
     served_did = await client.get(f"/issuers/{employer['slug']}/did.json")
