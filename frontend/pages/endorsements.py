@@ -1,5 +1,6 @@
-"""Pages: endorsements. In the provider console and the employer console (one page, one form), the endorsements an organization gave, the form to endorse
-another organization's achievement or issuer profile, and withdrawal; in public, one endorsement verified
+"""Pages: endorsements. In the provider console and the employer console (one page, one form), the
+endorsements an organization gave, the form to endorse another organization's achievement or issuer
+profile, and withdrawal; in public, one endorsement verified
 now (and its signed JSON) and an achievement's page with the endorsements in force and their endorsers'
 trust. ``credentials.endorsements`` keeps the rules, so the form and the API refuse alike."""
 
@@ -72,8 +73,10 @@ async def console_context(request: Request, db: AsyncSession, settings: Settings
                          may_endorse=endorsements.may_endorse(org), **extra)
 
 
-async def show(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID, side: str) -> Template:
-    return page(request, "endorsements/console.html", await console_context(request, db, settings, org_id, side))
+async def show(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID,
+               side: str) -> Template:
+    context = await console_context(request, db, settings, org_id, side)
+    return page(request, "endorsements/console.html", context)
 
 
 async def submit(request: Request, db: AsyncSession, settings: Settings, org_id: uuid.UUID, side: str,

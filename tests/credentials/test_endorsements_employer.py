@@ -1,5 +1,5 @@
-"""Endorsements by an employer: a verified employer signs an EndorsementCredential with a did:web issuer of its
-own (key sealed at rest), whose DID document the platform serves like a provider's, so the endorsement
+"""Endorsements by an employer: a verified employer signs an EndorsementCredential with a did:web issuer of
+its own (key sealed at rest), whose DID document the platform serves like a provider's, so the endorsement
 verifies here and for a third party, shows its endorser's trust status, and is withdrawn through its status
 list; the same issuer never lets the employer issue: the achievements, credentials and issuer APIs refuse it,
 and ``IssuanceService`` cannot sign with its key."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy import func, select
 
 from accounts.service import AccountService
@@ -48,7 +49,8 @@ async def test_an_employer_endorses_with_a_did_web_issuer_that_verifies_and_is_w
     assert issuer.did_method == "web" and issuer.did == did_web(settings, "emp-sakura")
     [key] = (await db.execute(select(IssuerKey).where(IssuerKey.issuer_id == issuer.id))).scalars().all()
     pair = open_key(key.secret_encrypted, key.public_multibase, settings.master_key)  # sealed, and opens
-    assert pair.public.multibase.encode() not in key.secret_encrypted and len(key.secret_encrypted) == 1 + 12 + 48
+    seed = pair.private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    assert seed not in key.secret_encrypted and len(key.secret_encrypted) == 1 + 12 + 32 + 16
 
     credential = row.document
     assert credential["issuer"]["id"] == issuer.did
@@ -95,7 +97,8 @@ async def test_an_employer_with_an_endorsement_issuer_still_cannot_issue(client,
     for headers in (session_headers, university["headers"]):
         calls = [("POST", "/achievements", ACHIEVEMENT), ("GET", "/achievements", None),
                  ("POST", "/credentials", {"achievement_id": achievement["id"], "recipient_email": "a@b.jp"}),
-                 ("GET", "/credentials", None), ("GET", "/issuer", None), ("POST", "/issuer/rotate-key", None)]
+                 ("GET", "/credentials", None), ("GET", "/issuer", None),
+                 ("POST", "/issuer/rotate-key", None)]
         for method, path, body in calls:
             response = await client.request(method, employer["base"] + path, json=body,
                                             headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
@@ -133,7 +136,8 @@ async def test_a_suspended_employers_endorsement_is_no_longer_recognised(client,
     university = await new_provider(client, "emp-sus-uni")
     achievement = await new_achievement(client, university)
     accounts = AccountService(db)
-    employer = await accounts.create_org("employer", "emp-sus-sakura", "さくら商事", "Sakura Trading", admin_id=None)
+    employer = await accounts.create_org("employer", "emp-sus-sakura", "さくら商事", "Sakura Trading",
+                                         admin_id=None)
     await db.commit()
     await verify_org(db, employer.id)
     await endorsements.endorse(db, settings, employer.id, achievement_id=uuid.UUID(achievement["id"]),

@@ -14,7 +14,7 @@ from tests.credentials.conftest import new_achievement, new_provider
 from tests.frontend.helpers import HTML, csrf_token
 
 
-async def employer(client, slug: str, *, verified: bool = True, name_ja: str = "さくら商事") -> str:
+async def employer(client, slug: str, *, verified: bool = True) -> str:
     await sign_up(client, f"hr@{slug}.example.jp")
     org = await create_org(client, "employer", slug)
     if verified:
@@ -36,7 +36,8 @@ async def test_an_employer_endorses_from_its_console_and_withdraws(client, db) -
     console = await client.get(f"/employer/{org_id}/endorsements", headers=HTML)
     assert console.status_code == 200
     assert re.search(rf'<a href="/employer/{org_id}/endorsements" aria-current="page">推薦</a>', console.text)
-    assert f'value="a:{achievement["id"]}"' in console.text and f'value="o:{university["id"]}"' in console.text
+    assert f'value="a:{achievement["id"]}"' in console.text
+    assert f'value="o:{university["id"]}"' in console.text
     assert "署名して推薦する" in console.text and "Sign and endorse" not in console.text
     assert "/provider/" not in console.text  # the employer's layout, not the provider's
 
@@ -51,10 +52,10 @@ async def test_an_employer_endorses_from_its_console_and_withdraws(client, db) -
     public = (await client.get(f"/endorsements/{row.id}", headers=HTML)).text
     assert 'data-standing="valid"' in public
 
-    issuer_page = await client.post(f"/employer/{org_id}/endorsements", headers=HTML, follow_redirects=False,
-                                    data={"_csrf_token": await csrf_token(client), "subject": f"o:{university['id']}",
-                                          "comment_en": "A trustworthy issuer."})
-    assert issuer_page.status_code == 303
+    of_issuer = await submit(client, org_id, subject=f"o:{university['id']}",
+                             comment_en="A trustworthy issuer.")
+    assert of_issuer.status_code == 303
+    assert "A trustworthy issuer." in (await client.get(about, headers=HTML)).text
 
     withdrawn = await client.post(f"/employer/{org_id}/endorsements/{row.id}/withdraw", headers=HTML,
                                   data={"_csrf_token": await csrf_token(client)}, follow_redirects=False)
