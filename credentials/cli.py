@@ -137,7 +137,7 @@ def _trust_output(data: bytes, entries: list | None) -> dict | list:
     """The ``trust`` object of the verify output (a list, one per credential, for a presentation)."""
     import json
 
-    from credentials.trust.evaluate import evaluate, issuer_of, reason
+    from credentials.trust.evaluate import evaluate, issuer_of, kind_of, reason
 
     try:
         document: object = json.loads(data)
@@ -146,7 +146,7 @@ def _trust_output(data: bytes, entries: list | None) -> dict | list:
     presentation, credentials = _embedded_credentials(document)
     verdicts = []
     for credential in credentials:
-        trust = evaluate(*issuer_of(credential), entries or []).to_dict()
+        trust = evaluate(*issuer_of(credential), entries or [], kind_of(credential)).to_dict()
         if entries is None:
             trust["reasons"] = [reason("no_trust_list", "No trust list was given (--trust-list): the issuer is "
                                        "not checked against any registry.",

@@ -111,22 +111,46 @@ def _untrusted(did: str | None, known: TrustEntry | None, claimed: Sequence[str]
     return Trust("untrusted", _issuer(did, known, claimed), None, [why])
 
 
-def evaluate(issuer_did: str | None, claimed_names: Sequence[str], entries: Sequence[TrustEntry]) -> Trust:
+ENDORSEMENT_ONLY = ("endorsement",)  # the scope of an organisation that may endorse but not issue
+
+
+def covers(entry: TrustEntry, kind: str) -> bool:
+    """Whether the entry vouches for a credential of this kind (``credential`` or ``endorsement``): an
+    endorsement-only issuer (an employer, an industry body) is trusted for endorsements alone."""
+    return kind == "endorsement" or tuple(entry.scope) != ENDORSEMENT_ONLY
+
+
+def kind_of(document: dict) -> str:
+    """``endorsement`` for an OB 3.0 EndorsementCredential (a VC-JWT payload too), else ``credential``."""
+    types = document.get("type") or (document.get("vc") or {}).get("type") or []
+    return "endorsement" if "EndorsementCredential" in (types if isinstance(types, list) else [types]) else "credential"
+
+
+def evaluate(issuer_did: str | None, claimed_names: Sequence[str], entries: Sequence[TrustEntry],
+             kind: str = "credential") -> Trust:
     """The trust verdict for a credential of ``issuer_did`` that calls its issuer ``claimed_names``.
 
-    Entries are in order of authority: the first trusted entry with the DID names the registry.
+    Entries are in order of authority: the first trusted entry with the DID names the registry. An entry
+    whose scope does not cover ``kind`` does not make the issuer trusted (an endorsement-only key
+    signing a badge is not a vetted badge issuer).
     """
     claimed = [n for n in claimed_names if isinstance(n, str) and n.strip()]
     mine = [e for e in entries if issuer_did and e.did == issuer_did]
+    out_of_scope = next((e for e in mine if e.trusted and not covers(e, kind)), None)
+    mine = [e for e in mine if covers(e, kind)]
     trusted_mine = next((e for e in mine if e.trusted), None)
     # Our own suspension outweighs another registry still listing the DID.
     suspended = any(e.registry == SKILLPASS and e.state == "suspended" for e in mine)
     own = trusted_mine if not suspended else None
-    found = _look_alike(issuer_did, claimed, entries, own)
+    found = _look_alike(issuer_did, claimed, entries, own or out_of_scope)  # its own org is no look-alike
     if found is not None:
         return _impersonation(issuer_did, found[1], found[0])
     if own is not None:
         return _trusted(issuer_did, own, claimed)
+    if out_of_scope is not None and own is None:
+        why = reason("issuer_out_of_scope", "The issuer is trusted to endorse only, not to issue credentials.",
+                     "この発行者が認められているのは推薦だけで、証明書の発行は認められていません")
+        return Trust("untrusted", _issuer(issuer_did, out_of_scope, claimed), None, [why])
     known = next((e for e in mine if e.registry == SKILLPASS), mine[0] if mine else None)
     return _untrusted(issuer_did, known, claimed)
 

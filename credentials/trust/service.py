@@ -25,7 +25,7 @@ from credentials.issuers import IssuerService, did_web, key_did, may_issue
 from credentials.models import Issuer, IssuerKey
 from credentials.trust.dcc import parse_dcc
 from credentials.trust.errors import RegistryFormatError
-from credentials.trust.evaluate import SKILLPASS, Trust, TrustEntry, evaluate, issuer_of
+from credentials.trust.evaluate import SKILLPASS, Trust, TrustEntry, evaluate, issuer_of, kind_of
 from credentials.trust.models import TrustRegistry, TrustRegistryEntry
 from credentials.trust.trustlist import build_trust_list, read_trust_list
 
@@ -104,7 +104,7 @@ class TrustService:
     async def evaluate(self, credential: dict) -> Trust:
         """The trust verdict for one credential (a presentation's credentials are evaluated one by one)."""
         did, names = issuer_of(credential)
-        return evaluate(did, names, await self.entries())
+        return evaluate(did, names, await self.entries(), kind_of(credential))
 
     async def registries(self) -> list[TrustRegistry]:
         return list((await self.session.execute(select(TrustRegistry).order_by(TrustRegistry.name))).scalars())

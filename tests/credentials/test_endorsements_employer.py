@@ -22,8 +22,9 @@ from credentials.models import Achievement, IssuedCredential, Issuer, IssuerKey
 from credentials.vc import Resolver, verify
 from credentials.vc.did import did_web_url
 from credentials.vc.schema import validate_ob
+from credentials.vc.signing import sign_credential
 from tests.conftest import create_org, csrf_headers, sign_up, verify_org, verify_org_through_app
-from tests.credentials.conftest import ACHIEVEMENT, new_achievement, new_provider
+from tests.credentials.conftest import ACHIEVEMENT, issue, new_achievement, new_provider
 
 
 async def new_employer(client, slug: str, *, verified: bool = True) -> dict:
@@ -117,6 +118,28 @@ async def test_an_employer_with_an_endorsement_issuer_still_cannot_issue(client,
         await IssuerService(db, settings).for_org(employer_id)
     await db.rollback()
     assert (await db.execute(select(func.count()).select_from(IssuedCredential))).scalar_one() == 0
+
+
+async def test_a_badge_signed_with_an_endorsement_key_is_not_from_a_vetted_issuer(client, db, settings) -> None:
+    """Defence in depth: were an employer's endorsement key ever to sign a badge outside the platform's
+    issuance, the signature verifies but the issuer is not trusted for badges (its scope is endorsement)."""
+    university = await new_provider(client, "emp-key-uni")
+    achievement = await new_achievement(client, university)
+    issued = await issue(client, university, achievement["id"])
+    assert issued.status_code == 201, issued.text
+    employer = await new_employer(client, "emp-key-sakura")
+    await endorsements.endorse(db, settings, uuid.UUID(employer["id"]), achievement_id=uuid.UUID(achievement["id"]),
+                               issuer_org_id=None, comments={"en": "We hire on it."}, lang="en")
+    await db.commit()
+    issuer = (await db.execute(select(Issuer).where(Issuer.org_id == uuid.UUID(employer["id"])))).scalar_one()
+    key, method = await IssuerService(db, settings).signing_key(issuer)
+    badge = {k: v for k, v in issued.json()["credential"].items() if k != "proof"}
+    badge["issuer"] = {"id": issuer.did, "type": ["Profile"], "name": "emp-key-sakura"}
+    forged = sign_credential(badge, key, verification_method=method)
+    checked = (await client.post("/api/v1/verify", json=forged)).json()
+    assert [c["ok"] for c in checked["checks"] if c["check"] == "proof"] == [True]  # the signature is good
+    assert checked["trust"]["status"] == "untrusted", checked["trust"]  # signed, but not by a vetted badge issuer
+    assert checked["trust"]["reasons"][0]["code"] == "issuer_out_of_scope"
 
 
 async def test_an_unverified_employer_cannot_endorse_and_gets_no_issuer(client, db, settings) -> None:

@@ -116,3 +116,14 @@ def test_a_vetted_issuer_badging_in_another_vetted_organisations_name_is_an_impe
     assert evaluate("did:key:z6MkKansai", ["関西データスクール"], entries).status == "trusted"
     assert evaluate("did:key:z6MkKansai", ["A name of nobody we know"], entries).status == "trusted"
     assert evaluate(TDA_OLD, ["Tokyo Digital Academy"], entries).status == "trusted"  # its own older key
+
+
+def test_an_endorsement_only_issuer_is_trusted_for_endorsements_and_not_for_badges() -> None:
+    """An employer's key may sign endorsements; a badge signed with it is not from a vetted issuer."""
+    employer = TrustEntry("did:web:skillpass.example:issuers:sakura", "さくら", "Sakura", "skillpass",
+                          scope=("endorsement",))
+    endorsement = evaluate(employer.did, ["Sakura"], [employer], "endorsement")
+    badge = evaluate(employer.did, ["Sakura"], [employer], "credential")
+    assert endorsement.status == "trusted"
+    assert badge.status == "untrusted" and badge.reasons[0]["code"] == "issuer_out_of_scope"
+    assert evaluate(employer.did, ["Sakura"], [employer]).status == "untrusted"  # a credential by default
