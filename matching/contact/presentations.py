@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.settings import Settings
-from credentials.achievements import achievement_url
+from credentials.achievements import base_url
 from credentials.models import Achievement
 from credentials.oid4vp.holder import WalletPresenter
 from credentials.oid4vp.models import PresentationRequest, RequestStatus
@@ -53,7 +53,7 @@ async def _names(session: AsyncSession, settings: Settings, achievement: dict[st
     org = (trust.get("issuer") or {}).get("org") or {}
     if org.get("name_ja") and org.get("name_en"):
         names.update(issuer_name_ja=org["name_ja"], issuer_name_en=org["name_en"])
-    prefix = achievement_url(settings, uuid.UUID(int=0))[:-36]
+    prefix = f"{base_url(settings)}/achievements/"  # as achievement_url writes our achievements' ids
     found_id = str(achievement.get("id") or "")
     if found_id.startswith(prefix):
         try:
