@@ -165,20 +165,19 @@ async def answer_with_share(session: AsyncSession, settings: Settings, person_id
     request = await own_request(session, person_id, request_id)
     if request.state != RequestState.open:
         raise Conflict(f"This request is {request.state} already.")
-    if link_id is not None:
-        link = await sharing.own_link(session, person_id, link_id)
-        if not link_is_live(link):
-            raise InvalidInput("this link was revoked or has expired; choose another", field="link_id")
-    else:
-        accounts = AccountService(session)
-        org, person = await accounts.get_org(request.org_id), await accounts.get_person(person_id)
-        label = org.name_ja if person.lang == "ja" else org.name_en  # the learner's own label, in their language
-        link, _ = await sharing.create_link(session, settings, person_id, label=label[:sharing.MAX_LABEL],
-                                            parts=list(parts or []), credential_ids=list(credential_ids or []),
-                                            expires_at=expires_at)
-    request.state, request.share_link_id, request.answered_at = RequestState.shared, link.id, utcnow()
-    session.add(request)
-    return request
+    async with session.begin_nested():  # a link made here goes with the answer if another answer wins
+        if link_id is not None:
+            link = await sharing.own_link(session, person_id, link_id)
+            if not link_is_live(link):
+                raise InvalidInput("this link was revoked or has expired; choose another", field="link_id")
+        else:
+            accounts = AccountService(session)
+            org, person = await accounts.get_org(request.org_id), await accounts.get_person(person_id)
+            label = org.name_ja if person.lang == "ja" else org.name_en  # the learner's label, in their language
+            link, _ = await sharing.create_link(session, settings, person_id, label=label[:sharing.MAX_LABEL],
+                                                parts=list(parts or []), credential_ids=list(credential_ids or []),
+                                                expires_at=expires_at)
+        return await _answer(session, request, state=RequestState.shared, share_link_id=link.id)
 
 
 PURPOSE = {"ja": "{org} からの連絡のリクエストへの回答", "en": "An answer to {org}'s contact request"}
@@ -198,12 +197,22 @@ async def answer_with_presentation(session: AsyncSession, settings: Settings, pe
         posting = await PostingService(session).get(request.org_id, request.posting_id)
         wanted = [r["skill_id"] for r in posting.requirements]
     purpose = {"ja": PURPOSE["ja"].format(org=org.name_ja), "en": PURPOSE["en"].format(org=org.name_en)}
-    presented = await presentations.present_to(session, settings, person_id, request.org_id,
-                                               asked_by=request.sent_by, purpose=purpose, dss_items=wanted,
-                                               held_id=held_id, skill_codes=list(skill_codes))
-    request.state, request.presentation_request_id = RequestState.shared, presented.id
-    request.answered_at = utcnow()
-    session.add(request)
+    async with session.begin_nested():  # a lost race leaves no presentation behind
+        presented = await presentations.present_to(session, settings, person_id, request.org_id,
+                                                   asked_by=request.sent_by, purpose=purpose, dss_items=wanted,
+                                                   held_id=held_id, skill_codes=list(skill_codes))
+        return await _answer(session, request, state=RequestState.shared, presentation_request_id=presented.id)
+
+
+async def _answer(session: AsyncSession, request: ContactRequest, **values: Any) -> ContactRequest:
+    """Close an open request with its answer, only if it is still open when written: of two answers at
+    the same moment (two tabs, a double click) one wins and the other is a 409."""
+    done = await session.execute(update(ContactRequest).where(
+        ContactRequest.id == request.id, ContactRequest.state == RequestState.open)
+        .values(answered_at=utcnow(), **values).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise Conflict("This request has been answered already.")
+    await session.refresh(request)
     return request
 
 
@@ -211,9 +220,7 @@ async def decline(session: AsyncSession, person_id: uuid.UUID, request_id: uuid.
     request = await own_request(session, person_id, request_id)
     if request.state != RequestState.open:
         raise Conflict(f"This request is {request.state} already.")
-    request.state, request.answered_at = RequestState.declined, utcnow()
-    session.add(request)
-    return request
+    return await _answer(session, request, state=RequestState.declined)
 
 
 async def withdraw(session: AsyncSession, person_id: uuid.UUID, request_id: uuid.UUID) -> ContactRequest:

@@ -138,3 +138,37 @@ async def test_applying_to_a_job_with_a_presented_badge(client) -> None:
     assert await presentation_requests(client, org_id) == []
     again = re.sub(r"\s+", " ", (await client.get(f"/employer/{org_id}/postings/{posting_id}/applications")).text)
     assert f'data-presented-skill="{SKILL}"' not in again
+
+
+async def test_two_answers_at_the_same_moment_one_wins_and_the_other_leaves_nothing(client, engine, settings) -> None:
+    """Two tabs answer one request: the second waits for the first, then is a 409 and keeps no presentation."""
+    import asyncio
+    import uuid as uuid_
+
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from core.errors import Conflict
+    from credentials.oid4vp.models import PresentationRequest
+    from matching.contact import requests
+
+    made = await setup(client)
+    request_id = uuid_.UUID(await ask(client, made["org_id"], made["person_id"], made["posting_id"]))
+    person_id, held_id = uuid_.UUID(made["person_id"]), uuid_.UUID(made["held_id"])
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions() as one, sessions() as two:
+        await requests.answer_with_presentation(one, settings, person_id, request_id, held_id=held_id,
+                                                skill_codes=[SKILL])
+        second = asyncio.create_task(requests.answer_with_presentation(
+            two, settings, person_id, request_id, held_id=held_id, skill_codes=[SKILL]))
+        await asyncio.sleep(0.5)
+        await one.commit()
+        try:
+            await asyncio.wait_for(second, 20)
+        except Conflict:
+            pass
+        else:
+            raise AssertionError("both answers were taken")
+        await two.commit()
+    async with sessions() as check:
+        assert await check.scalar(select(func.count()).select_from(PresentationRequest)) == 1
