@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     webhooks_allow_private: bool = Field(False, description="Let webhook endpoints use http and private or "
                                                             "loopback addresses (tests, a local receiver); "
                                                             "off: https to public addresses only.")
+    ob_consumer_enabled: bool = Field(False, description="Let learners connect another Open Badges 3.0 Host "
+                                                         "and push badges to it (skillpass then calls that "
+                                                         "Host on the learner's request); off: no such call.")
+    ob_consumer_allow_http_loopback: bool = Field(False, description="Let a connected OB 3.0 Host be http on a "
+                                                                     "loopback address (tests, a local Host); "
+                                                                     "off: https to public addresses only.")
+    ob_consumer_timeout: float = Field(10.0, description="Seconds one call to a connected OB 3.0 Host may take.")
+    ob_consumer_max_bytes: int = Field(2 * 1024 * 1024, description="Largest answer read from a connected "
+                                                                    "OB 3.0 Host (bigger: refused).")
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
