@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +37,7 @@ from skills import sharing
 from skills.export import row_dict
 
 DEFAULT_PARTS = ["skills", "categories"]
+APPLIED_ALREADY = "You have applied to this job already."
 
 
 @dataclass
@@ -107,22 +108,23 @@ async def apply(session: AsyncSession, settings: Settings, person_id: uuid.UUID,
     """Apply with one of the learner's live share links, or a new one of ``parts`` (sharing's rules:
     the same 422 as the share form). A second application to the same posting is a 409."""
     posting, existing = await _can_apply(session, person_id, posting_id)
-    if link_id is not None:
-        try:
-            link = await sharing.own_link(session, person_id, link_id)
-        except NotFound:
-            raise NotFound("No such share link.", field="link_id") from None
-        if not link_is_live(link):
-            raise InvalidInput("this link was revoked or has expired; choose another", field="link_id")
-    else:
-        accounts = AccountService(session)
-        org, person = await accounts.get_org(posting.org_id), await accounts.get_person(person_id)
-        org_name = org.name_ja if person.lang == "ja" else org.name_en  # the label is the learner's, in their language
-        label = f"{posting.title} ({org_name})"[:sharing.MAX_LABEL]
-        link, _ = await sharing.create_link(session, settings, person_id, label=label,
-                                            parts=list(parts if parts is not None else DEFAULT_PARTS),
-                                            credential_ids=[], expires_at=None)
-    return await _applied(session, existing, person_id, posting_id, share_link_id=link.id)
+    async with session.begin_nested():  # a lost race leaves no new share link behind
+        if link_id is not None:
+            try:
+                link = await sharing.own_link(session, person_id, link_id)
+            except NotFound:
+                raise NotFound("No such share link.", field="link_id") from None
+            if not link_is_live(link):
+                raise InvalidInput("this link was revoked or has expired; choose another", field="link_id")
+        else:
+            accounts = AccountService(session)
+            org, person = await accounts.get_org(posting.org_id), await accounts.get_person(person_id)
+            org_name = org.name_ja if person.lang == "ja" else org.name_en  # the label is the learner's, in their language
+            label = f"{posting.title} ({org_name})"[:sharing.MAX_LABEL]
+            link, _ = await sharing.create_link(session, settings, person_id, label=label,
+                                                parts=list(parts if parts is not None else DEFAULT_PARTS),
+                                                credential_ids=[], expires_at=None)
+        return await _applied(session, existing, person_id, posting_id, share_link_id=link.id)
 
 
 PURPOSE = {"ja": "求人「{title}」への応募", "en": "An application to the job “{title}”"}
@@ -135,10 +137,11 @@ async def apply_with_presentation(session: AsyncSession, settings: Settings, per
     employer, verified before it is kept; asks for the posting's DSS items."""
     posting, existing = await _can_apply(session, person_id, posting_id)
     purpose = {lang: text.format(title=posting.title) for lang, text in PURPOSE.items()}
-    presented = await presentations.present_to(
-        session, settings, person_id, posting.org_id, asked_by=posting.created_by, purpose=purpose,
-        dss_items=[r["skill_id"] for r in posting.requirements], held_id=held_id, skill_codes=list(skill_codes))
-    return await _applied(session, existing, person_id, posting_id, presentation_request_id=presented.id)
+    async with session.begin_nested():  # a lost race leaves no presentation behind
+        presented = await presentations.present_to(
+            session, settings, person_id, posting.org_id, asked_by=posting.created_by, purpose=purpose,
+            dss_items=[r["skill_id"] for r in posting.requirements], held_id=held_id, skill_codes=list(skill_codes))
+        return await _applied(session, existing, person_id, posting_id, presentation_request_id=presented.id)
 
 
 async def _can_apply(session: AsyncSession, person_id: uuid.UUID,
@@ -147,19 +150,33 @@ async def _can_apply(session: AsyncSession, person_id: uuid.UUID,
     existing = await session.scalar(select(JobApplication).where(JobApplication.person_id == person_id,
                                                                  JobApplication.posting_id == posting_id))
     if existing is not None and existing.withdrawn_at is None:
-        raise Conflict("You have applied to this job already.")
+        raise Conflict(APPLIED_ALREADY)
     return posting, existing
 
 
 async def _applied(session: AsyncSession, existing: JobApplication | None, person_id: uuid.UUID,
-                   posting_id: uuid.UUID, *, share_link_id: uuid.UUID | None = None,
-                   presentation_request_id: uuid.UUID | None = None) -> JobApplication:
-    application = existing or JobApplication(person_id=person_id, posting_id=posting_id)
-    application.share_link_id, application.presentation_request_id = share_link_id, presentation_request_id
-    application.withdrawn_at, application.created_at = None, utcnow()  # again after a withdrawal: anew
-    session.add(application)
-    await session.flush()
-    return application
+                   posting_id: uuid.UUID, **values: Any) -> JobApplication:
+    """Record the application, only if none is live when written: of two at the same moment (two
+    tabs, a double click) one wins and the other is the same 409 as a later second application."""
+    values.update(share_link_id=values.get("share_link_id"),
+                  presentation_request_id=values.get("presentation_request_id"),
+                  withdrawn_at=None, created_at=utcnow())  # again after a withdrawal: anew
+    if existing is None:
+        application = JobApplication(person_id=person_id, posting_id=posting_id, **values)
+        try:
+            async with session.begin_nested():
+                session.add(application)
+                await session.flush()
+        except IntegrityError:
+            raise Conflict(APPLIED_ALREADY) from None
+        return application
+    done = await session.execute(update(JobApplication).where(
+        JobApplication.id == existing.id, JobApplication.withdrawn_at.is_not(None))
+        .values(**values).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise Conflict(APPLIED_ALREADY)
+    await session.refresh(existing)
+    return existing
 
 
 async def withdraw(session: AsyncSession, person_id: uuid.UUID, posting_id: uuid.UUID) -> None:

@@ -4,7 +4,14 @@ employers nothing, and nothing once the link is revoked."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from core.errors import Conflict
+from matching.jobs import service as jobs
 
 from matching.jobs.models import JobApplication
 from tests.conftest import TEST_PASSWORD, csrf_headers, sign_up, create_org
@@ -39,8 +46,8 @@ async def world(client) -> dict[str, str]:
     await sign_up(client, "hr@beta.example", "採用担当")
     beta = (await create_org(client, "employer", "beta-dx"))["id"]
     theirs = await posting(client, beta, "SRE", {"v2-sre": "b"})
-    await learner(client, LEARNER, "田中 健太", SKILLS, discoverable=False)
-    return {"alpha": alpha, "beta": beta, "close": close, "distant": distant, "theirs": theirs}
+    person = await learner(client, LEARNER, "田中 健太", SKILLS, discoverable=False)
+    return {"alpha": alpha, "beta": beta, "close": close, "distant": distant, "theirs": theirs, "person": person}
 
 
 async def test_jobs_ranked_by_fit_with_met_missing_and_a_path(client) -> None:
@@ -130,3 +137,28 @@ async def test_saved_jobs_and_applications_are_in_the_export(client) -> None:
     assert [s["posting_id"] for s in export["jobs"]["saved"]] == [ids["distant"]]
     assert [a["posting_id"] for a in export["jobs"]["applications"]] == [ids["close"]]
     assert export["learner_progress"] == {"show_motivation": True} and export["pathway_awards"] == []
+
+
+async def test_two_applications_at_the_same_moment_keep_one_and_the_other_is_a_409(client, engine, settings) -> None:
+    """Two tabs apply at once: the second waits for the first to commit, then is the usual 409 (it was
+    an IntegrityError, a 500), and its share link is not kept."""
+    from skills.models import ShareLink
+
+    ids = await world(client)
+    person, posting_id = uuid.UUID(ids["person"]), uuid.UUID(ids["close"])
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions() as one, sessions() as two:
+        await jobs.apply(one, settings, person, posting_id)
+        waiting = asyncio.create_task(jobs.apply(two, settings, person, posting_id))
+        await asyncio.sleep(0.3)
+        await one.commit()
+        try:
+            await asyncio.wait_for(waiting, 15)
+        except Conflict:
+            pass
+        else:
+            raise AssertionError("a second application to the same job was accepted")
+        await two.commit()  # what the page does after a form error shown to htmx: keeps what is left
+    async with sessions() as check:
+        assert await check.scalar(select(func.count()).select_from(JobApplication)) == 1
+        assert await check.scalar(select(func.count()).select_from(ShareLink).where(ShareLink.person_id == person)) == 1
