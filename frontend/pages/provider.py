@@ -19,11 +19,13 @@ from pydantic import ValidationError
 
 from core.errors import InvalidInput
 from credentials.achievements import (ACHIEVEMENT_TYPES, CREDIT_UNITS, LEVEL_FRAMEWORKS, MAX_RESULT_DESCRIPTIONS,
-                                      MAX_RUBRIC_LEVELS, RESULT_TYPES, AchievementService)
+                                      MAX_RUBRIC_LEVELS, RESULT_TYPES, AchievementService, achievement_json,
+                                      micro_detail)
 from credentials.batches import BatchService
 from credentials.endorsements import for_achievement
 from credentials.issuance import IssuanceService
-from credentials.schemas import AchievementCreate
+from credentials.models import Achievement
+from credentials.schemas import AchievementCreate, MicroCredentialIn
 from frontend.consoles import AppSettings, DbSession, OrgId
 from frontend.dss_picker import alignment_rows, skill_choices
 from frontend.forms import FormData, as_list, form_error_status, redirect, text_of
@@ -38,7 +40,7 @@ OPTIONAL = ("criteria_url", "image", "achievement_type")
 MICRO = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
          "field_of_study", "instruction_language")  # result descriptions: the rows below (RD)
 RD = "result_descriptions"
-RD_FIELDS = ("key", "result_type", "name_ja", "name_en", "required_level")
+RD_FIELDS = ("key", "result_type", "name_ja", "name_en", "required_level", "value_min", "value_max")
 LEVEL_FIELDS = ("key", "name_ja", "name_en")
 
 
@@ -100,7 +102,8 @@ def form_descriptions(data: dict[str, Any]) -> tuple[list[dict], list[int]]:
                 levels.append(level)
         if any(v for k, v in entry.items() if k != "result_type") or levels:
             # every text present (empty when not typed), so the domain rule, not the schema, names the field
-            typed.append({**entry, "required_level": entry["required_level"] or None, "levels": levels})
+            typed.append({**entry, **{k: entry[k] or None for k in ("required_level", "value_min", "value_max")},
+                          "levels": levels})
             at.append(i)
     return typed, at
 
@@ -149,10 +152,16 @@ async def alignment_list(request: Request, org_id: OrgId, db_session: DbSession,
         block="alignment_rows")
 
 
-def pydantic_errors(exc: ValidationError, lang: str) -> dict[str, str]:
+def pydantic_errors(exc: ValidationError, lang: str, at: list[int] | None = None) -> dict[str, str]:
+    """The schema's errors by field; one inside a result description lands on its form row (``at``)."""
     found: dict[str, str] = {}
     for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "form"
+        loc = error["loc"]
+        if at is not None and len(loc) >= 3 and loc[0] == RD and isinstance(loc[1], int):
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[2:])
+            found.update(description_errors(InvalidInput("", field=f"{RD}[{loc[1]}]{path}"), at, lang))
+            continue
+        field = str(loc[0]) if loc else "form"
         key = "provider.error.required" if error["type"] in ("string_too_short", "too_short", "missing") \
             else "provider.error.too_long"
         if field == "alignments":
@@ -187,7 +196,7 @@ async def achievement_create(request: Request, org_id: OrgId, data: FormData,
         checked = AchievementCreate.model_validate(body)
         achievement = await AchievementService(db_session, settings).create(org_id, checked.model_dump())
     except ValidationError as exc:
-        errors = pydantic_errors(exc, lang_of(request))
+        errors = pydantic_errors(exc, lang_of(request), at)
     except InvalidInput as exc:
         if str(exc.field or "").startswith(RD):
             errors = description_errors(exc, at, lang_of(request))
@@ -204,7 +213,7 @@ async def achievement_create(request: Request, org_id: OrgId, data: FormData,
 @get(f"{BASE}/achievements/{{achievement_id:uuid}}", **MEMBER, include_in_schema=False)
 async def achievement_page(request: Request, org_id: OrgId, achievement_id: FromPath[uuid.UUID],
                            db_session: DbSession, settings: AppSettings,
-                           created: FromQuery[bool] = False) -> Template:
+                           created: FromQuery[bool] = False, saved: FromQuery[bool] = False) -> Template:
     """One achievement: its texts, the skill items and levels it attests, and what to do with it."""
     achievement = await AchievementService(db_session, settings).get(org_id, achievement_id)
     tx = get_taxonomy()
@@ -213,10 +222,65 @@ async def achievement_page(request: Request, org_id: OrgId, achievement_id: From
                                                                  limit=1)
     return page(request, "provider/achievement.html", await console(
         request, db_session, org_id, "achievements", achievement=achievement, aligned=aligned, issued=issued,
-        created=created, endorsements=await for_achievement(db_session, settings, achievement.id)))
+        created=created, saved=saved, micro=micro_detail({"credentialSubject": {"achievement": achievement_json(
+            achievement, settings, lang_of(request))}}),
+        endorsements=await for_achievement(db_session, settings, achievement.id)))
+
+
+def micro_values(achievement: Achievement) -> dict[str, str]:
+    """The stored micro-credential detail as the form's texts (numbers without a needless ``.0``)."""
+    def shown(value: Any) -> str:
+        return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    return {name: shown(getattr(achievement, name)) for name in MICRO}
+
+
+def micro_form(data: dict[str, Any]) -> tuple[dict[str, str], list[dict], list[int], dict[str, Any]]:
+    """(the texts as typed, the result descriptions as typed, their form rows, the body of the API's
+    ``PUT .../micro``)."""
+    values = {name: text_of(data, name) for name in MICRO}
+    typed, at = form_descriptions(data)
+    return values, typed, at, {**{k: v or None for k, v in values.items()}, RD: typed}
+
+
+def micro_context(achievement: Achievement, values: dict[str, str], errors: dict[str, str],
+                  descriptions: list[dict]) -> dict[str, Any]:
+    return {**editor_context(values, [], errors, descriptions), "achievement": achievement}
+
+
+@get(f"{BASE}/achievements/{{achievement_id:uuid}}/micro", **MEMBER, include_in_schema=False)
+async def micro_edit(request: Request, org_id: OrgId, achievement_id: FromPath[uuid.UUID],
+                     db_session: DbSession, settings: AppSettings) -> Template:
+    """The micro-credential detail and result items of an achievement, to change."""
+    achievement = await AchievementService(db_session, settings).get(org_id, achievement_id)
+    return page(request, "provider/achievement_micro.html", await console(
+        request, db_session, org_id, "achievements",
+        **micro_context(achievement, micro_values(achievement), {}, achievement.result_descriptions or [])))
+
+
+@post(f"{BASE}/achievements/{{achievement_id:uuid}}/micro", **MEMBER, include_in_schema=False)
+async def micro_save(request: Request, org_id: OrgId, achievement_id: FromPath[uuid.UUID], data: FormData,
+                     db_session: DbSession, settings: AppSettings) -> Response:
+    """Replace the detail with what the form says: the API's ``PUT .../micro`` body and domain function
+    (``AchievementService.update_micro``), errors next to each field and result row."""
+    service = AchievementService(db_session, settings)
+    achievement = await service.get(org_id, achievement_id)
+    values, typed, at, body = micro_form(data)
+    lang = lang_of(request)
+    try:
+        await service.update_micro(org_id, achievement_id, MicroCredentialIn.model_validate(body).model_dump())
+    except ValidationError as exc:
+        errors = pydantic_errors(exc, lang, at)
+    except InvalidInput as exc:
+        errors = (description_errors(exc, at, lang) if str(exc.field or "").startswith(RD)
+                  else micro_errors(errors_by_field(exc, lang), lang))
+    else:
+        return redirect(request, f"{base_of(org_id)}/achievements/{achievement.id}?saved=1")
+    return page(request, "provider/achievement_micro.html", await console(
+        request, db_session, org_id, "achievements", **micro_context(achievement, values, errors, typed)),
+        block="micro_form", status_code=form_error_status(request, 422))
 
 
 handlers = [
     dashboard, achievement_list, achievement_new, skill_picker, alignment_list, achievement_create,
-    achievement_page,
+    achievement_page, micro_edit, micro_save,
 ]
