@@ -13,6 +13,7 @@ import credentials.oid4vp.models  # noqa: F401
 import credentials.clr.models  # noqa: F401
 import credentials.pathways.models  # noqa: F401
 import credentials.webhooks.models  # noqa: F401
+import credentials.ob_consumer.models  # noqa: F401
 import credentials.trust.models  # noqa: F401
 import matching.contact.models  # noqa: F401
 import matching.jobs.models  # noqa: F401
