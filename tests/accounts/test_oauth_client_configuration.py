@@ -158,3 +158,49 @@ async def test_bad_update_is_refused_and_changes_nothing(client, db) -> None:
     # A refused update does not rotate the token; the matching secret may be sent along.
     same = {**OB_BODY, "client_id": app["client_id"], "client_secret": app["client_secret"]}
     assert (await client.put(path(app), json=same, headers=bearer(token))).status_code == 200
+
+
+async def _configure(session, settings, app: dict, token: str, method: str = "GET", json: dict | None = None):
+    from accounts.oauth.server import HttpInput, configuration_response
+
+    given = HttpInput(method=method, uri=app["registration_client_uri"],
+                      headers=httpx.Headers(bearer(token)), json=json)
+    return await configuration_response(session, given, settings.base_url)
+
+
+async def _race(engine, settings, app: dict, first_method: str, second_method: str) -> tuple:
+    """Two sessions use the same registration access token; the second starts while the first has
+    rotated it but not committed, as two requests at once would."""
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    token = app["registration_access_token"]
+    put = {**OB_BODY, "client_id": app["client_id"], "client_name": "Raced Displayer"}
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions() as one, sessions() as two:
+        first = await _configure(one, settings, app, token, first_method, put if first_method == "PUT" else None)
+        waiting = asyncio.create_task(
+            _configure(two, settings, app, token, second_method, put if second_method == "PUT" else None))
+        await asyncio.sleep(0.5)
+        await one.commit()
+        second = await asyncio.wait_for(waiting, 10)
+        await (two.commit() if second.status < 400 else two.rollback())
+    return first, second
+
+
+async def test_two_requests_with_one_registration_token_rotate_it_once(client, db, engine, settings) -> None:
+    """Of two reads (or a read and an update) with the same token at once, one answers the new token and
+    the other 401, on PostgreSQL and SQLite alike: the stored digest is the one that was answered."""
+    for first_method, second_method in (("GET", "GET"), ("PUT", "GET"), ("GET", "PUT")):
+        app = await register(client)
+        first, second = await _race(engine, settings, app, first_method, second_method)
+        assert first.status == 200, first.body
+        assert second.status == 401 and second.body["error"] == "invalid_token", (first_method, second_method,
+                                                                                   second.body)
+        row = await stored(db, app["client_id"])
+        new_token = first.body["registration_access_token"]
+        assert row.metadata_json[TOKEN_KEY] == digest(new_token)
+        assert row.client_name == ("Raced Displayer" if first_method == "PUT" else OB_BODY["client_name"])
+        again = await client.get(path(app), headers=bearer(new_token))
+        assert again.status_code == 200, again.text
