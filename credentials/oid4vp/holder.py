@@ -92,15 +92,12 @@ class WalletPresenter:
     async def presentable(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
         """The learner's badges the platform can present (issued on skillpass, not revoked), newest
         first, each with its skills (DSS alignments)."""
-        held = await self.session.execute(
-            select(HeldCredential).where(HeldCredential.person_id == person_id,
-                                         HeldCredential.credential_id.is_not(None))
+        held = await self.session.execute(  # one query: the job page and the contact inbox list them all
+            select(HeldCredential).join(IssuedCredential, IssuedCredential.id == HeldCredential.credential_id)
+            .where(HeldCredential.person_id == person_id, IssuedCredential.state != "revoked")
             .order_by(HeldCredential.created_at.desc()))
         badges = []
         for row in held.scalars():
-            issued = await self.session.get(IssuedCredential, row.credential_id)
-            if issued is None or issued.state == "revoked":
-                continue
             badges.append({"held_id": row.id, "title": row.title, "issuer_name": row.issuer_name,
                            "trust_status": str(row.trust_status), "trust": row.trust,
                            "skills": skills_of(row.document)})

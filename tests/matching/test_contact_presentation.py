@@ -172,3 +172,21 @@ async def test_two_answers_at_the_same_moment_one_wins_and_the_other_leaves_noth
         await two.commit()
     async with sessions() as check:
         assert await check.scalar(select(func.count()).select_from(PresentationRequest)) == 1
+
+
+async def test_only_badges_issued_here_and_not_revoked_are_offered_for_a_presentation(client, db, settings) -> None:
+    import uuid
+
+    from sqlalchemy import update
+
+    from credentials.models import HeldCredential, IssuedCredential
+    from credentials.oid4vp.holder import WalletPresenter
+
+    made = await setup(client)
+    person = uuid.UUID(made["person_id"])
+    [badge] = await WalletPresenter(db, settings).presentable(person)
+    assert badge["held_id"] == uuid.UUID(made["held_id"]) and SKILL in [s["code"] for s in badge["skills"]]
+    held = await db.get(HeldCredential, badge["held_id"])
+    await db.execute(update(IssuedCredential).where(IssuedCredential.id == held.credential_id).values(state="revoked"))
+    assert await WalletPresenter(db, settings).presentable(person) == []
+    await db.rollback()
