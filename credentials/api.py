@@ -10,7 +10,8 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, MultipartBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
@@ -64,6 +65,13 @@ PROVIDER_ADMIN = access.org_member("provider", admin_only=True)
 PROVIDER_REVOKE = access.org_member("provider", api_key=True, scope="revoke")
 DID_JSON = "application/did+json"
 LD_JSON = "application/ld+json"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+JSON_TYPES = ("application/ld+json", "application/json", "application/vc+ld+json", "application/vc")
+# Endorsements: members of any organization (providers and employers, cookie session + CSRF token; the
+# domain then wants it verified) and provider API keys (only providers have keys; a key request is never
+# read for cookies).
+ENDORSER = access.org_member("any", api_key=True)
+ENDORSER_REVOKE = access.org_member("any", api_key=True, scope="revoke")
 
 
 class IssuerController(Controller):
@@ -377,28 +385,61 @@ async def issuer_did(slug: FromPath[str], issuers: NamedDependency[IssuerService
     return Response(await issuers.document_of(slug), media_type=DID_JSON)
 
 
+def wants_html(accept: str | None) -> bool:
+    """Whether an ``Accept`` header asks for a page rather than the JSON-LD: ``text/html`` (or XHTML) named
+    with a higher quality than every JSON type named. ``*/*``, no header, or a tie keep the JSON-LD: the
+    URL is a machine identifier first (OB 3.0 ``Achievement.id``)."""
+    html = json = 0.0
+    for part in (accept or "").split(","):
+        media, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    quality = 0.0
+        media = media.strip().lower()
+        if media in HTML_TYPES:
+            html = max(html, quality)
+        elif media in JSON_TYPES:
+            json = max(json, quality)
+    return html > json
+
+
 @get("/achievements/{achievement_id:uuid}", media_type=LD_JSON, tags=["credentials: public"], **access.public(),
-     dependencies={"achievements": Provide(provide_achievements)})
-async def public_achievement(achievement_id: FromPath[uuid.UUID], achievements: NamedDependency[AchievementService],
-                             settings: NamedDependency[Settings], lang: FromQuery[str] = "ja") -> Response:
-    """The OB 3.0 Achievement an issued credential names (``lang``: ja or en)."""
+     dependencies={"achievements": Provide(provide_achievements)},
+     responses={303: ResponseSpec(None, description="A browser (Accept prefers text/html over every JSON type) "
+                                                    "is sent to the achievement's page, `/achievements/{id}/about`.")})
+async def public_achievement(request: Request, achievement_id: FromPath[uuid.UUID],
+                             achievements: NamedDependency[AchievementService], settings: NamedDependency[Settings],
+                             lang: FromQuery[str] = "ja") -> Response:
+    """The OB 3.0 Achievement an issued credential names (``lang``: ja or en), as JSON-LD; a browser
+    (``Accept`` preferring ``text/html``) is sent (303) to the page for people. ``Vary: Accept`` either way."""
+    if wants_html(request.headers.get("accept")):
+        return Response(None, status_code=HTTP_303_SEE_OTHER, headers={
+            "Location": f"/achievements/{achievement_id}/about", "Vary": "Accept"})
     if lang not in ("ja", "en"):
         raise InvalidInput("lang must be ja or en.", field="lang")
     achievement = await achievements.get_public(achievement_id)
-    return Response(achievement_json(achievement, settings, lang), media_type=LD_JSON)
+    return Response(achievement_json(achievement, settings, lang), media_type=LD_JSON, headers={"Vary": "Accept"})
 
 
-@post(f"{ORG}/endorsements", status_code=HTTP_201_CREATED, tags=["credentials: endorsements"], **PROVIDER)
+@post(f"{ORG}/endorsements", status_code=HTTP_201_CREATED, tags=["credentials: endorsements"], **ENDORSER)
 async def create_endorsement(org_id: FromPath[uuid.UUID], data: JSONBody[EndorseIn],
                              db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> dict:
-    """Issue a signed OB 3.0 EndorsementCredential about another organization's achievement or issuer."""
+    """Issue a signed OB 3.0 EndorsementCredential about another organization's achievement or issuer.
+    Members of a verified organization (a provider or an employer: session cookie and the CSRF header) or a
+    provider's API key; 422 ``not_verified`` for an organization the platform has not verified, ``own`` for
+    its own work."""
     row = await endorsements.endorse(db_session, settings, org_id, achievement_id=data.achievement_id,
                                      issuer_org_id=data.issuer_org_id, comments={data.lang: data.comment},
                                      lang=data.lang)
     return {"id": str(row.id), "credential": row.document}
 
 
-@get(f"{ORG}/endorsements", tags=["credentials: endorsements"], **PROVIDER)
+@get(f"{ORG}/endorsements", tags=["credentials: endorsements"], **ENDORSER)
 async def given_endorsements(org_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
                              settings: NamedDependency[Settings]) -> list[dict[str, Any]]:
     """The endorsements this organization gave, newest first (withdrawn ones with ``withdrawn_at``)."""
@@ -406,14 +447,17 @@ async def given_endorsements(org_id: FromPath[uuid.UUID], db_session: NamedDepen
 
 
 @post(f"{ORG}/endorsements/{{endorsement_id:uuid}}/withdraw", status_code=HTTP_200_OK,
-      responses=problem_responses(409), tags=["credentials: endorsements"], **PROVIDER_REVOKE)
+      responses=problem_responses(409), tags=["credentials: endorsements"], **ENDORSER_REVOKE)
 async def withdraw_endorsement(org_id: FromPath[uuid.UUID], endorsement_id: FromPath[uuid.UUID],
                                db_session: NamedDependency[AsyncSession],
                                settings: NamedDependency[Settings]) -> dict:
     """Withdraw an endorsement this organization gave (final): its status list bit is set, so every
-    verifier reports it revoked; public pages stop showing it. 409 when already withdrawn."""
+    verifier reports it revoked; public pages stop showing it. 409 when already withdrawn.
+    ``seen_by_outside_verifiers`` is false for an endorsement signed without a status entry (before
+    status lists for endorsements): only skillpass knows it is withdrawn."""
     row = await endorsements.withdraw(db_session, settings, org_id, endorsement_id)
-    return {"id": str(row.id), "withdrawn_at": row.withdrawn_at.isoformat()}
+    return {"id": str(row.id), "withdrawn_at": row.withdrawn_at.isoformat(),
+            "seen_by_outside_verifiers": endorsements.has_status_entry(row.document)}
 
 
 @get("/api/v1/achievements/{achievement_id:uuid}/endorsements", tags=["credentials: endorsements"],
