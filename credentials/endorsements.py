@@ -180,6 +180,13 @@ async def _publish(session: AsyncSession, settings: Settings, list_id: uuid.UUID
     await sign_list(session, settings, status_list, issuer, withdrawn.scalars(), "revocation")
 
 
+def has_status_entry(document: dict[str, Any]) -> bool:
+    """Whether a withdrawal of this endorsement reaches outside verifiers: only one signed with a
+    ``credentialStatus`` (every endorsement since migration ``c3a5c7e9f1b4``). An older copy cannot be
+    given one without changing what was signed, so its withdrawal is known here only, and pages say so."""
+    return bool(document.get("credentialStatus"))
+
+
 def public_url(settings: Settings, endorsement_id: uuid.UUID) -> str:
     """The public page of one endorsement: the credential verified now, and its JSON."""
     return f"{base_url(settings)}/endorsements/{endorsement_id}"
@@ -190,6 +197,7 @@ async def _listed(session: AsyncSession, settings: Settings, rows: list[Endorsem
     return [{"id": row.id, "endorser_org_id": row.endorser_org_id, "achievement_id": row.achievement_id,
              "subject_org_id": row.subject_org_id, "credential": row.document,
              "withdrawn_at": row.withdrawn_at, "url": public_url(settings, row.id),
+             "status_entry": has_status_entry(row.document),
              "trust": (await trust.evaluate(row.document)).to_dict()} for row in rows]
 
 
