@@ -76,7 +76,7 @@ async def connect(db: AsyncSession, settings: Settings, person_id: uuid.UUID, ho
     existing = await db.scalar(select(HostConnection).where(HostConnection.person_id == person_id,
                                                             HostConnection.host_url == host_url))
     if existing is not None and existing.state == "connected":
-        raise Conflict("This Host is already connected; disconnect it first to connect again.", field="host_url")
+        raise Conflict("This Host is already connected; disconnect it first to connect again.", field="already")
     description = await host.describe(settings, host_url)
     registered = await host.register(settings, description, callback_url(settings))
     revoke_url = await host.revocation_url(settings, host_url, description.token_url)
