@@ -19,6 +19,7 @@ from frontend.pages import (
     jobs,
     landing,
     legal,
+    ob_consumer,
     oauth_consent,
     onboarding,
     org_verification,
@@ -42,7 +43,7 @@ from frontend.pages import (
 )
 
 PAGE_MODULES = (home, auth, oauth_consent, onboarding, landing, legal, dss, public, badges, trends, shared,
-                wallet, wallet_offers, wallet_presentations, wallet_contact, assessment, progress, jobs,
+                wallet, wallet_offers, wallet_presentations, wallet_contact, ob_consumer, assessment, progress, jobs,
                 credentials, records, shares,
                 provider, provider_credentials, provider_batches, provider_offers, provider_keys, provider_webhooks,
                 pathways, endorsements, clr,
