@@ -8,6 +8,7 @@ from accounts import erasure, hooks, upkeep
 from accounts.oauth import applications as oauth_grants
 from core.settings import Settings
 from credentials import person_data
+from credentials.ob_consumer import service as ob_consumer
 from credentials.oid4vci import sweep as oid4vci_sweep
 from credentials.pathways import service as pathways
 from credentials.oid4vp import sweep as oid4vp_sweep
@@ -39,6 +40,7 @@ def connect_domains(settings: Settings) -> None:
                        partial(person_data.delete_holder_dids, settings=settings))
     erasure.contribute("skills", skills_export.export_all, skills_export.delete_all)
     erasure.contribute("oauth_applications", oauth_grants.export_grants, oauth_grants.delete_grants)
+    erasure.contribute("ob_host_connections", ob_consumer.export_connections, ob_consumer.delete_connections)
     erasure.contribute("employer_contact", contact_data.export_contact, contact_data.delete_contact)
     erasure.contribute("learner_progress", progress.export_settings, progress.delete_settings)
     erasure.contribute("pathway_awards", pathways.export_awards, pathways.delete_awards)
