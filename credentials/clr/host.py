@@ -17,7 +17,7 @@ from core.settings import Settings
 from credentials.clr import service
 from credentials.clr.discovery import API_PREFIX, service_description
 from credentials.obv3 import service as ob_service
-from credentials.obv3.api import MAX_LIMIT, _count, _links, imsx, scoped, upsert_body, upserted
+from credentials.obv3.api import imsx, page_query, paged, scoped, upsert_body, upserted
 
 TAGS = ["credentials: CLR 2.0 API"]
 
@@ -32,18 +32,14 @@ async def clr_discovery(settings: NamedDependency[Settings]) -> Response:
 async def clr_get_credentials(request: Request, grant: NamedDependency[BearerGrant],
                               db_session: NamedDependency[AsyncSession],
                               settings: NamedDependency[Settings]) -> Response:
-    """getCredentials: the learner's ClrCredentials, ``limit`` (at most 100) per page from ``offset``, with
-    ``X-Total-Count`` and ``Link`` (first, last, next, prev)."""
-    try:
-        query = request.query_params
-        limit = min(_count(query.get("limit"), "limit", default=MAX_LIMIT, minimum=1), MAX_LIMIT)
-        offset = _count(query.get("offset"), "offset", default=0, minimum=0)
-    except ValueError as exc:
-        return imsx(400, str(exc), minor="invalid_query_parameter")
-    body, total = await service.clr_page(db_session, settings, grant.person_id, limit=limit, offset=offset)
-    base = settings.base_url.rstrip("/") + API_PREFIX + "/credentials"
-    return Response(body, media_type="application/json",
-                    headers={"X-Total-Count": str(total), "Link": _links(base, limit, offset, total)})
+    """getCredentials: the learner's ClrCredentials, ``limit`` (at most 100) per page from ``offset``,
+    received at or after ``since``, with ``X-Total-Count`` and ``Link`` (first, last, next, prev)."""
+    asked = page_query(request.query_params)
+    if isinstance(asked, Response):
+        return asked
+    body, total = await service.clr_page(db_session, settings, grant.person_id, limit=asked.limit,
+                                         offset=asked.offset, since=asked.since)
+    return paged(settings, API_PREFIX, asked, body, total)
 
 
 @post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CLR_CREDENTIAL_UPSERT))

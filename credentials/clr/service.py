@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -223,16 +224,18 @@ def check_incoming(raw: Any) -> dict[str, Any]:
     return document
 
 
-def _held_clr(held: HeldCredential) -> bool:
-    # As for OB getCredentials: only what verifies, and never a declined offer.
-    return held.verified and held.offer_state != OfferState.declined and is_clr(held.document)
+def _held_clr(held: HeldCredential, since: datetime | None) -> bool:
+    # As for OB getCredentials: only what verifies, never a declined offer, and `since` on the time the
+    # wallet received it (the OB API's semantics).
+    return (held.verified and held.offer_state != OfferState.declined and is_clr(held.document)
+            and (since is None or held.created_at >= since))
 
 
 async def clr_page(session: AsyncSession, settings: Settings, person_id: uuid.UUID, *, limit: int,
-                   offset: int) -> tuple[dict[str, Any], int]:
-    """One page of the learner's ClrCredentials (newest first) as a GetClrCredentialsResponse: compact JWS
-    for VC-JWT ones, JSON-LD otherwise; and how many there are."""
-    held = [h for h in await WalletService(session, settings).list_for_person(person_id) if _held_clr(h)]
+                   offset: int, since: datetime | None = None) -> tuple[dict[str, Any], int]:
+    """One page of the learner's ClrCredentials (newest first) received at or after ``since`` as a
+    GetClrCredentialsResponse: compact JWS for VC-JWT ones, JSON-LD otherwise; and how many there are."""
+    held = [h for h in await WalletService(session, settings).list_for_person(person_id) if _held_clr(h, since)]
     return response_body(held[offset:offset + limit]), len(held)
 
 

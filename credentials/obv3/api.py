@@ -9,6 +9,7 @@ no CSRF token either) and check its scope per endpoint; every error answers an `
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -77,9 +78,10 @@ def _count(value: str | None, name: str, *, default: int, minimum: int) -> int:
     return int(value)
 
 
-def _links(base: str, limit: int, offset: int, total: int) -> str:
+def _links(base: str, limit: int, offset: int, total: int, since: str | None = None) -> str:
     def link(at: int, rel: str) -> str:
-        return f'<{base}?{urlencode({"limit": limit, "offset": at})}>; rel="{rel}"'
+        params = {"limit": limit, "offset": at, **({"since": since} if since else {})}  # a filter stays on
+        return f'<{base}?{urlencode(params)}>; rel="{rel}"'
 
     last = max(total - 1, 0) // limit * limit
     links = [link(0, "first"), link(last, "last")]
@@ -90,12 +92,20 @@ def _links(base: str, limit: int, offset: int, total: int) -> str:
     return ", ".join(links)
 
 
-@get(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CREDENTIAL_READ))
-async def get_credentials(request: Request, grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession],
-                          settings: NamedDependency[Settings]) -> Response:
-    """getCredentials: the learner's credentials, ``limit`` (at most 100) per page from ``offset``, with
-    ``X-Total-Count`` and ``Link`` (first, last, next, prev)."""
-    query = request.query_params
+@dataclass(frozen=True)
+class PageQuery:
+    """getCredentials' query parameters, checked."""
+
+    limit: int
+    offset: int
+    since: datetime | None
+    since_text: str | None = None  # as sent, for the Link header
+
+
+def page_query(query: Any) -> PageQuery | Response:
+    """``limit`` (1 to 100, default 100), ``offset`` (from 0) and ``since`` (ISO 8601 with a time zone) of
+    a getCredentials request (OB 3.0 and CLR 2.0 alike); the spec's 400 ``invalid_query_parameter``
+    Imsx_StatusInfo for a bad one."""
     try:
         limit = min(_count(query.get("limit"), "limit", default=MAX_LIMIT, minimum=1), MAX_LIMIT)
         offset = _count(query.get("offset"), "offset", default=0, minimum=0)
@@ -105,11 +115,27 @@ async def get_credentials(request: Request, grant: NamedDependency[BearerGrant],
                     minor="invalid_query_parameter")
     if since is not None and since.tzinfo is None:
         return imsx(400, "since must carry a time zone (e.g. Z).", minor="invalid_query_parameter")
-    found = await service.credentials_page(db_session, settings, grant.person_id, limit=limit, offset=offset,
-                                           since=since)
-    base = settings.base_url.rstrip("/") + API_PREFIX + "/credentials"
-    return Response(found.body, media_type="application/json",
-                    headers={"X-Total-Count": str(found.total), "Link": _links(base, limit, offset, found.total)})
+    return PageQuery(limit, offset, since, query.get("since") or None)
+
+
+def paged(settings: Settings, prefix: str, asked: PageQuery, body: dict[str, Any], total: int) -> Response:
+    """A getCredentials answer with ``X-Total-Count`` and ``Link``."""
+    base = settings.base_url.rstrip("/") + prefix + "/credentials"
+    links = _links(base, asked.limit, asked.offset, total, asked.since_text)
+    return Response(body, media_type="application/json", headers={"X-Total-Count": str(total), "Link": links})
+
+
+@get(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CREDENTIAL_READ))
+async def get_credentials(request: Request, grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession],
+                          settings: NamedDependency[Settings]) -> Response:
+    """getCredentials: the learner's credentials, ``limit`` (at most 100) per page from ``offset``, received
+    at or after ``since``, with ``X-Total-Count`` and ``Link`` (first, last, next, prev)."""
+    asked = page_query(request.query_params)
+    if isinstance(asked, Response):
+        return asked
+    found = await service.credentials_page(db_session, settings, grant.person_id, limit=asked.limit,
+                                           offset=asked.offset, since=asked.since)
+    return paged(settings, API_PREFIX, asked, found.body, found.total)
 
 
 @post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CREDENTIAL_UPSERT))

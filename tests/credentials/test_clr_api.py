@@ -233,3 +233,36 @@ async def test_consent_page_names_the_clr_scopes_in_both_languages(client) -> No
         "redirect_uris": ["https://displayer.example.org/cb"],
         "scope": "https://purl.imsglobal.org/spec/clr/v2p0/scope/x"})
     assert refused.status_code == 400
+
+
+async def test_get_credentials_since_filters_on_when_the_wallet_received_the_clr(client, db, settings) -> None:
+    """``since`` as in the OB 3.0 API: CLRs received at or after it; a bad value is the spec's 400."""
+    from datetime import timedelta
+
+    await sign_up(client, EMAIL)
+    _, token = await clr_token(client)
+    old, new = elsewhere_clr(name="Older transcript"), elsewhere_clr(name="Newer transcript")
+    for clr in (old, new):
+        assert (await client.post(f"{API}/credentials", json=clr, headers=bearer(token))).status_code == 201
+    now = datetime.now(timezone.utc)
+    held = (await db.execute(select(HeldCredential))).scalars().all()
+    next(h for h in held if h.document["id"] == old["id"]).created_at = now - timedelta(days=10)
+    await db.commit()
+
+    def at(moment: datetime) -> str:
+        return moment.isoformat().replace("+00:00", "Z")
+
+    cases = ((now - timedelta(days=30), [new["id"], old["id"]]), (now - timedelta(days=1), [new["id"]]),
+             (now + timedelta(days=1), []))
+    for since, expected in cases:
+        answer = await client.get(f"{API}/credentials", params={"since": at(since), "limit": 1},
+                                  headers=bearer(token))
+        assert answer.status_code == 200, answer.text
+        valid(answer.json(), "getclrcredentialsresponse")
+        assert answer.headers["x-total-count"] == str(len(expected))
+        assert [c["id"] for c in answer.json().get("credential", [])] == expected[:1]
+        if len(expected) > 1:  # the next page keeps the filter
+            assert f"since={at(since).replace(':', '%3A')}" in answer.headers["link"]
+    for bad in ("yesterday", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z"):
+        assert_imsx(await client.get(f"{API}/credentials", params={"since": bad}, headers=bearer(token)), 400,
+                    "invalid_query_parameter")
