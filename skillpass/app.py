@@ -31,6 +31,7 @@ from core.db import RequestTransactionMiddleware, alchemy_config, session_scope
 from core.headers import security_headers_hook
 from core.jsonlimits import JsonDepthMiddleware
 from credentials import api as credentials_api
+from credentials import badge_images_api
 from credentials.deps import start_jobs, stop_jobs
 from credentials.idempotency import HEADER as IDEMPOTENCY_HEADER
 from credentials.oid4vci import api as oid4vci_api
@@ -64,7 +65,8 @@ from taxonomies.dss import data_dir_of, get_taxonomy
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 
 # Each domain exposes `handlers`; listed in dependency order.
-ROUTE_MODULES = (system, accounts_api, me_api, verification_api, oauth_api, dss_api, credentials_api, trust_api,
+ROUTE_MODULES = (system, accounts_api, me_api, verification_api, oauth_api, dss_api, credentials_api, badge_images_api,
+                 trust_api,
                  oid4vci_api, oid4vp_api, obv3_api, clr_api, pathways_api, webhooks_api,
                  skills_api, matching_api, contact_api, jobs_api, frontend_routes)
 
