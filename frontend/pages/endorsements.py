@@ -165,6 +165,7 @@ async def endorsement_page(request: Request, endorsement_id: FromPath[uuid.UUID]
     achievement = await db_session.get(Achievement, row.achievement_id) if row.achievement_id else None
     return page(request, "endorsements/public.html", {
         "row": row, "credential": row.document, "trust": checked.trust or {},
+        "status_entry": endorsements.has_status_entry(row.document),
         "verdict": verdict_of(checked.to_dict(), lang_of(request)), "achievement": achievement,
         "subject_org": await db_session.get(Organization, row.subject_org_id)})
 
