@@ -14,6 +14,7 @@ from credentials import endorsements
 from credentials.models import Endorsement, PublicBadge
 from tests.conftest import verify_org
 from tests.credentials.conftest import new_achievement, new_provider
+from tests.credentials.test_endorsements import suspend
 from tests.frontend.helpers import HTML, csrf_token, held_ids, htmx, issue_badges, learner
 
 
@@ -139,3 +140,34 @@ async def test_the_issuer_page_shows_endorsements_of_the_issuer_and_links_its_ac
     about = (await client.get(f"/achievements/{achievement['id']}/about", headers=HTML)).text
     assert "A trustworthy issuer." in about  # an issuer's endorsement shows with each of its achievements
     assert "A trustworthy issuer." not in (await client.get("/issuers/fe-iss-body", headers=HTML)).text
+
+
+async def test_the_issuer_page_in_both_languages_with_trust_and_without_withdrawn_ones(client, db, settings) -> None:
+    """The endorsements in force of the issuer profile, each with its endorser's trust status (an unverified
+    or later-suspended endorser is "not recognised") and its verify link; a withdrawn one is gone."""
+    university = await new_provider(client, "fe-iss2-uni", name_ja="東都大学", name_en="Toto University")
+    body = await new_provider(client, "fe-iss2-body", name_ja="日本データ協会", name_en="Japan Data Association")
+    kept = await endorsements.endorse(db, settings, uuid.UUID(body["id"]), achievement_id=None,
+                                      issuer_org_id=uuid.UUID(university["id"]),
+                                      comments={"ja": "信頼できる発行者です。", "en": "A trustworthy issuer."})
+    gone = await endorsements.endorse(db, settings, uuid.UUID(body["id"]), achievement_id=None,
+                                      issuer_org_id=uuid.UUID(university["id"]), comments={"en": "Withdrawn later."})
+    await db.commit()
+    await endorsements.withdraw(db, settings, uuid.UUID(body["id"]), gone.id)
+    await db.commit()
+    client.cookies.clear()
+    client.cookies.set("lang", "ja")
+    ja = (await client.get("/issuers/fe-iss2-uni", headers=HTML)).text
+    assert "推薦（エンドースメント）" in ja and "日本データ協会" in ja and "確認済みの発行者" in ja
+    assert "発行者への推薦" in ja and "信頼できる発行者です。" in ja and f'href="/endorsements/{kept.id}"' in ja
+    assert f"/endorsements/{gone.id}" not in ja and "Withdrawn later." not in ja
+    assert "Recognised issuer" not in ja and "Japan Data Association" not in ja
+    client.cookies.set("lang", "en")
+    en = (await client.get("/issuers/fe-iss2-uni", headers=HTML)).text
+    assert "Endorsements" in en and "Japan Data Association" in en and "Recognised issuer" in en
+    assert "endorses the issuer" in en and f'href="/endorsements/{kept.id}"' in en
+    assert "確認済みの発行者" not in en and f"/endorsements/{gone.id}" not in en
+
+    await suspend(client, body["id"])
+    en = (await client.get("/issuers/fe-iss2-uni", headers=HTML)).text
+    assert "Issuer not recognised" in en and "Recognised issuer" not in en
