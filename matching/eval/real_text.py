@@ -120,6 +120,23 @@ def record_scores(rows: list[dict], ranked: list[list[str]]) -> dict:
     return {"p@1": by_language(rows, p1), "hit@3": by_language(rows, hit3), "recall@3": by_language(rows, recall3)}
 
 
+def level_branches(rows: list[dict]) -> dict:
+    """How often each branch of the text rule (``TextLevel.branch``) gave the labelled level: the
+    figures behind ``skills.mapping.levels.BRANCH_CONFIDENCE`` (re-measure them on dev only)."""
+    from skills.mapping import suggest_level
+    from skills.mapping.levels import text_level
+
+    tally: dict[str, list[int]] = {}
+    for r in rows:
+        by_text = text_level(record_text_of(r))
+        right = suggest_level(r.get("hours"), None, None, None, by_text) == r["level"]
+        counts = tally.setdefault(by_text.branch or "no cue", [0, 0])
+        counts[0] += right
+        counts[1] += 1
+    return {branch: {"right": right, "n": n, "laplace": round((right + 1) / (n + 2), 2)}
+            for branch, (right, n) in sorted(tally.items())}
+
+
 def level_scores(rows: list[dict]) -> dict:
     from skills.mapping import suggest_level
 
@@ -185,7 +202,8 @@ def evaluate(split: str = "all") -> dict:
                "TF-IDF cosine baseline": tfidf_rankings,
                "keyword baseline": keyword_rankings}
     return {"split": split, "records": {name: record_scores(records, rank(records)) for name, rank in systems.items()},
-            "levels": level_scores(records), "postings": posting_scores(postings)}
+            "levels": level_scores(records), "level branches": level_branches(records),
+            "postings": posting_scores(postings)}
 
 
 def fmt(cell: dict) -> str:
@@ -216,6 +234,8 @@ def main() -> None:
     print_table("records -> level of the first gold item", {f"{rule}: {metric}": cell
                                                             for rule, metrics in result["levels"].items()
                                                             for metric, cell in metrics.items()})
+    print("  level rule per branch (right/n, Laplace-smoothed): " + ", ".join(
+        f"{branch} {c['right']}/{c['n']} ({c['laplace']})" for branch, c in result["level branches"].items()))
     print_table("postings -> roles and skills", {**result["postings"]["engine"], **result["postings"]["baselines"]})
 
 

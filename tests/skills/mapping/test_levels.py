@@ -2,7 +2,7 @@
 
 import pytest
 
-from skills.mapping.levels import suggest_level, text_level
+from skills.mapping.levels import BRANCH_CONFIDENCE, objective_verbs, suggest_level, text_level
 
 
 @pytest.mark.parametrize("kwargs, expected", [
@@ -65,3 +65,45 @@ def test_text_level_is_more_confident_when_the_cues_agree():
 ])
 def test_text_level_within_the_rule(kwargs, expected):
     assert suggest_level(**kwargs) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("students will be able to: design a schema; explain normal forms", {"c": ("design",), "d": ("explain",)}),
+    ("after the course, you should be able to build and deploy an api", {"c": ("build",), "d": ()}),
+    ("you will learn to write sql queries. students can summarise the results.",
+     {"c": ("write",), "d": ("summarise",)}),
+    ("• uses git daily\n• planning a sprint", {"c": ("uses", "planning"), "d": ()}),
+    # a verb inside a statement names a topic, not what the learner does
+    ("database design methods; user research; the use of uml", {"c": (), "d": ()}),
+    # the -ed form opens titles and descriptions as an adjective
+    ("applied statistics. designed for beginners.", {"c": (), "d": ()}),
+    ("データベースを設計できる。", {"c": (), "d": ()}),  # Japanese puts its verb last: the cues read it
+])
+def test_objective_verbs_are_the_verbs_that_open_a_statement(text, expected):
+    assert objective_verbs(text) == expected
+
+
+def test_an_objective_verb_outweighs_the_same_word_as_a_topic():
+    # Same words, once as topics and once as objectives: only the objectives raise the level.
+    topics = "overview of database design and data models; introduction to sql; students will be able to explain joins."
+    objectives = ("students will be able to: design a database for a small shop; build its tables in sql; "
+                  "explain joins.")
+    assert text_level(topics).level == "d"
+    assert text_level(objectives).level == "c"
+    assert "design" in text_level(objectives).cues["c"]
+
+
+def test_each_objective_statement_counts():
+    # Four explain-objectives against one apply-objective: d, however the topic words fall.
+    text = ("students will be able to: explain the stages of user-centred design; explain interviews; "
+            "explain observation; explain diary studies; analyse a small set of interview notes.")
+    assert text_level(text).level == "d"
+    assert text_level(text).branch == "clear"
+
+
+def test_branch_and_confidence_come_from_one_table():
+    for text, branch in (("itストラテジスト試験", "b"), ("implement a rest api; build a client", "clear"),
+                         ("explain the model; implement it", "close"), ("データベースの歴史", None)):
+        found = text_level(text)
+        assert found.branch == branch
+        assert found.confidence == (BRANCH_CONFIDENCE[branch] if branch else None)
