@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from accounts.hooks import run_email_confirmed_hooks
 from accounts import outbox, security
@@ -203,3 +203,14 @@ async def mark_confirmed(session: AsyncSession, person: Person) -> dict[str, Any
         .values(used_at=now).execution_options(synchronize_session=False))
     await session.flush()
     return await run_email_confirmed_hooks(session, person)
+
+
+async def sweep_lapsed_links(engine: AsyncEngine) -> int:
+    """Delete confirmation links that can do nothing any more (expired, or used) once they are out of
+    the resend window that counts them: they only say who signed up when."""
+    now = utcnow()
+    async with engine.begin() as conn:
+        gone = await conn.execute(delete(EmailConfirmation).where(
+            EmailConfirmation.created_at <= now - RESEND_WINDOW,
+            or_(EmailConfirmation.expires_at <= now, EmailConfirmation.used_at.is_not(None))))
+    return gone.rowcount or 0

@@ -1,5 +1,5 @@
 """Account housekeeping in the background of each server process: retry mail that was not sent after
-its commit, and delete lapsed throttle counters and password reset links. Started and stopped with the
+its commit, and delete lapsed throttle counters, password reset and email confirmation links. Started and stopped with the
 app's jobs (``credentials.deps.start_jobs``); every step is safe to run in several processes at once.
 
 Higher domains add their own sweeps of lapsed rows with :func:`contribute` (accounts cannot import
@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from accounts import confirmation
 from accounts.outbox import deliver_due
 from accounts.password_reset import sweep_lapsed_links
 from accounts.throttle import sweep_lapsed_counters
@@ -31,11 +32,12 @@ def contribute(name: str, sweep: Sweep) -> None:
 
 
 async def run_once(engine: AsyncEngine, settings: Settings) -> None:
-    """One round: mail whose turn has come, then the counters and reset links whose time has passed,
-    then each contributed sweep."""
+    """One round: mail whose turn has come, then the counters, reset and confirmation links whose time
+    has passed, then each contributed sweep."""
     await deliver_due(engine, settings)
     await sweep_lapsed_counters(engine)
     await sweep_lapsed_links(engine)
+    await confirmation.sweep_lapsed_links(engine)
     for sweep in list(_sweeps.values()):
         await sweep(engine)
 

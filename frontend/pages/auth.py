@@ -51,10 +51,11 @@ async def signin_submit(request: Request, data: FormData, db_session: NamedDepen
 
 
 @get("/signup", **access.public(**_LOGIN_FORM), include_in_schema=False)
-async def signup_page(request: Request) -> Template:
-    """The sign-up form (a few new pre-sessions per address)."""
+async def signup_page(request: Request, next: FromQuery[str | None] = None) -> Template:
+    """The sign-up form (a few new pre-sessions per address); ``next`` (from the sign-in page: an
+    application's consent page, an offer) is offered again once the address is confirmed."""
     await pre_session_attempt(request, CSRF_SESSION_KEY)
-    return page(request, "auth/signup.html", {"errors": {}, "values": {}})
+    return page(request, "auth/signup.html", {"errors": {}, "values": {}, "next": safe_next(next, "")})
 
 
 @post("/signup", **access.public(**_LOGIN_FORM), include_in_schema=False)
@@ -63,14 +64,17 @@ async def signup_submit(request: Request, data: FormData, db_session: NamedDepen
     """Sign up as the API does; "check your mail" whether or not the address had an account."""
     lang = lang_of(request)
     values = {k: str(data.get(k, "")) for k in ("display_name", "email", "password", "lang")}
+    next_path = safe_next(data.get("next"), "")
     form = SignUp.model_construct(**{**values, "lang": values["lang"] if values["lang"] in ("ja", "en") else lang},
                                   accept_terms=data.get("accept_terms") == "yes")
     try:
         accepted = await sign_up_person(request, AccountService(db_session, settings), form)
     except InvalidInput as exc:
         errors = {e["field"]: translate(f"signup.error.{e['field']}", lang) for e in exc.errors}
-        return page(request, "auth/signup.html", {"errors": errors, "values": values},
+        return page(request, "auth/signup.html", {"errors": errors, "values": values, "next": next_path},
                     block="signup_form", status_code=form_error_status(request, 422))  # as the API
+    if next_path:  # this browser's pre-session: the confirmation link opened here offers the way back
+        request.session[AFTER_CONFIRM_KEY] = next_path
     return page(request, "auth/check_mail.html", {"email": accepted.email}, block="signup_form")
 
 
@@ -80,6 +84,8 @@ async def signout_submit(request: Request) -> Response:
     request.clear_session()
     return redirect(request, "/")
 
+
+AFTER_CONFIRM_KEY = "after_confirm"  # where sign-up was asked to go on to, kept until confirmation
 
 # The token is in the URL: no referrer may carry it on, and no cache keep it.
 _TOKEN_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -96,14 +102,15 @@ async def confirm_page(request: Request, token: FromQuery[str | None] = None) ->
 async def confirm_submit(request: Request, data: FormData, db_session: NamedDependency[AsyncSession]) -> Template:
     """Confirm the address with the sign-up password and sign in; show what arrived in the wallet."""
     token = str(data.get("token", ""))[:200]
+    next_path = safe_next((request.session or {}).get(AFTER_CONFIRM_KEY), "")  # signing in renews the session
     try:
         done = await confirm_and_sign_in(request, db_session, token, str(data.get("password", "")))
     except InvalidInput as exc:
         context = _token_form_errors(request, exc, token, "confirm.wrong_password")
         return page(request, "auth/confirm.html", context, block="confirm_form",
                     status_code=form_error_status(request, 422), headers=_TOKEN_PAGE_HEADERS)  # as the API
-    return page(request, "auth/confirmed.html", {"email": done.person.email, "claimed": done.claimed_credentials},
-                headers=_TOKEN_PAGE_HEADERS)
+    return page(request, "auth/confirmed.html", {"email": done.person.email, "claimed": done.claimed_credentials,
+                                                 "next": next_path}, headers=_TOKEN_PAGE_HEADERS)
 
 
 def _token_form_errors(request: Request, exc: InvalidInput, token: str, field_key: str) -> dict:

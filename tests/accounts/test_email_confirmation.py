@@ -112,6 +112,26 @@ async def test_a_token_works_once_and_wrong_or_expired_ones_read_the_same(client
     assert (await client.get("/api/v1/auth/me")).json()["person"]["email_confirmed"] is False
 
 
+async def test_upkeep_deletes_confirmation_links_that_can_do_nothing_once_out_of_the_resend_window(engine, db) -> None:
+    """Expired or used links go (they only say who signed up when); a live one stays, and so does any
+    link of the last hour, which the resend limit counts."""
+    from accounts.confirmation import RESEND_WINDOW, sweep_lapsed_links
+
+    person = await AccountService(db).sign_up("sweep@example.jp", TEST_PASSWORD, "掃除", "ja")
+    now, old = utcnow(), utcnow() - RESEND_WINDOW - timedelta(minutes=1)
+    rows = {"expired": dict(created_at=old, expires_at=now - timedelta(minutes=1)),
+            "used": dict(created_at=old, expires_at=now + timedelta(hours=1), used_at=old),
+            "live": dict(created_at=old, expires_at=now + timedelta(hours=1)),
+            "recent_expired": dict(created_at=now - timedelta(minutes=5), expires_at=now - timedelta(minutes=1))}
+    for name, times in rows.items():
+        db.add(EmailConfirmation(person_id=person.id, email="sweep@example.jp", token_hash=name.ljust(64, "0"), **times))
+    await db.commit()
+    assert await sweep_lapsed_links(engine) == 2
+    left = (await db.execute(select(EmailConfirmation.token_hash).where(EmailConfirmation.person_id == person.id)
+                             .execution_options(populate_existing=True))).scalars().all()
+    assert sorted(h.rstrip("0") for h in left) == ["live", "recent_expired"]
+
+
 async def test_an_unconfirmed_account_claims_and_receives_nothing_until_it_confirms(client, app, db) -> None:
     provider = await new_provider(client, "conf-academy")
     achievement = await new_achievement(client, provider)

@@ -160,3 +160,29 @@ async def test_reset_request_page_in_english_reads_the_same_for_an_unknown_addre
         pages[email] = answer.text.replace(email, "ADDRESS")
     assert pages["page-known@example.jp"] == pages["page-unknown@example.jp"]
     assert "If the address has an account" in pages["page-known@example.jp"]
+
+
+async def test_signing_up_from_the_sign_in_page_comes_back_to_where_it_was_asked_for(client) -> None:
+    """A third-party application sends a learner with no account to /signin?next=<its consent page>:
+    sign-up keeps ``next``, and the confirmation (in the same browser) offers to continue there."""
+    from tests.conftest import mailed_token, outbox_files
+
+    wanted = "/oauth/ob/authorize?client_id=abc&scope=x"
+    shown = await client.get("/signin", params={"next": wanted}, headers=HTML)
+    assert 'href="/signup?next=/oauth/ob/authorize%3Fclient_id%3Dabc%26scope%3Dx"' in shown.text
+    form = await client.get("/signup", params={"next": wanted}, headers=HTML)
+    assert f'name="next" value="{wanted.replace("&", "&amp;")}"' in form.text
+    outside = await client.get("/signup", params={"next": "//evil.example/x"}, headers=HTML)
+    assert 'name="next" value="//evil' not in outside.text  # no open redirect
+    before = outbox_files(client)
+    sent = await client.post("/signup", headers=HTML, data={
+        "display_name": "次の人", "email": "next@example.jp", "password": TEST_PASSWORD, "lang": "ja",
+        "accept_terms": "yes", "next": wanted, "_csrf_token": client.cookies.get("skillpass_csrf")})
+    assert sent.status_code == 200, sent.text
+    token = mailed_token(client, "next@example.jp", before)
+    await client.get(f"/account/confirm?token={token}", headers=HTML)
+    done = await client.post("/account/confirm", headers=HTML, data={
+        "token": token, "password": TEST_PASSWORD, "_csrf_token": client.cookies.get("skillpass_csrf")})
+    assert done.status_code == 200, done.text
+    assert f'href="{wanted.replace("&", "&amp;")}" data-next' in done.text and "中断したところから続ける" in done.text
+    assert (await client.get("/api/v1/auth/me")).json()["person"]["email"] == "next@example.jp"
