@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import DomainError
 from core.settings import Settings
+from credentials import badge_images
 from credentials.achievements import micro_detail
 from credentials.baked import BakedError
 from credentials.wallet import WalletService
@@ -63,7 +64,8 @@ async def credential_detail(request: Request, held_id: FromPath[uuid.UUID], db_s
     await ProfileService(db_session, settings).profile(me(request))  # the profile follows the verdict
     reusable = await sharing.reusable_link(db_session, settings, me(request), parts=[], credential_ids=[held.id])
     context = _detail_context(request, held, changes=changes_note.take(request),
-                              qr_reusable=reusable[0] if reusable else None)
+                              qr_reusable=reusable[0] if reusable else None,
+                              shown_image=badge_images.shown_image(held.document, settings.base_url))
     return page(request, "credentials/detail.html", context, block="credential_checks")
 
 
