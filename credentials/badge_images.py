@@ -11,15 +11,18 @@ credentials issued since): the uploaded one when there is one, else the art of
   ``<image>``, no links or ``url()`` outside the document itself.
 
 ``png_art`` draws the badge art as a PNG (Pillow), the picture a baked PNG carries when no PNG was
-uploaded.
+uploaded. ``shown_image`` is what a learner's page shows for a held credential's image: never a third
+party's URL (opening one's wallet must not tell another host who looks at which credential).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
 import uuid
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +35,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from core.db import utcnow
 from core.errors import InvalidInput
+from credentials.alignments import dss_alignments
 from credentials.badge_art import PALETTES, NEUTRAL, BadgeText, badge_svg, fit_lines
 from credentials.models import Achievement, BadgeImage
 from taxonomies.dss import LEVELS, get_taxonomy
@@ -57,6 +61,9 @@ ATTRIBUTES = {"id", "class", "viewBox", "width", "height", "x", "y", "x1", "y1",
 _URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE)
 FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
          "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+_OWN_IMAGE = re.compile(r"/achievements/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/image")
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,44 @@ def badge_text(achievement: Achievement) -> BadgeText:
     return BadgeText(name_ja=achievement.name_ja, name_en=achievement.name_en, level=level,
                      category_code=category.code if category else None,
                      category_ja=category.name_ja if category else "", category_en=category.name_en if category else "")
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, dict):  # a language map
+        return str(value.get("ja") or value.get("en") or next(iter(value.values()), ""))
+    return str(_first(value) or "") if not isinstance(_first(value), dict) else _name(_first(value))
+
+
+def shown_image(document: Any, base_url: str) -> str | None:
+    """The ``src`` a learner's page uses for a held credential's image (None: it has none):
+
+    - an embedded ``data:image/...`` URI as it is;
+    - this platform's own achievement image (``<base_url>/achievements/{id}/image``) by its path, same origin;
+    - any other http(s) URL: not loaded, the generated art (a ``data:`` SVG from the credential's name and
+      DSS level) instead, so no request goes to a third party.
+    """
+    if not isinstance(document, dict):
+        return None
+    subject = _first(document.get("credentialSubject"))
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement = achievement if isinstance(achievement, dict) else {}
+    image = achievement.get("image") or document.get("image")
+    url = image.get("id") if isinstance(image, dict) else image
+    if not isinstance(url, str) or not url:
+        return None
+    if url.startswith("data:image/"):
+        return url
+    own = _OWN_IMAGE.fullmatch(url[len(base_url.rstrip("/")):]) if url.startswith(base_url.rstrip("/") + "/") else None
+    if own:
+        return image_path(uuid.UUID(own.group(1)))
+    levels = [level for _, level in dss_alignments(document) if level in LEVELS]
+    name = _name(achievement.get("name") or document.get("name"))
+    art = badge_svg(BadgeText(name_ja=name, name_en=name, level=min(levels, key=LEVELS.index) if levels else None))
+    return "data:image/svg+xml;base64," + base64.b64encode(art.encode("utf-8")).decode("ascii")
 
 
 async def set_image(session: AsyncSession, achievement: Achievement, data: bytes, content_type: str = "") -> BadgeImage:
