@@ -127,3 +127,15 @@ def test_an_endorsement_only_issuer_is_trusted_for_endorsements_and_not_for_badg
     assert endorsement.status == "trusted"
     assert badge.status == "untrusted" and badge.reasons[0]["code"] == "issuer_out_of_scope"
     assert evaluate(employer.did, ["Sakura"], [employer]).status == "untrusted"  # a credential by default
+
+
+def test_an_external_registrys_endorsement_only_entry_is_held_to_its_scope_and_other_scopes_are_not() -> None:
+    """The scope rule is the registry's, not only ours: an imported entry scoped to endorsements does
+    not vouch for a badge; an entry scoped ``dss`` (what the registry vouches for) still does."""
+    body = TrustEntry("did:key:z6MkIndustryBody", "業界団体", "Industry body", "jp-industry", state="listed",
+                      scope=("endorsement",))
+    school = TrustEntry("did:key:z6MkSchool", "学校", "School", "jp-industry", state="listed", scope=("dss",))
+    assert evaluate(body.did, ["Industry body"], [body], "endorsement").status == "trusted"
+    badge = evaluate(body.did, ["Industry body"], [body], "credential")
+    assert badge.status == "untrusted" and badge.reasons[0]["code"] == "issuer_out_of_scope"
+    assert evaluate(school.did, ["School"], [school], "credential").status == "trusted"
