@@ -66,7 +66,7 @@ def test_every_operation_documents_the_errors_it_can_answer_as_problems(app, spe
             # RFC 6749 5.2 OAuth errors (wallet endpoints, the OB 3.0 token and revocation endpoints) and the
             # OB 3.0 / CLR 2.0 APIs' Imsx_StatusInfo: bodies another standard defines, documented as plain JSON
             oauth = (path.startswith(("/oid4vci/", "/oid4vp/", "/oauth/ob/", "/ims/ob/v3p0/", "/ims/clr/v2p0/"))
-                     and set(response["content"]) == {"application/json"})
+                     and set(response.get("content", {})) == {"application/json"})
             if int(code) >= 400 and not oauth:
                 assert response["content"] == {
                     "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, where
