@@ -121,7 +121,7 @@ def parse_description(document: Any, settings: Settings) -> Description:
 async def describe(settings: Settings, host_url: str) -> Description:
     """getServiceDescription: ``GET <host>/ims/ob/v3p0/discovery``, validated."""
     async with calling(settings) as client:
-        answer = await client.get(host_url + DISCOVERY_PATH, withhold_token=True,
+        answer = await client.request("GET", host_url + DISCOVERY_PATH, withhold_token=True,
                                   headers={"Accept": "application/json"})
     if answer.status_code != 200:
         raise HostError(f"The Host's discovery document answered {answer.status_code}.", code="invalid_discovery")
@@ -135,7 +135,7 @@ async def revocation_url(settings: Settings, host_url: str, token_url: str) -> s
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(host_url))
     try:
         async with calling(settings) as client:
-            answer = await client.get(origin + "/.well-known/oauth-authorization-server", withhold_token=True)
+            answer = await client.request("GET", origin + "/.well-known/oauth-authorization-server", withhold_token=True)
         metadata = answer.json() if answer.status_code == 200 else {}
         endpoint = metadata.get("revocation_endpoint") if isinstance(metadata, dict) else None
         if isinstance(endpoint, str):
@@ -154,7 +154,7 @@ async def register(settings: Settings, description: Description, callback: str) 
             "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"],
             "token_endpoint_auth_method": "client_secret_basic"}
     async with calling(settings) as client:
-        answer = await client.post(description.registration_url, json=body, withhold_token=True)
+        answer = await client.request("POST", description.registration_url, json=body, withhold_token=True)
     registered = _json(answer, "registration answer")
     if answer.status_code not in (200, 201) or not isinstance(registered, dict):
         error = registered.get("error") if isinstance(registered, dict) else None
