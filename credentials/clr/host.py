@@ -17,7 +17,7 @@ from core.settings import Settings
 from credentials.clr import service
 from credentials.clr.discovery import API_PREFIX, service_description
 from credentials.obv3 import service as ob_service
-from credentials.obv3.api import imsx, page_query, paged, scoped, upsert_body, upserted
+from credentials.obv3.api import imsx, page_query, paged, profile_answer, scoped, upsert_body, upserted
 
 TAGS = ["credentials: CLR 2.0 API"]
 
@@ -42,19 +42,19 @@ async def clr_get_credentials(request: Request, grant: NamedDependency[BearerGra
     return paged(settings, API_PREFIX, asked, body, total)
 
 
-@post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CLR_CREDENTIAL_UPSERT))
+@post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CLR_CREDENTIAL_UPSERT, writes=True))
 async def clr_upsert_credential(request: Request, grant: NamedDependency[BearerGrant],
                                 db_session: NamedDependency[AsyncSession],
                                 settings: NamedDependency[Settings]) -> Response:
     """upsertCredential: a ClrCredential as JSON (``application/json``) or compact JWS (``text/plain``),
     schema-checked and verified with every embedded credential before it is kept; 201 when new, 200 when
-    it replaced the held CLR with its ``id``."""
+    it replaced the held CLR with its ``id``, 304 when the wallet already held exactly this CLR."""
     raw = await upsert_body(request, "a ClrCredential")
     if isinstance(raw, Response):
         return raw
     service.check_incoming(raw)
-    _, created = await ob_service.upsert(db_session, settings, grant.person_id, raw)
-    return upserted(raw, created)
+    _, outcome = await ob_service.upsert(db_session, settings, grant.person_id, raw)
+    return upserted(raw, outcome)
 
 
 @get(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.CLR_PROFILE_READ))
@@ -64,16 +64,15 @@ async def clr_get_profile(grant: NamedDependency[BearerGrant],
     return Response(await ob_service.get_profile(db_session, grant.person_id), media_type="application/json")
 
 
-@put(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.CLR_PROFILE_UPDATE))
+@put(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.CLR_PROFILE_UPDATE, writes=True))
 async def clr_put_profile(request: Request, grant: NamedDependency[BearerGrant],
                           db_session: NamedDependency[AsyncSession]) -> Response:
-    """putProfile: change the learner's name; answers the profile as it now is."""
+    """putProfile: change the learner's name; answers the profile as it now is (304 when it was already so)."""
     try:
         body = await request.json()
     except Exception:  # noqa: BLE001 - any unreadable body is the client's error
         return imsx(400, "The body is not JSON.")
-    profile = await ob_service.put_profile(db_session, grant.person_id, body)
-    return Response(profile, media_type="application/json")
+    return profile_answer(*await ob_service.put_profile(db_session, grant.person_id, body))
 
 
 handlers = [clr_discovery, clr_get_credentials, clr_upsert_credential, clr_get_profile, clr_put_profile]

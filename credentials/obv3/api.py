@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency, Provide
+from litestar.openapi import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import access
@@ -34,6 +35,10 @@ OAUTH = access.public(exclude_from_csrf=True)
 MAX_LIMIT = 100
 # what imsx() answers: no working token, no scope, bad input, nothing with that id
 IMSX_ERRORS = json_error_responses(400, 401, 403, 404, body="an OB 3.0 `Imsx_StatusInfo`")
+# upsertCredential and putProfile also list 304 (the spec's "already has a valid representation")
+NOT_MODIFIED = {304: ResponseSpec(None, description="Not Modified: the wallet already holds exactly this "
+                                  "credential (upsertCredential) or profile (putProfile); nothing changed, no body.",
+                                  generate_examples=False)}
 MINOR = {400: "invalid_data", 401: "unauthorizedrequest", 403: "forbidden", 404: "not_found"}
 
 
@@ -54,13 +59,14 @@ def _domain_error(_: Request, exc: DomainError) -> Response:
     return imsx(status, str(exc))
 
 
-def scoped(scope: str) -> dict[str, Any]:
-    """Route options of an endpoint that needs ``scope``: the grant as the ``grant`` dependency."""
+def scoped(scope: str, *, writes: bool = False) -> dict[str, Any]:
+    """Route options of an endpoint that needs ``scope``: the grant as the ``grant`` dependency; ``writes``:
+    it may answer 304 (upsertCredential, putProfile)."""
     async def provide(request: Request, db_session: NamedDependency[AsyncSession],
                       settings: NamedDependency[Settings]) -> BearerGrant:
         return await bearer(db_session, await http_input(request, settings), scope)
 
-    return {**OAUTH, "dependencies": {"grant": Provide(provide)}, "responses": IMSX_ERRORS,
+    return {**OAUTH, "dependencies": {"grant": Provide(provide)}, "responses": {**IMSX_ERRORS, **(NOT_MODIFIED if writes else {})},
             "exception_handlers": {BearerRefused: _refused, DomainError: _domain_error}}
 
 
@@ -138,16 +144,17 @@ async def get_credentials(request: Request, grant: NamedDependency[BearerGrant],
     return paged(settings, API_PREFIX, asked, found.body, found.total)
 
 
-@post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CREDENTIAL_UPSERT))
+@post(f"{API_PREFIX}/credentials", tags=TAGS, **scoped(urls.CREDENTIAL_UPSERT, writes=True))
 async def upsert_credential(request: Request, grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession],
                             settings: NamedDependency[Settings]) -> Response:
     """upsertCredential: a compact JWS (``text/plain``) or a Data Integrity credential (``application/json``),
-    verified before it is kept; 201 when new, 200 when it replaced the held credential with its ``id``."""
+    verified before it is kept; 201 when new, 200 when it replaced the held credential with its ``id``, 304
+    when the wallet already held exactly this credential."""
     raw = await upsert_body(request, "a credential")
     if isinstance(raw, Response):
         return raw
-    _, created = await service.upsert(db_session, settings, grant.person_id, raw)
-    return upserted(raw, created)
+    _, outcome = await service.upsert(db_session, settings, grant.person_id, raw)
+    return upserted(raw, outcome)
 
 
 async def upsert_body(request: Request, what: str) -> Any:
@@ -165,10 +172,20 @@ async def upsert_body(request: Request, what: str) -> Any:
     return imsx(400, f"Send application/json ({what}) or text/plain (a compact JWS).")
 
 
-def upserted(raw: Any, created: bool) -> Response:
-    """The stored credential echoed in its own form: 201 when new, 200 when it replaced one."""
-    return Response(raw, status_code=201 if created else 200,
+def upserted(raw: Any, outcome: str) -> Response:
+    """The stored credential echoed in its own form: 201 when new, 200 when it replaced one; 304 without a
+    body (RFC 9110 section 15.4.5: a 304 has no content) when the wallet already held exactly this one."""
+    if outcome == service.UNCHANGED:
+        return Response(b"", status_code=304)
+    return Response(raw, status_code=201 if outcome == service.CREATED else 200,
                     media_type="text/plain" if isinstance(raw, str) else "application/json")
+
+
+def profile_answer(profile: dict[str, Any], changed: bool) -> Response:
+    """putProfile's answer: 200 with the profile, or 304 without a body when nothing changed."""
+    if not changed:
+        return Response(b"", status_code=304)
+    return Response(profile, media_type="application/json")
 
 
 @get(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.PROFILE_READ))
@@ -177,14 +194,14 @@ async def get_profile(grant: NamedDependency[BearerGrant], db_session: NamedDepe
     return Response(await service.get_profile(db_session, grant.person_id), media_type="application/json")
 
 
-@put(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.PROFILE_UPDATE))
+@put(f"{API_PREFIX}/profile", tags=TAGS, **scoped(urls.PROFILE_UPDATE, writes=True))
 async def put_profile(request: Request, grant: NamedDependency[BearerGrant], db_session: NamedDependency[AsyncSession]) -> Response:
-    """putProfile: change the learner's name; answers the profile as it now is."""
+    """putProfile: change the learner's name; answers the profile as it now is (304 when it was already so)."""
     try:
         body = await request.json()
     except Exception:  # noqa: BLE001 - any unreadable body is the client's error
         return imsx(400, "The body is not JSON.")
-    return Response(await service.put_profile(db_session, grant.person_id, body), media_type="application/json")
+    return profile_answer(*await service.put_profile(db_session, grant.person_id, body))
 
 
 handlers = [discovery, get_credentials, upsert_credential, get_profile, put_profile]

@@ -19,7 +19,7 @@ from core.settings import Settings
 from credentials.clr.service import is_clr
 from credentials.obv3.responses import response_body
 from credentials.models import HeldCredential
-from credentials.wallet import WalletService, parse_held
+from credentials.wallet import WalletService, content_hash, parse_held
 from credentials.verification import check
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -54,27 +54,35 @@ class NotVerified(InvalidInput):
     """A credential that failed verification; nothing was stored."""
 
 
-async def upsert(db: AsyncSession, settings: Settings, person_id: uuid.UUID, raw: Any) -> tuple[HeldCredential, bool]:
+CREATED, REPLACED, UNCHANGED = "created", "replaced", "unchanged"
+
+
+async def upsert(db: AsyncSession, settings: Settings, person_id: uuid.UUID, raw: Any) -> tuple[HeldCredential, str]:
     """Verify a credential (``credentials.verification.check``) and keep it in the learner's wallet; one
-    with the ``id`` of an imported held credential replaces it. True when it is new."""
-    document, _ = parse_held(raw)
+    with the ``id`` of an imported held credential replaces it. ``created``, ``replaced``, or ``unchanged``
+    when the wallet already holds exactly this credential, verified and not declined (nothing is written)."""
+    document, token = parse_held(raw)
     checked = await check(db, settings, raw)
     if not checked.result.verified:
         raise NotVerified("The credential does not verify: " + "; ".join(checked.result.errors[:5]),
                           field="credential")
     wallet = WalletService(db, settings)
+    held_now = await wallet.list_for_person(person_id)
+    digest = content_hash(token or document)
+    same = next((h for h in held_now if h.content_hash == digest), None)
+    if same is not None and same.verified and same.offer_state != "declined":
+        return same, UNCHANGED
     credential_id = document.get("id")
     replaced = None
     if isinstance(credential_id, str) and credential_id:
-        replaced = next((h for h in await wallet.list_for_person(person_id)
+        replaced = next((h for h in held_now
                          if isinstance(h.document, dict) and h.document.get("id") == credential_id), None)
     if replaced is not None and replaced.source != "imported":
-        return replaced, False  # issued here: the copy we hold is the issuer's own
-    held_before = {h.id for h in await wallet.list_for_person(person_id)}
+        return replaced, REPLACED  # issued here: the copy we hold is the issuer's own
     if replaced is not None:
         await wallet.delete(person_id, replaced.id)
     held = await wallet.import_document(person_id, raw)
-    return held, replaced is None and held.id not in held_before
+    return held, CREATED if replaced is None and held.id not in {h.id for h in held_now} else REPLACED
 
 
 def profile_document(person: Person) -> dict[str, Any]:
@@ -86,9 +94,10 @@ async def get_profile(db: AsyncSession, person_id: uuid.UUID) -> dict[str, Any]:
     return profile_document(await person_of(db, person_id))
 
 
-async def put_profile(db: AsyncSession, person_id: uuid.UUID, body: Any) -> dict[str, Any]:
+async def put_profile(db: AsyncSession, person_id: uuid.UUID, body: Any) -> tuple[dict[str, Any], bool]:
     """Take the ``name`` of an OB ``Profile``; its ``id`` must be the learner's (other members are ours:
-    the email address changes through the account, with its confirmation)."""
+    the email address changes through the account, with its confirmation). The profile, and whether it
+    changed (False: the name sent is the name held, nothing is written)."""
     if not isinstance(body, dict):
         raise InvalidInput("Send a Profile as a JSON object.", field="profile")
     types = body.get("type")
@@ -96,4 +105,8 @@ async def put_profile(db: AsyncSession, person_id: uuid.UUID, body: Any) -> dict
         raise InvalidInput("type must be Profile.", field="type")
     if body.get("id") not in (None, f"urn:uuid:{person_id}"):
         raise InvalidInput("id is not the profile of this learner.", field="id")
-    return profile_document(await rename(db, person_id, body.get("name")))
+    person = await person_of(db, person_id)
+    name = body.get("name")
+    if isinstance(name, str) and name.strip() == person.display_name:
+        return profile_document(person), False
+    return profile_document(await rename(db, person_id, name)), True

@@ -69,6 +69,8 @@ async def test_the_clr_flow_with_authlibs_client(client, db, live) -> None:  # n
         upserted = await clr.post(where["api"] + "/credentials", json=elsewhere)
         assert upserted.status_code == 201 and upserted.json()["id"] == elsewhere["id"]
         valid(upserted.json(), "clrcredential")
+        again = await clr.post(where["api"] + "/credentials", json=elsewhere)  # exactly what is held
+        assert again.status_code == 304 and again.content == b""
         altered = elsewhere_clr(tamper_inner=True)
         refused = await clr.post(where["api"] + "/credentials", json=altered)
         assert refused.status_code == 400
@@ -76,10 +78,18 @@ async def test_the_clr_flow_with_authlibs_client(client, db, live) -> None:  # n
         held = (await db.execute(select(HeldCredential))).scalars().all()
         assert altered["id"] not in {h.document.get("id") for h in held}
         assert (await clr.get(where["api"] + "/credentials")).headers["x-total-count"] == "4"
+        future = await clr.get(where["api"] + "/credentials", params={"since": "2999-01-01T00:00:00Z"})
+        assert future.status_code == 200 and future.headers["x-total-count"] == "0"
+        valid(future.json(), "getclrcredentialsresponse")
+        bad_since = await clr.get(where["api"] + "/credentials", params={"since": "last week"})
+        assert bad_since.status_code == 400
+        valid(bad_since.json(), "imsx_statusinfo")
 
         profile = await clr.get(where["api"] + "/profile")
         assert profile.status_code == 200 and profile.json()["name"] == "山田 花子"
         valid(profile.json(), "profile")
+        unchanged = await clr.put(where["api"] + "/profile", json=profile.json())
+        assert unchanged.status_code == 304 and unchanged.content == b""
 
         renewed = await clr.refresh_token(where["refresh"])
         assert renewed["access_token"] != token["access_token"]

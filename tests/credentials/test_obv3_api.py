@@ -102,6 +102,13 @@ async def test_upsert_new_then_same_id_then_tampered(client, db) -> None:
     created = await client.post(f"{API}/credentials", json=badge, headers=bearer(token))
     assert created.status_code == 201, created.text
     assert created.json() == badge
+    # The same credential again: the wallet already holds exactly it, 304 without a body, nothing written.
+    before = (await db.execute(select(HeldCredential))).scalars().one()
+    again = await client.post(f"{API}/credentials", json=badge, headers=bearer(token))
+    assert again.status_code == 304 and again.content == b"", again.text
+    db.expire_all()
+    after = (await db.execute(select(HeldCredential))).scalars().one()
+    assert (after.id, after.verified_at) == (before.id, before.verified_at)
     key = generate_ed25519()
     newer = sign_credential(badge_for(key, id=badge["id"], name="Python 上級"), key)
     replaced = await client.post(f"{API}/credentials", json=newer, headers=bearer(token))
@@ -128,6 +135,9 @@ async def test_upsert_compact_jws(client, db) -> None:
                                headers={**bearer(token), "content-type": "text/plain"})
     assert answer.status_code == 201, answer.text
     assert answer.text == jws and answer.headers["content-type"].startswith("text/plain")
+    again = await client.post(f"{API}/credentials", content=jws.encode(),
+                              headers={**bearer(token), "content-type": "text/plain"})
+    assert again.status_code == 304 and again.content == b""
     listed = (await client.get(f"{API}/credentials", headers=bearer(token))).json()
     assert listed == {"compactJwsString": [jws]}
     head, body, signature = jws.split(".")
@@ -151,6 +161,10 @@ async def test_profile_read_and_update(client) -> None:
     valid(changed.json(), "profile")
     assert changed.json()["name"] == "Hanako Yamada"
     assert (await client.get("/api/v1/auth/me")).json()["person"]["display_name"] == "Hanako Yamada"
+    # The name held already: 304 without a body (putProfile lists it); 202 is never answered (the change
+    # is made before the answer).
+    same = await client.put(f"{API}/profile", json={**changed.json(), "name": "Hanako Yamada "}, headers=bearer(token))
+    assert same.status_code == 304 and same.content == b""
     for bad in ({**profile.json(), "name": ""}, {**profile.json(), "id": "urn:uuid:" + str(uuid.uuid4())},
                 {"name": "x"}):
         assert_imsx(await client.put(f"{API}/profile", json=bad, headers=bearer(token)), 400, "invalid_data")

@@ -105,6 +105,8 @@ async def test_the_whole_flow_with_authlibs_client(client, db, live) -> None:
         badge = fresh_badge()
         upserted = await ob.post(where["api"] + "/credentials", json=badge)
         assert upserted.status_code == 201 and upserted.json()["id"] == badge["id"]
+        again = await ob.post(where["api"] + "/credentials", json=badge)  # exactly what the wallet holds
+        assert again.status_code == 304 and again.content == b""
         assert (await ob.get(where["api"] + "/credentials")).headers["x-total-count"] == "4"
         tampered = fresh_badge()
         tampered["validFrom"] = "2020-01-01T00:00:00Z"
@@ -116,6 +118,11 @@ async def test_the_whole_flow_with_authlibs_client(client, db, live) -> None:
         profile = await ob.get(where["api"] + "/profile")
         assert profile.status_code == 200 and profile.json()["name"] == "山田 花子"
         valid(profile.json(), "profile")
+        unchanged = await ob.put(where["api"] + "/profile", json=profile.json())
+        assert unchanged.status_code == 304 and unchanged.content == b""
+        renamed = await ob.put(where["api"] + "/profile", json={**profile.json(), "name": "Hanako Yamada"})
+        assert renamed.status_code == 200 and renamed.json()["name"] == "Hanako Yamada"
+        valid(renamed.json(), "profile")
 
         old = dict(ob.token)
         renewed = await ob.refresh_token(where["refresh"])
