@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.db import utcnow
+from core import expiry
 from core.errors import InvalidInput
 
 _hasher = PasswordHasher()
@@ -61,14 +61,6 @@ def checked_scopes(scopes: list[str] | tuple[str, ...] | None) -> str:
 def checked_expiry(expires_at: datetime | None, now: datetime | None = None) -> datetime:
     """When a new key stops working: ``API_KEY_DEFAULT_DAYS`` from now when not given; in the future and
     at most ``API_KEY_MAX_DAYS`` away."""
-    now = now or utcnow()
-    if expires_at is None:
-        return now + timedelta(days=API_KEY_DEFAULT_DAYS)
-    if expires_at.tzinfo is None:
-        raise InvalidInput("Give the expiry with a time zone (e.g. 2027-12-31T00:00:00Z).",
-                           field="expires_at")
-    if expires_at <= now:
-        raise InvalidInput("The expiry must be in the future.", field="expires_at")
-    if expires_at > now + timedelta(days=API_KEY_MAX_DAYS):
-        raise InvalidInput(f"A key lives at most {API_KEY_MAX_DAYS // 365} years.", field="expires_at")
-    return expires_at
+    return expiry.checked_expiry(expires_at, default=timedelta(days=API_KEY_DEFAULT_DAYS),
+                                 longest=timedelta(days=API_KEY_MAX_DAYS), now=now,
+                                 too_far=f"A key lives at most {API_KEY_MAX_DAYS // 365} years.")

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.service import AccountService
 from core.db import utcnow
 from core.errors import InvalidInput, NotFound
+from core.expiry import checked_expiry
 from core.settings import Settings
 from credentials.oid4vp.holder import WalletPresenter
 from credentials.wallet import WalletService
@@ -96,17 +97,8 @@ def open_token(master_key: str, link: ShareLink) -> str | None:
 
 
 def check_expiry(expires_at: datetime | None) -> datetime:
-    now = utcnow()
-    if expires_at is None:
-        return now + timedelta(days=DEFAULT_DAYS)
-    if expires_at.tzinfo is None:
-        raise InvalidInput("give expires_at with a time zone (e.g. 2026-12-31T00:00:00+09:00)",
-                           field="expires_at")
-    if expires_at <= now:
-        raise InvalidInput("expires_at must be in the future", field="expires_at")
-    if expires_at > now + timedelta(days=MAX_DAYS):
-        raise InvalidInput(f"a link can last at most {MAX_DAYS} days", field="expires_at")
-    return expires_at
+    return checked_expiry(expires_at, default=timedelta(days=DEFAULT_DAYS), longest=timedelta(days=MAX_DAYS),
+                          too_far=f"a link can last at most {MAX_DAYS} days")
 
 
 async def held_credentials(session: AsyncSession, settings: Settings, person_id: uuid.UUID) -> dict[str, Any]:
