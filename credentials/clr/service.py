@@ -143,7 +143,8 @@ async def _deliver(session: AsyncSession, settings: Settings, row: ClrTranscript
 async def issue_transcript(session: AsyncSession, settings: Settings, org_id: uuid.UUID, recipient_email: str,
                            lang: str = "ja", fmt: str = "ldp") -> ClrTranscript:
     """A signed ClrCredential of the learner's active Data Integrity credentials from this provider (VC-JWT
-    ones are left out: a ClrSubject embeds credentials as JSON objects, each with its own proof), kept
+    ones are left out: the CLR 2.0 schema wants each ClrSubject.verifiableCredential item to carry issuer,
+    validFrom and credentialSubject, which a VCDM 2.0 EnvelopedVerifiableCredential has not), kept
     with a status entry and delivered to the learner's wallet. ``fmt`` ``jwt``: the transcript is a
     VC-JWT (VCDM 2.0, ``typ: vc+jwt``) over the same document."""
     if fmt not in FORMATS:

@@ -18,7 +18,7 @@ import jsonschema
 from sqlalchemy import select
 
 from accounts.oauth import urls
-from credentials.clr.service import clr_credential
+from credentials.clr.service import clr_credential, validate_clr
 from credentials.models import HeldCredential
 from credentials.vc.keys import generate_ed25519
 from credentials.vc.signing import sign_credential
@@ -26,6 +26,7 @@ from tests.accounts.test_oauth_flow import approve, authorize_query, exchange, r
 from tests.conftest import sign_up
 from tests.credentials.conftest import api_headers, issue, new_achievement, new_provider
 from tests.credentials.test_obv3_api import EMAIL, fresh_badge
+from tests.credentials.vc.helpers_vc import badge_for
 from tests.credentials.test_obv3_discovery import _sdd_validator
 
 CLR = Path(__file__).resolve().parents[2] / "credentials" / "clr"
@@ -266,3 +267,35 @@ async def test_get_credentials_since_filters_on_when_the_wallet_received_the_clr
     for bad in ("yesterday", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z"):
         assert_imsx(await client.get(f"{API}/credentials", params={"since": bad}, headers=bearer(token)), 400,
                     "invalid_query_parameter")
+
+
+def enveloped(jws: str) -> dict:
+    """A VC-JWT as VCDM 2.0's EnvelopedVerifiableCredential."""
+    return {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": f"data:application/vc+jwt,{jws}",
+            "type": "EnvelopedVerifiableCredential"}
+
+
+async def test_a_clr_embedding_an_enveloped_vc_jwt_is_refused_by_the_clr_schema(client, db) -> None:
+    """CLR 2.0's ClrSubject.verifiableCredential items must carry issuer, validFrom and credentialSubject
+    (the bundled schema), which an EnvelopedVerifiableCredential has not: such a CLR is refused by
+    upsertCredential (nothing stored) and does not verify, even though the badge inside verifies alone."""
+    await sign_up(client, EMAIL)
+    _, token = await clr_token(client)
+    badge_key, clr_key = generate_ed25519(), generate_ed25519()
+    jws = sign_credential(badge_for(badge_key, id=f"urn:uuid:{uuid.uuid4()}"), badge_key, suite="vc-jwt")
+    assert (await client.post("/api/v1/verify", content=jws.encode(),
+                              headers={"content-type": "text/plain"})).json()["verified"]
+    unsigned = clr_credential(credential_id=f"urn:uuid:{uuid.uuid4()}",
+                              issuer={"id": clr_key.public.did, "type": ["Profile"], "name": "Example University"},
+                              recipient_email=EMAIL, name="Transcript with a VC-JWT badge",
+                              embedded=[enveloped(jws)], valid_from=datetime(2025, 4, 1, tzinfo=timezone.utc))
+    clr = sign_credential(unsigned, clr_key)
+    errors = validate_clr(clr)
+    assert errors and errors[0].startswith("credentialSubject/verifiableCredential"), errors
+    refused = await client.post(f"{API}/credentials", json=clr, headers=bearer(token))
+    assert_imsx(refused, 400, "invalid_data")
+    assert "CLR 2.0 schema" in refused.json()["imsx_description"]
+    assert (await db.execute(select(HeldCredential))).scalars().all() == []
+    verdict = await client.post("/api/v1/clr/verify", json=clr)
+    assert verdict.status_code == 200, verdict.text
+    assert not verdict.json()["verified"] and verdict.json()["schema_errors"]

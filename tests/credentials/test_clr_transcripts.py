@@ -123,3 +123,26 @@ async def test_a_vc_jwt_transcript_verifies_with_its_nested_credentials(client) 
     assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
     assert not (await client.post("/api/v1/clr/verify", content=token.encode(),
                                   headers={"content-type": "text/plain"})).json()["verified"]
+
+
+async def test_a_transcript_embeds_only_the_data_integrity_badges(client) -> None:
+    """A VC-JWT badge cannot go into a ClrSubject: the CLR 2.0 schema wants each embedded credential as an
+    object with issuer, validFrom and credentialSubject, and a VCDM 2.0 EnvelopedVerifiableCredential has
+    none of them (tests/credentials/test_clr_api.py shows such a CLR refused). It is left out, the rest
+    verifies, each embedded credential on its own."""
+    provider, made = await pathway_provider(client)
+    ldp = await issue(client, provider, made["Data I"]["id"], email=LEARNER)
+    jwt = await issue(client, provider, made["Data II"]["id"], email=LEARNER, format="jwt")
+    assert ldp.status_code == 201 and jwt.status_code == 201, jwt.text
+    assert jwt.json()["format"] == "jwt"
+    response = await client.post(f"{provider['base']}/clr", headers=await api_headers(client, provider),
+                                 json={"recipient_email": LEARNER, "lang": "en", "format": "ldp"})
+    assert response.status_code == 201, response.text
+    clr = response.json()
+    assert validate_clr(clr) == []
+    embedded = clr["credentialSubject"]["verifiableCredential"]
+    assert [c["id"] for c in embedded] == [ldp.json()["credential"]["id"]]
+    assert [a["name"] for a in clr["credentialSubject"]["achievement"]] == ["Data I（日本語）"]
+    assert all(isinstance(c, dict) and "proof" in c for c in embedded)
+    verdict = (await client.post("/api/v1/clr/verify", json=clr)).json()
+    assert verdict["verified"] and [n["verified"] for n in verdict["embedded"]] == [True]
