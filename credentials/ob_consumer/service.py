@@ -158,7 +158,7 @@ class Pushed:
     held_id: uuid.UUID
     title: str
     status: int | None
-    outcome: str  # created | updated | error
+    outcome: str  # created | updated | unchanged (304: the Host holds exactly this one) | error
     message: str = ""
 
 
@@ -202,7 +202,7 @@ async def push(db: AsyncSession, settings: Settings, person_id: uuid.UUID, conne
                                                headers={"Content-Type": "text/plain"})
                 else:
                     answer = await client.post(row.api_url + "/credentials", json=held.document)
-                outcome = {201: "created", 200: "updated"}.get(answer.status_code, "error")
+                outcome = {201: "created", 200: "updated", 304: "unchanged"}.get(answer.status_code, "error")
                 results.append(Pushed(held.id, held.title, answer.status_code, outcome,
                                       "" if outcome != "error" else host.status_info(answer)))
     except HostError as exc:
