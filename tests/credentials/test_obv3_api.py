@@ -93,6 +93,15 @@ async def test_get_credentials_pages_with_headers_and_schema(client, settings) -
     for bad in ({"limit": 0}, {"offset": -1}, {"limit": "x"}, {"since": "yesterday"}):
         assert_imsx(await client.get(f"{API}/credentials", params=bad, headers=bearer(token)), 400,
                     "invalid_query_parameter")
+    # since: credentials received at or after it; the filter stays on the other pages' links.
+    earlier = "2000-01-01T00:00:00Z"
+    since = await client.get(f"{API}/credentials", params={"limit": 2, "since": earlier}, headers=bearer(token))
+    assert since.headers["x-total-count"] == "3"
+    assert f'<{base}?limit=2&offset=2&since=2000-01-01T00%3A00%3A00Z>; rel="next"' in since.headers["link"]
+    later = await client.get(f"{API}/credentials", params={"since": "2999-01-01T00:00:00+09:00"},
+                             headers=bearer(token))
+    assert later.status_code == 200 and later.headers["x-total-count"] == "0" and later.json() == {}
+    valid(later.json(), "getopenbadgecredentialsresponse")
 
 
 async def test_upsert_new_then_same_id_then_tampered(client, db) -> None:
