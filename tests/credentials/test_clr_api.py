@@ -158,6 +158,8 @@ async def test_upsert_verifies_the_clr_and_every_nested_credential(client, db) -
     created = await client.post(f"{API}/credentials", json=clr, headers=bearer(token))
     assert created.status_code == 201, created.text
     assert created.json() == clr
+    again = await client.post(f"{API}/credentials", json=clr, headers=bearer(token))
+    assert again.status_code == 304 and again.content == b"", again.text
     newer = elsewhere_clr(clr_id=clr["id"], name="Transcript (corrected)")
     replaced = await client.post(f"{API}/credentials", json=newer, headers=bearer(token))
     assert replaced.status_code == 200, replaced.text
@@ -208,6 +210,8 @@ async def test_profile_and_scopes(client) -> None:
                                headers=bearer(token))
     assert changed.status_code == 200 and changed.json()["name"] == "Hanako Yamada"
     valid(changed.json(), "profile")
+    unchanged = await client.put(f"{API}/profile", json=changed.json(), headers=bearer(token))
+    assert unchanged.status_code == 304 and unchanged.content == b""
     refused = await client.put(f"{API}/profile", json={"name": "x"}, headers=bearer(token))
     assert_imsx(refused, 400, "invalid_data")
     for method, path in (("GET", "/credentials"), ("POST", "/credentials")):
