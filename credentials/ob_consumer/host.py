@@ -88,16 +88,23 @@ def _url(value: Any, settings: Settings, what: str) -> str:
         raise HostError(f"The Host's {what} is refused: {exc}", code="invalid_discovery") from exc
 
 
+def _obj(value: Any) -> dict:
+    """``value`` when it is a JSON object, else an empty one (a Host's junk never raises here)."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_description(document: Any, settings: Settings) -> Description:
     """Validate a Service Description Document: an OAuth 2.0 authorization code scheme with the
     registration, authorization and token URLs, offering every scope we ask for, and an API server."""
     if not isinstance(document, dict):
         raise HostError("The Host's discovery document is not a JSON object.", code="invalid_discovery")
-    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    schemes = _obj(_obj(document.get("components")).get("securitySchemes"))
     found = None
-    for scheme in schemes.values() if isinstance(schemes, dict) else []:
-        flow = ((scheme or {}).get("flows") or {}).get("authorizationCode") if isinstance(scheme, dict) else None
-        if isinstance(flow, dict) and scheme.get("type") == "oauth2":
+    for scheme in schemes.values():
+        if not isinstance(scheme, dict) or scheme.get("type") != "oauth2":
+            continue
+        flow = _obj(scheme.get("flows")).get("authorizationCode")
+        if isinstance(flow, dict):
             found = (scheme, flow)
             break
     if found is None:
@@ -110,10 +117,13 @@ def parse_description(document: Any, settings: Settings) -> Description:
         raise HostError("The Host does not offer the scopes skillpass needs: " + ", ".join(missing),
                         code="scopes")
     servers = document.get("servers")
-    api = servers[0].get("url") if isinstance(servers, list) and servers and isinstance(servers[0], dict) else None
-    info = document.get("info") if isinstance(document.get("info"), dict) else {}
-    return Description(name=str(info.get("title") or "")[:200], api_url=_url(api, settings, "API address").rstrip("/"),
-                       registration_url=_url(scheme.get("x-imssf-registrationUrl"), settings, "registration URL"),
+    first = servers[0] if isinstance(servers, list) and servers else None
+    api = first.get("url") if isinstance(first, dict) else None
+    info = _obj(document.get("info"))
+    return Description(name=str(info.get("title") or "")[:200],
+                       api_url=_url(api, settings, "API address").rstrip("/"),
+                       registration_url=_url(scheme.get("x-imssf-registrationUrl"), settings,
+                                             "registration URL"),
                        authorize_url=_url(flow.get("authorizationUrl"), settings, "authorization URL"),
                        token_url=_url(flow.get("tokenUrl"), settings, "token URL"), scopes=offered)
 
@@ -124,7 +134,8 @@ async def describe(settings: Settings, host_url: str) -> Description:
         answer = await client.request("GET", host_url + DISCOVERY_PATH, withhold_token=True,
                                   headers={"Accept": "application/json"})
     if answer.status_code != 200:
-        raise HostError(f"The Host's discovery document answered {answer.status_code}.", code="invalid_discovery")
+        raise HostError(f"The Host's discovery document answered {answer.status_code}.",
+                        code="invalid_discovery")
     return parse_description(_json(answer, "discovery document"), settings)
 
 
@@ -135,7 +146,8 @@ async def revocation_url(settings: Settings, host_url: str, token_url: str) -> s
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(host_url))
     try:
         async with calling(settings) as client:
-            answer = await client.request("GET", origin + "/.well-known/oauth-authorization-server", withhold_token=True)
+            answer = await client.request("GET", origin + "/.well-known/oauth-authorization-server",
+                                          withhold_token=True)
         metadata = answer.json() if answer.status_code == 200 else {}
         endpoint = metadata.get("revocation_endpoint") if isinstance(metadata, dict) else None
         if isinstance(endpoint, str):
@@ -158,7 +170,8 @@ async def register(settings: Settings, description: Description, callback: str) 
     registered = _json(answer, "registration answer")
     if answer.status_code not in (200, 201) or not isinstance(registered, dict):
         error = registered.get("error") if isinstance(registered, dict) else None
-        raise HostError(f"The Host refused the registration ({answer.status_code} {error or ''}).".replace(" )", ")"),
+        said = f" {error}" if isinstance(error, str) else ""
+        raise HostError(f"The Host refused the registration ({answer.status_code}{said[:100]}).",
                         code="registration")
     client_id, secret = registered.get("client_id"), registered.get("client_secret")
     if not isinstance(client_id, str) or not client_id or not isinstance(secret, str) or not secret:
@@ -190,8 +203,9 @@ def api_client_options(*, client_id: str, client_secret: str, token: dict[str, A
                        on_refresh: Callable[..., Awaitable[None]]) -> dict[str, Any]:
     """Options of an authlib client that refreshes an expired access token by itself (``on_refresh``
     keeps the new pair)."""
-    return {"client_id": client_id, "client_secret": client_secret, "token": token, "token_endpoint": token_url,
-            "token_endpoint_auth_method": "client_secret_basic", "update_token": on_refresh, "leeway": 30}
+    return {"client_id": client_id, "client_secret": client_secret, "token": token,
+            "token_endpoint": token_url, "token_endpoint_auth_method": "client_secret_basic",
+            "update_token": on_refresh, "leeway": 30}
 
 
 def status_info(response: httpx.Response) -> str:
@@ -202,8 +216,9 @@ def status_info(response: httpx.Response) -> str:
         return f"HTTP {response.status_code}"
     if not isinstance(body, dict):
         return f"HTTP {response.status_code}"
-    minor = ((body.get("imsx_codeMinor") or {}).get("imsx_codeMinorField") or [{}])
-    value = minor[0].get("imsx_codeMinorFieldValue") if isinstance(minor, list) and minor and isinstance(minor[0], dict) else None
+    minor = _obj(body.get("imsx_codeMinor")).get("imsx_codeMinorField")
+    field = minor[0] if isinstance(minor, list) and minor else None
+    value = field.get("imsx_codeMinorFieldValue") if isinstance(field, dict) else None
     text = body.get("imsx_description") or value or body.get("error_description") or body.get("error")
     return f"HTTP {response.status_code}" + (f": {str(text)[:300]}" if text else "")
 

@@ -21,7 +21,8 @@ _INFO = b"skillpass ob consumer secrets v1"
 
 @lru_cache(maxsize=8)
 def _aead(master_key: str) -> AESGCM:
-    return AESGCM(HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=_INFO).derive(master_key.encode()))
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=_INFO).derive(master_key.encode())
+    return AESGCM(key)
 
 
 def seal(value: Any, connection_id: uuid.UUID, master_key: str) -> bytes:

@@ -34,6 +34,8 @@ CALLBACK_PATH = "/wallet/settings/ob-hosts/callback"
 PENDING_MINUTES = 15
 MAX_PUSH = 50
 PAGE = 20
+TOKEN_FIELDS = ("access_token", "refresh_token", "token_type", "expires_at", "scope")
+NOT_YOURS = "This answer from the Host does not belong to a connection you started."
 
 
 def _enabled(settings: Settings) -> None:
@@ -68,7 +70,8 @@ async def _own(db: AsyncSession, person_id: uuid.UUID, connection_id: uuid.UUID)
     return row
 
 
-async def connect(db: AsyncSession, settings: Settings, person_id: uuid.UUID, host_text: str) -> HostConnection:
+async def connect(db: AsyncSession, settings: Settings, person_id: uuid.UUID,
+                  host_text: str) -> HostConnection:
     """Read the Host's discovery document, register skillpass there and keep a pending connection whose
     ``authorization_request`` is where the learner's browser goes next. Nothing is kept when a step fails."""
     _enabled(settings)
@@ -76,7 +79,8 @@ async def connect(db: AsyncSession, settings: Settings, person_id: uuid.UUID, ho
     existing = await db.scalar(select(HostConnection).where(HostConnection.person_id == person_id,
                                                             HostConnection.host_url == host_url))
     if existing is not None and existing.state == "connected":
-        raise Conflict("This Host is already connected; disconnect it first to connect again.", field="already")
+        raise Conflict("This Host is already connected; disconnect it first to connect again.",
+                       field="already")
     description = await host.describe(settings, host_url)
     registered = await host.register(settings, description, callback_url(settings))
     revoke_url = await host.revocation_url(settings, host_url, description.token_url)
@@ -87,7 +91,8 @@ async def connect(db: AsyncSession, settings: Settings, person_id: uuid.UUID, ho
     row = HostConnection(person_id=person_id, host_url=host_url, host_name=description.name,
                          api_url=description.api_url, authorize_url=description.authorize_url,
                          token_url=description.token_url, revoke_url=revoke_url,
-                         client_id=registered["client_id"], client_secret_sealed=b"", state_digest=_digest(state))
+                         client_id=registered["client_id"], client_secret_sealed=b"",
+                         state_digest=_digest(state))
     row.client_secret_sealed = seal(registered["client_secret"], row.id, settings.master_key)
     row.verifier_sealed = seal(verifier, row.id, settings.master_key)
     row.authorization_request = host.authorization_request(description, row.client_id, callback_url(settings),
@@ -110,12 +115,12 @@ async def finish(db: AsyncSession, settings: Settings, person_id: uuid.UUID, *, 
     is exchanged with the PKCE verifier and the tokens are sealed. A refusal changes nothing."""
     _enabled(settings)
     if not state or len(state) > 200:
-        raise InvalidInput("This answer from the Host does not belong to a connection you started.", field="state")
+        raise InvalidInput(NOT_YOURS, field="state")
     row = await db.scalar(select(HostConnection).where(HostConnection.person_id == person_id,
                                                        HostConnection.state_digest == _digest(state),
                                                        HostConnection.state == "pending"))
     if row is None:
-        raise InvalidInput("This answer from the Host does not belong to a connection you started.", field="state")
+        raise InvalidInput(NOT_YOURS, field="state")
     if _aware(row.created_at) < utcnow() - timedelta(minutes=PENDING_MINUTES):
         raise InvalidInput("This connection was started too long ago; connect again.", field="state")
     if error:
@@ -126,13 +131,14 @@ async def finish(db: AsyncSession, settings: Settings, person_id: uuid.UUID, *, 
                                 callback=callback_url(settings), code=host.check_code(code, "code"),
                                 verifier=verifier)
     _keep_token(row, token, settings)
-    row.state, row.state_digest, row.verifier_sealed, row.authorization_request = "connected", None, None, None
+    row.state = "connected"
+    row.state_digest = row.verifier_sealed = row.authorization_request = None
     row.connected_at = utcnow()
     return row
 
 
 def _keep_token(row: HostConnection, token: dict[str, Any], settings: Settings) -> None:
-    kept = {k: token[k] for k in ("access_token", "refresh_token", "token_type", "expires_at", "scope") if k in token}
+    kept = {k: token[k] for k in TOKEN_FIELDS if k in token}
     row.tokens_sealed = seal(kept, row.id, settings.master_key)
     if token.get("expires_at"):
         row.access_expires_at = datetime.fromtimestamp(int(token["expires_at"]), tz=timezone.utc)
@@ -147,8 +153,8 @@ def _client_options(row: HostConnection, settings: Settings) -> dict[str, Any]:
     async def keep(token, refresh_token=None, access_token=None) -> None:
         _keep_token(row, dict(token), settings)
 
-    return host.api_client_options(client_id=row.client_id,
-                                   client_secret=unseal(row.client_secret_sealed, row.id, settings.master_key),
+    secret = unseal(row.client_secret_sealed, row.id, settings.master_key)
+    return host.api_client_options(client_id=row.client_id, client_secret=secret,
                                    token=unseal(row.tokens_sealed, row.id, settings.master_key),
                                    token_url=row.token_url, on_refresh=keep)
 
@@ -290,7 +296,8 @@ async def disconnect(db: AsyncSession, settings: Settings, person_id: uuid.UUID,
                                     revocation_endpoint_auth_method="client_secret_basic") as client:
                 for kind in ("refresh_token", "access_token"):
                     if token.get(kind):
-                        answer = await client.revoke_token(row.revoke_url, token=token[kind], token_type_hint=kind)
+                        answer = await client.revoke_token(row.revoke_url, token=token[kind],
+                                                           token_type_hint=kind)
                         revoked = answer.status_code == 200 or revoked
         except HostError:
             revoked = False

@@ -11,16 +11,14 @@ from __future__ import annotations
 import uuid
 
 from litestar import Request, Response, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import DomainError
-from core.settings import Settings
 from credentials.ob_consumer import service
 from credentials.ob_consumer.host import HostError
 from frontend import forms
+from frontend.consoles import AppSettings, DbSession
 from frontend.forms import FormData, as_list, as_uuid, form_error_status, redirect, text_of
 from frontend.rendering import lang_of, page
 from frontend.signed_in import SIGNED_IN, me
@@ -35,16 +33,16 @@ def _errors(exc: DomainError, request: Request) -> dict[str, str]:
 
 
 @get(BASE, **SIGNED_IN)
-async def hosts_page(request: Request, db_session: NamedDependency[AsyncSession],
-                     settings: NamedDependency[Settings]) -> Template:
+async def hosts_page(request: Request, db_session: DbSession,
+                     settings: AppSettings) -> Template:
     """The learner's Host connections and the form to connect another one."""
     found = await service.connections(db_session, settings, me(request))
     return page(request, "ob_consumer/hosts.html", {"connections": found, "errors": {}, "host_url": ""})
 
 
 @post(BASE, **SIGNED_IN)
-async def connect_form(request: Request, data: FormData, db_session: NamedDependency[AsyncSession],
-                       settings: NamedDependency[Settings]) -> Response | Template:
+async def connect_form(request: Request, data: FormData, db_session: DbSession,
+                       settings: AppSettings) -> Response | Template:
     """Discovery and registration at the Host; then the page with the link to its authorization."""
     host_url = text_of(data, "host_url")
     try:
@@ -58,17 +56,18 @@ async def connect_form(request: Request, data: FormData, db_session: NamedDepend
 
 @get(BASE + "/{connection_id:uuid}/authorize", **SIGNED_IN)
 async def authorize_page(request: Request, connection_id: FromPath[uuid.UUID],
-                         db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response | Template:
+                         db_session: DbSession, settings: AppSettings) -> Response | Template:
     """The link that takes the learner to the Host to sign in and approve."""
     row = await service.pending(db_session, settings, me(request), connection_id)
     if row.state != "pending":
         return Redirect(path=f"{BASE}/{row.id}", status_code=303)
-    return page(request, "ob_consumer/authorize.html", {"connection": row}, headers={"Cache-Control": "no-store"})
+    return page(request, "ob_consumer/authorize.html", {"connection": row},
+                headers={"Cache-Control": "no-store"})
 
 
 @get(service.CALLBACK_PATH, **SIGNED_IN)
-async def callback_page(request: Request, db_session: NamedDependency[AsyncSession],
-                        settings: NamedDependency[Settings]) -> Response | Template:
+async def callback_page(request: Request, db_session: DbSession,
+                        settings: AppSettings) -> Response | Template:
     """The Host's redirect back (RFC 6749 section 4.1.2): the code for tokens, or the refusal shown."""
     query = request.query_params  # ``state`` is a name Litestar reserves for handler parameters
     try:
@@ -84,7 +83,7 @@ async def callback_page(request: Request, db_session: NamedDependency[AsyncSessi
 
 @get(BASE + "/{connection_id:uuid}", **SIGNED_IN)
 async def connection_page(request: Request, connection_id: FromPath[uuid.UUID],
-                          db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Template:
+                          db_session: DbSession, settings: AppSettings) -> Template:
     """One connection: the badges the learner can send to it, and disconnect."""
     view = await service.connection_view(db_session, settings, me(request), connection_id)
     return page(request, "ob_consumer/connection.html", {"view": view, "errors": {}})
@@ -92,7 +91,7 @@ async def connection_page(request: Request, connection_id: FromPath[uuid.UUID],
 
 @post(BASE + "/{connection_id:uuid}/push", **SIGNED_IN)
 async def push_form(request: Request, connection_id: FromPath[uuid.UUID], data: FormData,
-                    db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Template:
+                    db_session: DbSession, settings: AppSettings) -> Template:
     """upsertCredential of each chosen badge; the Host's answer per badge."""
     chosen = [as_uuid(v) for v in as_list(data.get("held"))]
     try:
@@ -109,8 +108,8 @@ async def push_form(request: Request, connection_id: FromPath[uuid.UUID], data: 
 
 
 @get(BASE + "/{connection_id:uuid}/remote", **SIGNED_IN)
-async def remote_page(request: Request, connection_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession],
-                      settings: NamedDependency[Settings], offset: FromQuery[int] = 0) -> Template:
+async def remote_page(request: Request, connection_id: FromPath[uuid.UUID], db_session: DbSession,
+                      settings: AppSettings, offset: FromQuery[int] = 0) -> Template:
     """getCredentials at the Host: what it holds for the learner, a page at a time."""
     found = await service.remote(db_session, settings, me(request), connection_id, offset)
     return page(request, "ob_consumer/remote.html", {"remote": found, "connection_id": connection_id})
@@ -118,7 +117,7 @@ async def remote_page(request: Request, connection_id: FromPath[uuid.UUID], db_s
 
 @post(BASE + "/{connection_id:uuid}/disconnect", **SIGNED_IN)
 async def disconnect_form(request: Request, connection_id: FromPath[uuid.UUID],
-                          db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]) -> Response:
+                          db_session: DbSession, settings: AppSettings) -> Response:
     """Revoke at the Host and forget the connection here."""
     revoked = await service.disconnect(db_session, settings, me(request), connection_id)
     return redirect(request, f"{BASE}?disconnected={'revoked' if revoked else 'local'}")

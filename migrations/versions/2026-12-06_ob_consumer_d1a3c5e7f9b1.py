@@ -60,7 +60,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ob_host_connection', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ob_host_connection_person_id'), ['person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ob_host_connection_state_digest'), ['state_digest'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ob_host_connection_state_digest'), ['state_digest'],
+                              unique=False)
 
 
 def downgrade() -> None:

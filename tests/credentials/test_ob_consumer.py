@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from core.errors import InvalidInput
 from credentials.ob_consumer.guard import GuardedTransport, Refused, TooBig, check_url, host_base_url
-from credentials.ob_consumer.host import next_offset
+from credentials.ob_consumer.host import HostError, next_offset, parse_description
 from credentials.ob_consumer.models import HostConnection
 from credentials.ob_consumer.sealing import seal, unseal
 from tests.conftest import sign_up
@@ -72,7 +72,8 @@ def test_addresses_that_are_never_called(url) -> None:
             check_url(url, allow_loopback=allow)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "https://localhost", "https://[::1]:9000", "http://127.1.2.3"])
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "https://localhost", "https://[::1]:9000",
+                                 "http://127.1.2.3"])
 def test_loopback_only_when_allowed(url) -> None:
     with pytest.raises(Refused):
         check_url(url, allow_loopback=False)
@@ -111,9 +112,11 @@ async def test_the_transport_checks_every_request_and_caps_the_answer() -> None:
         assert len(host.requests) == 2  # the refused one never left
 
 
-def _discovery(registration: str, *, scopes=("credential.upsert", "credential.readonly", "profile.readonly")) -> dict:
+def _discovery(registration: str, *,
+               scopes=("credential.upsert", "credential.readonly", "profile.readonly")) -> dict:
     prefix = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
-    return {"openapi": "3.0.1", "info": {"title": "Junk Host"}, "servers": [{"url": "http://127.0.0.1:9/ims/ob/v3p0"}],
+    return {"openapi": "3.0.1", "info": {"title": "Junk Host"},
+            "servers": [{"url": "http://127.0.0.1:9/ims/ob/v3p0"}],
             "components": {"securitySchemes": {"OAuth2ACG": {
                 "type": "oauth2", "x-imssf-registrationUrl": registration,
                 "flows": {"authorizationCode": {"authorizationUrl": "http://127.0.0.1:9/authorize",
@@ -161,3 +164,20 @@ def test_the_next_page_comes_from_the_link_header() -> None:
     assert next_offset(httpx.Response(200, headers={"Link": link})) == 40
     assert next_offset(httpx.Response(200, headers={"Link": link.split(", <")[0]})) is None
     assert next_offset(httpx.Response(200)) is None
+
+
+@pytest.mark.parametrize("document", [[], "x", {"components": []}, {"components": {"securitySchemes": []}},
+                                      {"components": {"securitySchemes": {"a": {"type": "oauth2", "flows": []}}}},
+                                      {"components": {"securitySchemes": {"a": {"type": "oauth2", "flows": {
+                                          "authorizationCode": {"scopes": []}}}}}},
+                                      {**_discovery("http://127.0.0.1:9/register"), "servers": "x"}])
+def test_a_malformed_description_is_a_host_error(settings, document) -> None:
+    with pytest.raises(HostError) as refused:
+        parse_description(document, consumer_settings(settings))
+    assert refused.value.code in {"invalid_discovery", "scopes"} and refused.value.status_code == 502
+
+
+def test_a_good_description_names_every_url(settings) -> None:
+    found = parse_description(_discovery("http://127.0.0.1:9/register"), consumer_settings(settings))
+    assert (found.registration_url, found.token_url, found.api_url) == (
+        "http://127.0.0.1:9/register", "http://127.0.0.1:9/token", "http://127.0.0.1:9/ims/ob/v3p0")

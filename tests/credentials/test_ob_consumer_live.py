@@ -2,8 +2,9 @@
 test database. A learner of the consumer connects it (discovery -> RFC 7591 registration -> the Host's
 real sign-in and consent forms, as another learner of the Host -> our callback, state checked), pushes
 two badges skillpass issued to them (Data Integrity and VC-JWT: 201, the Host's wallet holds them
-verified; the same again: 304; a newer version of a badge: 200), lists what the Host holds, has an expired access token refreshed, and disconnects
-(the token is revoked at the Host: a later call with it is 401). Another learner can neither use nor see
+verified; the same again: 304; a newer version of a badge: 200), lists what the Host holds, has an
+expired access token refreshed, and disconnects (the token is revoked at the Host: a later call with it
+is 401). Another learner can neither use nor see
 the connection, nor finish it with its state; a wrong state changes nothing."""
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ async def test_connect_push_list_refresh_disconnect(world, db, settings) -> None
     first = await form(consumer, f"{BASE}/{connection_id}/push", chosen)
     assert first.status_code == 200 and outcomes(first.text) == [("created", "201")] * 2, first.text
     host_learner = await db.scalar(select(Person.id).where(Person.email == HOST_LEARNER))
-    at_host = list((await db.execute(select(HeldCredential).where(HeldCredential.person_id == host_learner))).scalars())
+    at_host = list((await db.execute(
+        select(HeldCredential).where(HeldCredential.person_id == host_learner))).scalars())
     assert len(at_host) == 2 and all(h.verified for h in at_host) and {h.format for h in at_host} == {"ldp", "jwt"}
     again = await form(consumer, f"{BASE}/{connection_id}/push", chosen)
     assert outcomes(again.text) == [("unchanged", "304")] * 2, again.text
@@ -166,7 +168,8 @@ async def test_connect_push_list_refresh_disconnect(world, db, settings) -> None
     renewed = unseal(row.tokens_sealed, row.id, "test-master-key-0123456789")
     assert renewed["access_token"] != tokens["access_token"] and renewed["refresh_token"] != tokens["refresh_token"]
     async with httpx.AsyncClient(base_url=live) as plain:
-        old = await plain.get("/ims/ob/v3p0/credentials", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        old = await plain.get("/ims/ob/v3p0/credentials",
+                              headers={"Authorization": f"Bearer {tokens['access_token']}"})
         assert old.status_code == 401  # rotation ended the old pair
 
     # Someone else signed in here sees nothing and can do nothing with it.
@@ -187,6 +190,7 @@ async def test_connect_push_list_refresh_disconnect(world, db, settings) -> None
     assert gone.status_code == 303 and gone.headers["location"] == f"{BASE}?disconnected=revoked"
     assert await db.get(HostConnection, connection_id, populate_existing=True) is None
     async with httpx.AsyncClient(base_url=live) as plain:
-        after = await plain.get("/ims/ob/v3p0/credentials", headers={"Authorization": f"Bearer {renewed['access_token']}"})
+        after = await plain.get("/ims/ob/v3p0/credentials",
+                                headers={"Authorization": f"Bearer {renewed['access_token']}"})
         assert after.status_code == 401
     assert 'id="obc-disconnected"' in (await consumer.get(gone.headers["location"])).text
