@@ -73,6 +73,9 @@ RESULTS = {
     ("kansai-data-school", "ml-micro", "hanako@demo.skillpass.jp"): [
         {"key": "grade", "value": "A"}, {"key": "score", "value": "86"}, {"key": "pass", "status": "Completed"},
         {"key": "project", "level": "proficient"}],
+    ("kansai-data-school", "ml-micro", "kenji@demo.skillpass.jp"): [
+        {"key": "grade", "value": "B"}, {"key": "score", "value": "74"}, {"key": "pass", "status": "Completed"},
+        {"key": "project", "level": "basic"}],
 }
 # (endorser slug, provider slug, achievement key, comment ja, comment en): the endorser must be verified
 ENDORSEMENTS = [
@@ -81,7 +84,8 @@ ENDORSEMENTS = [
      "We value this course's graduates in hiring: it matches the level our engineering onboarding expects."),
 ]
 # (provider slug, learner email, lang): a CLR 2.0 transcript of the learner's badges from that provider
-TRANSCRIPTS = [("kansai-data-school", "hanako@demo.skillpass.jp", "ja")]
+# (Kenji: the browser tests walk Hanako's wallet from its newest badge)
+TRANSCRIPTS = [("kansai-data-school", "kenji@demo.skillpass.jp", "ja")]
 # (learner email, provider slug, achievement key): a held badge shown on a public badge page (without the name)
 PUBLIC_BADGES = [("hanako@demo.skillpass.jp", "tokyo-digital-academy", "web")]
 
@@ -96,6 +100,7 @@ AWARDS = [
     ("kansai-data-school", "de", "emily@demo.skillpass.jp", "en", False),
     ("kansai-data-school", "ai", "emily@demo.skillpass.jp", "en", False),
     ("kansai-data-school", "ds", "kenji@demo.skillpass.jp", "ja", False),
+    ("kansai-data-school", "ml-micro", "kenji@demo.skillpass.jp", "ja", False),
     ("tokyo-digital-academy", "web", "kenji@demo.skillpass.jp", "ja", False),
     # the unverified dojo's badge waits in Emily's wallet as an offer until the dojo is verified
     ("shinjuku-coding-dojo", "python", "emily@demo.skillpass.jp", "en", False),

@@ -52,7 +52,8 @@ async def test_full_demo_has_a_micro_credential_an_endorsement_a_transcript_and_
     micro = (await db.execute(select(Achievement).where(Achievement.achievement_type == "MicroCredential"))).scalar_one()
     assert micro.credits_available == 2 and micro.credit_unit == "tani" and len(micro.result_descriptions) == 4
     credential = (await db.execute(select(IssuedCredential).where(
-        IssuedCredential.achievement_id == micro.id))).scalar_one()
+        IssuedCredential.achievement_id == micro.id,
+        IssuedCredential.recipient_email == "hanako@demo.skillpass.jp"))).scalar_one()
     detail = micro_detail(credential.document)
     assert detail["credits"] == 2 and detail["level"] == "5"
     assert {r["name"]: r["value"] for r in detail["results"]} == {
