@@ -20,6 +20,7 @@ from credentials.ob_consumer.models import HostConnection
 from credentials.ob_consumer.sealing import seal, unseal
 from tests.conftest import sign_up
 from tests.credentials.ob_consumer_helpers import BASE, consumer_settings, form, junk_host
+from tests.test_language_leaks import english_phrases, leaks_in
 
 DISCOVERY = "/ims/ob/v3p0/discovery"
 
@@ -181,3 +182,19 @@ def test_a_good_description_names_every_url(settings) -> None:
     found = parse_description(_discovery("http://127.0.0.1:9/register"), consumer_settings(settings))
     assert (found.registration_url, found.token_url, found.api_url) == (
         "http://127.0.0.1:9/register", "http://127.0.0.1:9/token", "http://127.0.0.1:9/ims/ob/v3p0")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+async def test_the_pages_and_their_errors_speak_the_readers_language(consumer, lang) -> None:
+    await sign_up(consumer, "learner@example.jp", lang=lang)
+    english, own = english_phrases(), {"test", "person"}  # the learner's name as sign_up enters it
+    shown = await consumer.get(BASE)
+    assert leaks_in(BASE, shown.text, lang, english, own) == []
+    for text in ("http://example.org", "ftp://x"):
+        refused = await form(consumer, BASE, {"host_url": text})
+        assert refused.status_code == 422 and leaks_in(text, refused.text, lang, english, own) == []
+    with junk_host({"openapi": "3.0.1"}) as host:
+        junk = await form(consumer, BASE, {"host_url": host.url})
+    assert junk.status_code == 502 and leaks_in("junk", junk.text, lang, english, own) == []
+    wrong = await consumer.get(BASE + "/callback?state=nope&code=x")
+    assert wrong.status_code == 400 and leaks_in("callback", wrong.text, lang, english, own) == []

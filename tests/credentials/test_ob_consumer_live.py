@@ -34,6 +34,7 @@ from tests.credentials.ob_consumer_helpers import BASE, consumer_settings, form,
 from tests.credentials.test_obv3_api import EMAIL, learner_with_credentials
 from tests.credentials.test_obv3_live import hidden_fields
 from tests.credentials.vc.helpers_vc import badge_for
+from tests.test_language_leaks import english_phrases, leaks_in
 
 pytestmark = pytest.mark.slow
 HOST_LEARNER = "taro@example.jp"
@@ -185,6 +186,15 @@ async def test_connect_push_list_refresh_disconnect(world, db, settings) -> None
     [kept] = exported.json()["ob_host_connections"]
     assert kept["host_url"] == live and kept["state"] == "connected" and kept["client_id"] == row.client_id
     assert renewed["access_token"] not in exported.text and renewed["refresh_token"] not in exported.text
+
+    # Every page of it speaks only the learner's language (ja), but for the Host's own words (its name, the
+    # test issuer's name, the badge names as signed).
+    own = {w.lower() for w in re.findall(r"[A-Za-z]+", f"{row.host_name} SkillPass Test Issuer Python Intermediate")}
+    english = english_phrases()
+    for path in (BASE, f"{BASE}/{connection_id}", f"{BASE}/{connection_id}/remote"):
+        shown = await consumer.get(path)
+        assert shown.status_code == 200 and leaks_in(path, shown.text, "ja", english, own) == []
+    assert leaks_in("push", again.text, "ja", english, own) == []
 
     gone = await form(consumer, f"{BASE}/{connection_id}/disconnect", {})
     assert gone.status_code == 303 and gone.headers["location"] == f"{BASE}?disconnected=revoked"
