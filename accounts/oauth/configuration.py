@@ -77,7 +77,8 @@ class ClientConfiguration(ClientConfigurationEndpoint):
         rotated = {**client.metadata_json, TOKEN_KEY: sha256_hex(token)}
         result = self.server.session.execute(
             update(OAuthClient)
-            .where(OAuthClient.client_id == client.client_id, OAuthClient.metadata_json[TOKEN_KEY].as_string() == stored)
+            .where(OAuthClient.client_id == client.client_id,
+                   OAuthClient.metadata_json[TOKEN_KEY].as_string() == stored)
             .values(metadata_json=rotated).execution_options(synchronize_session=False))
         if result.rowcount != 1:
             raise InvalidTokenError("The registration access token is not valid for this client.")

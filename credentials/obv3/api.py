@@ -36,9 +36,9 @@ MAX_LIMIT = 100
 # what imsx() answers: no working token, no scope, bad input, nothing with that id
 IMSX_ERRORS = json_error_responses(400, 401, 403, 404, body="an OB 3.0 `Imsx_StatusInfo`")
 # upsertCredential and putProfile also list 304 (the spec's "already has a valid representation")
-NOT_MODIFIED = {304: ResponseSpec(None, description="Not Modified: the wallet already holds exactly this "
-                                  "credential (upsertCredential) or profile (putProfile); nothing changed, no body.",
-                                  generate_examples=False)}
+NOT_MODIFIED = {304: ResponseSpec(None, generate_examples=False, description=(
+    "Not Modified: the wallet already holds exactly this credential (upsertCredential) or profile "
+    "(putProfile); nothing changed, no body."))}
 MINOR = {400: "invalid_data", 401: "unauthorizedrequest", 403: "forbidden", 404: "not_found"}
 
 

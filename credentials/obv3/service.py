@@ -57,7 +57,8 @@ class NotVerified(InvalidInput):
 CREATED, REPLACED, UNCHANGED = "created", "replaced", "unchanged"
 
 
-async def upsert(db: AsyncSession, settings: Settings, person_id: uuid.UUID, raw: Any) -> tuple[HeldCredential, str]:
+async def upsert(db: AsyncSession, settings: Settings, person_id: uuid.UUID,
+                 raw: Any) -> tuple[HeldCredential, str]:
     """Verify a credential (``credentials.verification.check``) and keep it in the learner's wallet; one
     with the ``id`` of an imported held credential replaces it. ``created``, ``replaced``, or ``unchanged``
     when the wallet already holds exactly this credential, verified and not declined (nothing is written)."""

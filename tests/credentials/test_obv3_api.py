@@ -172,7 +172,8 @@ async def test_profile_read_and_update(client) -> None:
     assert (await client.get("/api/v1/auth/me")).json()["person"]["display_name"] == "Hanako Yamada"
     # The name held already: 304 without a body (putProfile lists it); 202 is never answered (the change
     # is made before the answer).
-    same = await client.put(f"{API}/profile", json={**changed.json(), "name": "Hanako Yamada "}, headers=bearer(token))
+    same = await client.put(f"{API}/profile", json={**changed.json(), "name": "Hanako Yamada "},
+                            headers=bearer(token))
     assert same.status_code == 304 and same.content == b""
     for bad in ({**profile.json(), "name": ""}, {**profile.json(), "id": "urn:uuid:" + str(uuid.uuid4())},
                 {"name": "x"}):
