@@ -263,11 +263,11 @@ async def micro_save(request: Request, org_id: OrgId, achievement_id: FromPath[u
     """Replace the detail with what the form says: the API's ``PUT .../micro`` body and domain function
     (``AchievementService.update_micro``), errors next to each field and result row."""
     service = AchievementService(db_session, settings)
-    achievement = await service.get(org_id, achievement_id)
     values, typed, at, body = micro_form(data)
     lang = lang_of(request)
     try:
-        await service.update_micro(org_id, achievement_id, MicroCredentialIn.model_validate(body).model_dump())
+        achievement = await service.update_micro(org_id, achievement_id,
+                                                 MicroCredentialIn.model_validate(body).model_dump())
     except ValidationError as exc:
         errors = pydantic_errors(exc, lang, at)
     except InvalidInput as exc:
@@ -275,6 +275,7 @@ async def micro_save(request: Request, org_id: OrgId, achievement_id: FromPath[u
                   else micro_errors(errors_by_field(exc, lang), lang))
     else:
         return redirect(request, f"{base_of(org_id)}/achievements/{achievement.id}?saved=1")
+    achievement = await service.get(org_id, achievement_id)  # its names for the page; nothing was changed
     return page(request, "provider/achievement_micro.html", await console(
         request, db_session, org_id, "achievements", **micro_context(achievement, values, errors, typed)),
         block="micro_form", status_code=form_error_status(request, 422))
