@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotFound
@@ -318,6 +318,16 @@ async def export_connections(db: AsyncSession, person_id: uuid.UUID) -> list[dic
 async def delete_connections(db: AsyncSession, person_id: uuid.UUID) -> None:
     """Delete every connection here (the Host's tokens then lapse: nothing here can use them again)."""
     await db.execute(delete(HostConnection).where(HostConnection.person_id == person_id))
+
+
+async def sweep_pending(engine: AsyncEngine) -> int:
+    """The upkeep round (``accounts.upkeep``): pending connections whose authorization never came back
+    (past 15 minutes their callback is refused anyway), with the secrets sealed on them."""
+    cutoff = utcnow() - timedelta(minutes=PENDING_MINUTES)
+    async with engine.begin() as conn:
+        gone = await conn.execute(delete(HostConnection).where(HostConnection.state == "pending",
+                                                               HostConnection.created_at < cutoff))
+    return gone.rowcount or 0
 
 
 __all__ = ["CALLBACK_PATH", "HostError", "connect", "connections", "disconnect", "finish", "push", "remote"]

@@ -198,3 +198,25 @@ async def test_the_pages_and_their_errors_speak_the_readers_language(consumer, l
     assert junk.status_code == 502 and leaks_in("junk", junk.text, lang, english, own) == []
     wrong = await consumer.get(BASE + "/callback?state=nope&code=x")
     assert wrong.status_code == 400 and leaks_in("callback", wrong.text, lang, english, own) == []
+
+
+async def test_upkeep_deletes_pending_connections_that_never_came_back(consumer, engine, db) -> None:
+    from datetime import timedelta
+
+    from accounts.models import Person
+    from core.db import utcnow
+    from credentials.ob_consumer.service import sweep_pending
+
+    await sign_up(consumer, "learner@example.jp")
+    person = await db.scalar(select(Person.id).where(Person.email == "learner@example.jp"))
+    old = utcnow() - timedelta(minutes=16)
+    made = {name: HostConnection(person_id=person, host_url=f"https://{name}.example.org", api_url="x",
+                                 authorize_url="x", token_url="x", client_id="c", client_secret_sealed=b"s",
+                                 state=state, created_at=when)
+            for name, state, when in (("stale", "pending", old), ("fresh", "pending", utcnow()),
+                                      ("kept", "connected", old))}
+    db.add_all(made.values())
+    await db.commit()
+    assert await sweep_pending(engine) == 1
+    left = set((await db.execute(select(HostConnection.host_url))).scalars())
+    assert left == {"https://fresh.example.org", "https://kept.example.org"}
