@@ -50,6 +50,7 @@ def connect_domains(settings: Settings) -> None:
     upkeep.contribute("oid4vci", oid4vci_sweep.sweep_lapsed)
     upkeep.contribute("oid4vp", oid4vp_sweep.sweep_lapsed)
     upkeep.contribute("oauth", oauth_grants.sweep_lapsed)  # lapsed OB 3.0 API codes and token pairs
+    upkeep.contribute("ob_consumer", ob_consumer.sweep_pending)  # Host connections never authorized
 
 
 async def _claim(session, person, *, settings: Settings) -> dict[str, int]:
