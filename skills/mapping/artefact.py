@@ -4,9 +4,10 @@
     python -m skills.mapping.build --check                          # exit 1 when missing or stale
 
 Per DSS version, ``data/model-v<version>.npz`` holds the arrays (idf per vectorizer, the transposed
-SVM weights, intercepts, and the semantic head's weights over sentence embeddings) and
-``data/model-v<version>.json`` the rest: vocabularies (terms in column order), item ids and names,
-the calibrators (fused, and lexical alone), the embedder the head was fitted on, the taxonomy
+SVM weights, intercepts, and the weights of one semantic head per embedder: the configured one,
+first, and the static one) and ``data/model-v<version>.json`` the rest: vocabularies (terms in
+column order), item ids and names, the calibrators (lexical alone, and fused with each head), the
+embedder each head was fitted on, the taxonomy
 version, the generator version and the SHA-256 of the inputs (the taxonomy and training files the
 corpus is built from, and the fitting settings). Loading compares that hash with the current inputs and refuses a missing or stale artefact
 with the command that rebuilds it, so a model is never fitted at start-up and never silently outdated.
@@ -24,7 +25,7 @@ import numpy as np
 from skills.mapping import embedding
 from skills.mapping.runtime import Calibrator, LinearScorer, LoadedModel, SemanticHead, TfidfBlock
 
-GENERATOR_VERSION = 2  # bump when the fitting code changes what it produces for the same inputs
+GENERATOR_VERSION = 3  # bump when the fitting code changes what it produces for the same inputs
 DATA_DIR = Path(__file__).parent / "data"
 TAXONOMY_DIR = Path(__file__).resolve().parents[2] / "taxonomies" / "dss" / "data"
 REBUILD = "python -m skills.mapping.build"
@@ -56,7 +57,23 @@ def fitting_settings() -> dict:
             "calibration_top": params.CALIBRATION_TOP, "word_pattern": params.WORD_PATTERN,
             "char_ngrams": list(params.CHAR_NGRAMS), "word_ngrams": list(params.WORD_NGRAMS),
             "name_repeats": corpus.NAME_REPEATS, "max_description_chars": text.MAX_DESCRIPTION_CHARS,
-            "head_c": params.HEAD_C, "fusion_weight": params.FUSION_WEIGHT, "embed_max_chars": embedding.MAX_CHARS}
+            "head_c": params.HEAD_C, "fusion_weight": params.FUSION_WEIGHT, "embed_max_chars": embedding.MAX_CHARS,
+            "static_head_c": params.STATIC_HEAD_C, "static_embedder": static_embedder_hash()}
+
+
+def static_embedder_hash() -> str | None:
+    """The input hash of the shipped static embedder (its head is fitted on its vectors)."""
+    from skills.mapping import static
+
+    try:
+        return json.loads(static.META.read_text(encoding="utf-8")).get("input_hash")
+    except (OSError, ValueError):
+        return None
+
+
+def head_specs() -> list[str]:
+    """The embedders a build fits heads for: the configured one (the default head), then ``static``."""
+    return [spec for spec in dict.fromkeys([embedding.configured(), embedding.STATIC]) if spec != "none"]
 
 
 def input_hash(version: str) -> str:
@@ -89,28 +106,32 @@ def build(version: str, data_dir: Path = DATA_DIR) -> dict:
     from skills.mapping.model import fit_model
     from skills.mapping.params import FUSION_WEIGHT
 
-    fitted = fit_model(build_corpus(version), embedding.load_embedder())
-    head = fitted.classifier.head
+    embedders = [embedding.load_embedder(spec) for spec in head_specs()]
+    fitted = fit_model(build_corpus(version), embedders)
+    heads = fitted.classifier.heads
     vectorizers = fitted.classifier.vectorizers
     blocks = []
     for v in vectorizers:
         terms = sorted(v.vocabulary_, key=v.vocabulary_.__getitem__)
         blocks.append({"analyzer": v.analyzer, "ngram_range": list(v.ngram_range),
                        "token_pattern": v.token_pattern if v.analyzer == "word" else None, "terms": terms})
+    head_meta = [{"embedder": h.embedder.name, "dim": h.embedder.dim, "weight": FUSION_WEIGHT,
+                  "key": "head" if i == 0 else f"head{i}", "calibrator": calibrator_json(cal)}
+                 for i, (h, cal) in enumerate(zip(heads, fitted.head_calibrators))]
     meta = {"generator_version": GENERATOR_VERSION, "input_hash": input_hash(version),
             "taxonomy": taxonomy_version(version), "scikit_learn": sklearn.__version__,
             "ids": list(fitted.ids), "names_ja": list(fitted.names_ja), "names_en": list(fitted.names_en),
             "calibrator": calibrator_json(fitted.calibrator),
             "lexical_calibrator": calibrator_json(fitted.lexical_calibrator),
-            "semantic": {"embedder": head.embedder.name, "dim": head.embedder.dim, "weight": FUSION_WEIGHT}
-            if head else None,
+            "semantic": {k: head_meta[0][k] for k in ("embedder", "dim", "weight")} if heads else None,
+            "heads": head_meta,
             "blocks": blocks}
     arrays = {f"idf_{i}": v.idf_.astype(np.float32) for i, v in enumerate(vectorizers)}
     arrays["coef_t"] = np.ascontiguousarray(fitted.classifier.coef.T, dtype=np.float32)
     arrays["intercept"] = fitted.classifier.intercept.astype(np.float32)
-    if head:
-        arrays["head_coef_t"] = np.ascontiguousarray(head.coef.T, dtype=np.float32)
-        arrays["head_intercept"] = head.intercept.astype(np.float32)
+    for head, info in zip(heads, head_meta):
+        arrays[f"{info['key']}_coef_t"] = np.ascontiguousarray(head.coef.T, dtype=np.float32)
+        arrays[f"{info['key']}_intercept"] = head.intercept.astype(np.float32)
     npz, js = artefact_paths(version, data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(npz, **arrays)
@@ -144,8 +165,8 @@ def load(version: str, data_dir: Path = DATA_DIR, embedder_spec: str | None = No
     """The model of ``version`` from its artefact; ArtefactError when missing or stale.
 
     The semantic half is used when the configured embedder (``embedding.configured()``, or
-    ``embedder_spec``) is the one its head was fitted on; otherwise the lexical half alone, with its
-    own calibrator, and ``meta["semantic_status"]`` says why."""
+    ``embedder_spec``) is one a head was fitted on (that head and its calibrator); otherwise the
+    lexical half alone, with its own calibrator, and ``meta["semantic_status"]`` says why."""
     reason = stale_reason(version, data_dir)
     if reason:
         raise ArtefactError(reason)
@@ -155,22 +176,24 @@ def load(version: str, data_dir: Path = DATA_DIR, embedder_spec: str | None = No
                                   {t: i for i, t in enumerate(b["terms"])}, arrays[f"idf_{i}"])
                        for i, b in enumerate(meta["blocks"]))
         scorer = LinearScorer(blocks, arrays["coef_t"], arrays["intercept"])
-        semantic = meta.get("semantic")
-        head = (SemanticHead(semantic["embedder"], arrays["head_coef_t"], arrays["head_intercept"],
-                             float(semantic["weight"])) if semantic else None)
-    embedder, status = None, "no semantic head in the artefact"
-    if head is not None:
+        heads = {h["embedder"]: (SemanticHead(h["embedder"], arrays[f"{h['key']}_coef_t"],
+                                              arrays[f"{h['key']}_intercept"], float(h["weight"])), h["calibrator"])
+                 for h in meta.get("heads") or ([dict(meta["semantic"], key="head", calibrator=meta["calibrator"])]
+                                                if meta.get("semantic") else [])}
+    head, fused, embedder, status = None, None, None, "no semantic head in the artefact"
+    if heads:
         embedder = embedding.load_embedder(embedder_spec)
         if embedder is None:
             status = f"lexical only ({embedding.ENV}=none)"
-        elif embedder.name != head.embedder_name:
-            status = (f"lexical only: the head was fitted on {head.embedder_name}, the configured embedder is "
+        elif embedder.name not in heads:
+            status = (f"lexical only: the heads were fitted on {', '.join(heads)}, the configured embedder is "
                       f"{embedder.name}; rebuild with `{REBUILD}`")
             embedder = None
         else:
+            head, fused = heads[embedder.name]
             status = f"fused with {embedder.name}"
     lexical = meta.get("lexical_calibrator", meta["calibrator"])
-    cal = meta["calibrator"] if embedder is not None else lexical
+    cal = fused if embedder is not None else lexical
     info = {k: meta[k] for k in ("generator_version", "input_hash", "taxonomy", "scikit_learn")}
     info["semantic_status"] = status
     return LoadedModel(version, tuple(meta["ids"]), tuple(meta["names_ja"]), tuple(meta["names_en"]), scorer,

