@@ -434,7 +434,7 @@ async def create_endorsement(org_id: FromPath[uuid.UUID], data: JSONBody[Endorse
     provider's API key; 422 ``not_verified`` for an organization the platform has not verified, ``own`` for
     its own work."""
     row = await endorsements.endorse(db_session, settings, org_id, achievement_id=data.achievement_id,
-                                     issuer_org_id=data.issuer_org_id, comments={data.lang: data.comment},
+                                     issuer_org_id=data.issuer_org_id, comments=data.comments(),
                                      lang=data.lang)
     return {"id": str(row.id), "credential": row.document}
 

@@ -232,5 +232,14 @@ class ImportIn(BaseModel):
 class EndorseIn(BaseModel):
     achievement_id: uuid.UUID | None = Field(None, description="the achievement endorsed, or")
     issuer_org_id: uuid.UUID | None = Field(None, description="the provider organization whose issuer profile is endorsed")
-    comment: str = Field(max_length=2000, description="endorsementComment")
+    comment: str = Field("", max_length=2000, description="the comment in ``lang`` (or give comment_ja / comment_en)")
+    comment_ja: str = Field("", max_length=2000, description="the comment in Japanese (as the console form)")
+    comment_en: str = Field("", max_length=2000, description="the comment in English (as the console form)")
     lang: Literal["ja", "en"] = "ja"
+
+    def comments(self) -> dict[str, str]:
+        """ja / en texts as the form gives them; ``comment`` fills its ``lang`` when that one is empty."""
+        texts = {"ja": self.comment_ja, "en": self.comment_en}
+        if self.comment.strip() and not texts[self.lang].strip():
+            texts[self.lang] = self.comment
+        return texts

@@ -115,3 +115,21 @@ async def test_a_non_member_and_another_organizations_key_are_refused(client, db
     assert (await client.get(url)).status_code == 401
     assert (await db.execute(select(Endorsement))).first() is None
     assert await AccountService(db).org_by_slug("en-sakura")
+
+
+async def test_the_api_takes_the_comment_in_both_languages_as_the_form_does(client) -> None:
+    """comment_ja and comment_en give the one endorsementComment the console writes (ja first); a text
+    over the limit is refused on its own field by both."""
+    university = await new_provider(client, "eb-uni")
+    achievement = await new_achievement(client, university)
+    employer = await new_employer(client, "eb-sakura")
+    url = f"{employer['base']}/endorsements"
+    made = await client.post(url, headers=await csrf_headers(client), json={
+        "achievement_id": achievement["id"], "comment_ja": "採用で重視しています。", "comment_en": "We hire on it."})
+    assert made.status_code == 201, made.text
+    comment = made.json()["credential"]["credentialSubject"]["endorsementComment"]
+    assert comment == "採用で重視しています。\n\nWe hire on it."
+    too_long = await client.post(url, headers=await csrf_headers(client), json={
+        "achievement_id": achievement["id"], "comment_ja": "", "comment_en": "x" * 2001})
+    assert too_long.status_code in (400, 422), too_long.text
+    assert "comment_en" in too_long.text
