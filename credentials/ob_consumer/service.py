@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.db import utcnow
@@ -33,6 +33,7 @@ from credentials.vc.jwt import jwt_document, parse_jwt
 CALLBACK_PATH = "/wallet/settings/ob-hosts/callback"
 PENDING_MINUTES = 15
 MAX_PUSH = 50
+MAX_CONNECTIONS = 20
 PAGE = 20
 TOKEN_FIELDS = ("access_token", "refresh_token", "token_type", "expires_at", "scope")
 NOT_YOURS = "This answer from the Host does not belong to a connection you started."
@@ -81,6 +82,10 @@ async def connect(db: AsyncSession, settings: Settings, person_id: uuid.UUID,
     if existing is not None and existing.state == "connected":
         raise Conflict("This Host is already connected; disconnect it first to connect again.",
                        field="already")
+    if existing is None and await db.scalar(select(func.count()).select_from(HostConnection).where(
+            HostConnection.person_id == person_id)) >= MAX_CONNECTIONS:
+        raise InvalidInput(f"At most {MAX_CONNECTIONS} Hosts can be connected; disconnect one first.",
+                           field="too_many")
     description = await host.describe(settings, host_url)
     registered = await host.register(settings, description, callback_url(settings))
     revoke_url = await host.revocation_url(settings, host_url, description.token_url)

@@ -220,3 +220,18 @@ async def test_upkeep_deletes_pending_connections_that_never_came_back(consumer,
     assert await sweep_pending(engine) == 1
     left = set((await db.execute(select(HostConnection.host_url))).scalars())
     assert left == {"https://fresh.example.org", "https://kept.example.org"}
+
+
+async def test_at_most_twenty_connections_and_nothing_is_fetched_beyond(consumer, db) -> None:
+    from accounts.models import Person
+
+    await sign_up(consumer, "learner@example.jp", lang="en")
+    person = await db.scalar(select(Person.id).where(Person.email == "learner@example.jp"))
+    db.add_all(HostConnection(person_id=person, host_url=f"https://h{n}.example.org", api_url="x", authorize_url="x",
+                              token_url="x", client_id="c", client_secret_sealed=b"s") for n in range(20))
+    await db.commit()
+    with junk_host() as host:
+        refused = await form(consumer, BASE, {"host_url": host.url})
+        assert host.requests == []
+    assert refused.status_code == 422 and "At most 20 Hosts" in refused.text
+    assert await rows(db) == 20
