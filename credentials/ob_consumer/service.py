@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.db import utcnow
@@ -102,8 +103,11 @@ async def connect(db: AsyncSession, settings: Settings, person_id: uuid.UUID,
     row.verifier_sealed = seal(verifier, row.id, settings.master_key)
     row.authorization_request = host.authorization_request(description, row.client_id, callback_url(settings),
                                                            state, verifier)
-    db.add(row)
-    await db.flush()
+    try:
+        async with db.begin_nested():
+            db.add(row)
+    except IntegrityError as exc:  # the same learner connecting the same Host twice at once: one wins
+        raise Conflict("This Host is being connected already; try again.", field="already") from exc
     return row
 
 

@@ -57,7 +57,8 @@ async def world(settings, tmp_path):
             yield consumer, live
 
 
-async def host_browser_approves(live: str, authorize_url: str, email: str = HOST_LEARNER) -> httpx.Response:
+async def host_browser_approves(live: str, authorize_url: str, email: str = HOST_LEARNER, *,
+                                decision: str = "approve") -> httpx.Response:
     """The learner's browser at the Host: sign in there, see skillpass named on the consent page, approve."""
     async with httpx.AsyncClient(base_url=live, timeout=10.0) as browser:
         first = await browser.get(authorize_url)
@@ -69,7 +70,7 @@ async def host_browser_approves(live: str, authorize_url: str, email: str = HOST
         consent = await browser.get(urljoin(live, signed_in.headers["location"]))
         assert consent.status_code == 200 and "skillpass" in consent.text, consent.text[-2000:]
         fields = hidden_fields(consent.text, "/oauth/ob/authorize")
-        return await browser.post("/oauth/ob/authorize", data={**fields, "decision": "approve"})
+        return await browser.post("/oauth/ob/authorize", data={**fields, "decision": decision})
 
 
 async def start_connecting(consumer, live: str) -> tuple[uuid.UUID, str]:
@@ -204,3 +205,28 @@ async def test_connect_push_list_refresh_disconnect(world, db, settings) -> None
                                 headers={"Authorization": f"Bearer {renewed['access_token']}"})
         assert after.status_code == 401
     assert 'id="obc-disconnected"' in (await consumer.get(gone.headers["location"])).text
+
+
+async def test_denied_then_connected_again_and_no_second_connection(world, db) -> None:
+    consumer, live = world
+    await sign_up(consumer, HOST_LEARNER, "鈴木 太郎", "ja")
+    await sign_up(consumer, EMAIL, "Hanako", "en")
+    first_id, authorize_url = await start_connecting(consumer, live)
+    denied = await host_browser_approves(live, authorize_url, decision="deny")
+    back = urlsplit(denied.headers["location"])
+    assert parse_qs(back.query)["error"] == ["access_denied"]
+    shown = await consumer.get(back.path + "?" + back.query)
+    assert shown.status_code == 502 and "Access was not granted at the Host." in shown.text
+    assert (await db.get(HostConnection, first_id)).state == "pending"
+
+    second_id, authorize_url = await start_connecting(consumer, live)  # replaces the pending one
+    assert second_id != first_id
+    assert await db.get(HostConnection, first_id, populate_existing=True) is None
+    approved = await host_browser_approves(live, authorize_url)
+    back = urlsplit(approved.headers["location"])
+    assert (await consumer.get(back.path + "?" + back.query)).status_code == 303
+    assert (await consumer.get(back.path + "?" + back.query)).status_code == 400  # a state works once
+
+    again = await form(consumer, BASE, {"host_url": live})
+    assert again.status_code == 409 and "already connected" in again.text
+    assert len((await db.execute(select(HostConnection))).scalars().all()) == 1
