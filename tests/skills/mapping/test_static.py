@@ -102,3 +102,36 @@ def test_records_benchmark_times_real_mapping_for_every_row():
     assert run.returncode == 0, run.stdout + run.stderr
     assert "fused, static embedder, cold" in run.stdout and "CHECK FAILED" not in run.stdout
     assert "check fused, static:" in run.stdout
+
+
+def records(n: int):
+    from skills.record_parsing import records_from_dicts
+
+    rows = [{"title": f"{t} {i}"} for i, t in zip(range(n), ["Pythonで学ぶ機械学習入門", "AWS cloud design",
+                                                              "データベース設計と SQL", "情報セキュリティ基礎"] * n)]
+    return records_from_dicts(rows).records
+
+
+def test_a_bulk_call_is_scored_with_the_static_head_and_a_small_one_with_e5(monkeypatch):
+    from skills.mapping import get_model, map_records, mapper
+
+    monkeypatch.setenv(mapper.BULK_ENV, "6")
+    static_model = artefact.load("2.0", embedder_spec="static")
+    small, bulk = records(5), records(6)
+    assert map_records(small) == map_records(small, model=get_model("2.0"))
+    assert map_records(bulk) == map_records(bulk, model=static_model)
+    assert map_records(bulk) != map_records(bulk, model=get_model("2.0"))  # the two heads do differ
+    assert mapper.model_for(["same text"] * 10).embedder.name == get_model("2.0").embedder.name  # distinct texts
+    monkeypatch.setenv(mapper.BULK_ENV, "0")  # off
+    assert map_records(bulk) == map_records(bulk, model=get_model("2.0"))
+    monkeypatch.setenv(mapper.BULK_ENV, "many")
+    with pytest.raises(ValueError, match=mapper.BULK_ENV):
+        map_records(bulk)
+
+
+def test_a_bulk_call_keeps_an_operator_embedder(monkeypatch):
+    from skills.mapping import mapper
+
+    monkeypatch.setenv(mapper.BULK_ENV, "2")
+    monkeypatch.setenv(embedding.ENV, "none")
+    assert mapper.model_for(["a", "b", "c"]) is mapper.get_model("2.0")
