@@ -13,6 +13,7 @@ of their own (``purpose`` ``endorsement``: credential issuance never allocates i
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from typing import Any
@@ -79,6 +80,16 @@ def checked_comment(comments: dict[str, str]) -> str:
     if not given:
         raise InvalidInput(f"Write a comment of 1 to {MAX_COMMENT} characters.", field="comment")
     return "\n\n".join(given)
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def comment_parts(comment: str | None) -> list[tuple[str, str]]:
+    """(language, text) of each paragraph of an endorsementComment, as ``checked_comment`` joins them:
+    ``ja`` for a paragraph with kana or kanji, else ``en``, so pages can mark each one's language."""
+    texts = [text.strip() for text in (comment or "").split("\n\n") if text.strip()]
+    return [("ja" if _JAPANESE.search(text) else "en", text) for text in texts]
 
 
 async def endorse(session: AsyncSession, settings: Settings, endorser_org_id: uuid.UUID, *,

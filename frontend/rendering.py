@@ -17,6 +17,7 @@ from litestar.response import Template
 
 from accounts.access import principal_of
 from accounts.models import VerificationState
+from credentials.endorsements import comment_parts
 from credentials.models import BatchState, CredentialState, OfferState, RowState, TrustStatus
 from frontend import flash
 from frontend.i18n import fmt_date, fmt_number, localized, messages, translate
@@ -104,6 +105,7 @@ def configure_templates(engine: JinjaTemplateEngine, *, reload: bool = True) -> 
     engine.engine.globals.update(
         t=_t, t_or=_t_or, loc=_loc, fmt_date=_fmt_date, fmt_number=_fmt_number, current_lang=_current_lang,
         current_principal=_principal, take_flash=_take_flash, level_text=_level_text, dss_skill=dss_skill,
+        endorsement_comment=comment_parts,
         # the domains' states, so templates compare with the names models and schemas use
         CredentialState=CredentialState, BatchState=BatchState, RowState=RowState, OfferState=OfferState,
         TrustStatus=TrustStatus, VerificationState=VerificationState, PostingStatus=PostingStatus,

@@ -93,3 +93,11 @@ async def test_the_achievement_page_shows_endorsements_with_trust_in_both_langua
     ja = (await client.get(page_url)).text
     assert "推薦（エンドースメント）" in ja and "確認済みの発行者" in ja and "未確認の発行者" in ja
     assert "Recognised issuer" not in ja
+
+
+def test_an_endorsement_comment_splits_into_its_languages_as_it_was_joined() -> None:
+    from credentials.endorsements import checked_comment, comment_parts
+
+    joined = checked_comment({"ja": " 育成に有効です。 ", "en": "Useful for training."})
+    assert comment_parts(joined) == [("ja", "育成に有効です。"), ("en", "Useful for training.")]
+    assert comment_parts("Only English.") == [("en", "Only English.")] and comment_parts(None) == []

@@ -47,6 +47,7 @@ async def test_the_console_form_endorses_and_withdraws_and_public_pages_follow(c
     assert "日本データ協会" in shown and "確認済みの発行者" in shown and f'href="/endorsements/{row.id}"' in shown
     public = (await client.get(f"/endorsements/{row.id}", headers=HTML)).text
     assert 'data-standing="valid"' in public and "取り下げられました" not in public
+    assert '<p class="prose" lang="ja">データ人材の育成に有効です。</p>' in public  # marked for the reader's tools
     signed = await client.get(f"/endorsements/{row.id}/credential.json")
     assert signed.status_code == 200 and signed.json() == row.document
 
