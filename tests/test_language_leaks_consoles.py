@@ -35,8 +35,12 @@ from tests.test_language_leaks import english_phrases, leaks_in, split_reported
 # Not pages: files, machine documents and protocol endpoints (their content types are checked elsewhere).
 NOT_PAGES = re.compile(r"^/(api|schema|static|health|\.well-known|ims|oid4vci|oid4vp|oauth|credentials/status)\b"
                        r"|\.(png|svg|json|jwt|csv)$|/image$|/(export|credential)\.")
-# JSON-LD documents whatever the Accept header: an achievement's URL and a DSS version's concept scheme.
-DOCUMENTS = {"/achievements/{achievement_id:uuid}", "/dss/{version:str}"}
+# JSON-LD documents: a DSS version's concept scheme whatever the Accept header; an achievement's URL sends
+# a browser on to its page (/achievements/{id}/about, checked here on its own); the page of what another
+# Open Badges Host holds asks that Host (tests/credentials/test_ob_consumer_live.py checks its language), and
+# that Host's OAuth redirect is a protocol endpoint (its refusal page: tests/credentials/test_ob_consumer.py).
+DOCUMENTS = {"/achievements/{achievement_id:uuid}", "/dss/{version:str}",
+             "/wallet/settings/ob-hosts/{connection_id:uuid}/remote", "/wallet/settings/ob-hosts/callback"}
 # The test's own data, entered in the reader's language, except what has no second language: the emails,
 # which the pages show as entered (ASCII, and so already outside both checks), and the webhook's address.
 NAMES = {"ja": {"learner": "山田 花子", "provider": "研修担当", "employer": "採用担当", "admin": "運用担当",
@@ -171,6 +175,26 @@ async def _admin(client: AsyncTestClient, db, lang: str) -> None:
     client.cookies.set("lang", lang)
 
 
+async def _hosts(db, settings, person: dict, lang: str) -> dict:
+    """Two connections to another Open Badges Host (the feature is switched on for this test): one
+    connected (its page lists the badges to send), one waiting for the Host's authorization."""
+    from credentials.ob_consumer.models import HostConnection
+    from credentials.ob_consumer.sealing import seal
+
+    rows = {}
+    for state in ("connected", "pending"):
+        row = HostConnection(person_id=uuid.UUID(person["id"]), host_url=f"https://{state}.host.example",
+                             host_name={"ja": "学びのバッジ箱", "en": "Badge box"}[lang], api_url=f"https://{state}.host.example/ims/ob/v3p0",
+                             authorize_url=f"https://{state}.host.example/authorize",
+                             token_url=f"https://{state}.host.example/token", client_id="c", client_secret_sealed=b"",
+                             state=state, connected_at=utcnow() if state == "connected" else None)
+        row.client_secret_sealed = seal("secret", row.id, settings.master_key)
+        db.add(row)
+        rows[state] = row.id
+    await db.commit()
+    return {"connection_id": rows["connected"], "pending_host": rows["pending"]}
+
+
 def _role_of(path: str, access: str | None) -> str:
     if path.startswith("/provider/"):
         return "provider"
@@ -218,7 +242,7 @@ async def _world(app, db, settings, lang: str, clients: dict[str, AsyncTestClien
     provider = await _provider(clients["provider"], db, settings, lang, learner_email)
     employer = await _employer(clients["employer"], lang, person["id"])
     await _admin(clients["admin"], db, lang)
-    world = {**provider, **employer, **await _learner_extras(learner, db, employer),
+    world = {**provider, **employer, **await _learner_extras(learner, db, employer), **await _hosts(db, settings, person, lang),
              "person_id": person["id"], "role_id": "se-backend", "skill_id": "v2-backend",
              "category_id": "v2-cat-business", "version": "2.0", "kind": "skills", "concept_id": "v2-backend"}
     employer_org, provider_org = employer["org_id"], provider["org_id"]
@@ -226,6 +250,7 @@ async def _world(app, db, settings, lang: str, clients: dict[str, AsyncTestClien
         ("/employer/{org_id:uuid}", "org_id"): employer_org,
         ("/admin/organizations/{org_id:uuid}", "org_id"): provider_org,
         ("/b/{token:str}", "token"): world["badge_token"], ("/s/{token:str}", "token"): world["share_token"],
+        ("/wallet/settings/ob-hosts/{connection_id:uuid}/authorize", "connection_id"): world["pending_host"],
         ("/dss/{version:str}/{kind:str}/{concept_id:str}", "kind"): "skills",
         ("query", "/wallet/presentations"): f"?request_link={quote(employer['request_link'])}",
         # searches that find skills by a word of the other language (the search hint's examples)
@@ -243,7 +268,8 @@ async def _world(app, db, settings, lang: str, clients: dict[str, AsyncTestClien
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-async def test_no_console_or_detail_page_shows_the_other_language(app, db, settings, lang) -> None:
+async def test_no_console_or_detail_page_shows_the_other_language(app, db, settings, lang, monkeypatch) -> None:
+    monkeypatch.setattr(settings, "ob_consumer_enabled", True)  # its pages are off by default
     async with AsyncExitStack() as stack:
         clients = {role: await stack.enter_async_context(AsyncTestClient(app=app))
                    for role in ("learner", "provider", "employer", "admin")}
