@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from credentials.deps import stop_jobs
+from credentials.vc.schema import validate_ob
 from tests.conftest import create_org, csrf_headers, sign_up
 from tests.credentials.test_micro_credentials import MICRO
 from tests.frontend.helpers import HTML, assert_fragment, assert_full_page, htmx
@@ -73,6 +74,7 @@ async def test_edit_page_shows_the_stored_detail_and_saves_a_change(client) -> N
                                json={"achievement_id": achievement_id, "recipient_email": "taro@example.jp",
                                      "results": [{"key": "score", "value": "87"}], "lang": "en"})
     assert issued.status_code == 201, issued.text
+    assert validate_ob(issued.json()["credential"]) == []  # valueMin / valueMax where the bundled schema allows them
     achievement = issued.json()["credential"]["credentialSubject"]["achievement"]
     score = next(d for d in achievement["resultDescription"] if d["id"].endswith("#result-score"))
     assert achievement["creditsAvailable"] == 4 and score["valueMin"] == "0" and score["valueMax"] == "100"
