@@ -31,6 +31,8 @@ class ResultDescriptionIn(BaseModel):
     required_level: str | None = Field(None, description="key of the level needed to pass")
     value_min: str | None = Field(None, max_length=40)
     value_max: str | None = Field(None, max_length=40)
+    allowed_values: list[str] = Field(default_factory=list, max_length=20,
+                                      description="OB 3.0 allowedValue, low to high (not for rubric levels or Status)")
 
 
 class MicroCredentialIn(BaseModel):
