@@ -33,6 +33,7 @@ RESULT_TYPES = ("GradePointAverage", "LetterGrade", "Percent", "PerformanceLevel
 RESULT_STATUSES = ("Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew")
 MAX_RESULT_DESCRIPTIONS = 10
 MAX_RUBRIC_LEVELS = 10
+MAX_ALLOWED_VALUES = 20
 MICRO_FIELDS = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
                 "field_of_study",
                 "instruction_language", "result_descriptions")
@@ -175,11 +176,29 @@ def check_result_descriptions(raw: list[dict[str, Any]] | None) -> list[dict[str
             item["required_level"] = required or None
         elif levels:
             raise InvalidInput("Rubric levels only belong to a RubricCriterionLevel result.", field=f"{at}.levels")
+        allowed = _allowed_values(entry.get("allowed_values"), result_type, f"{at}.allowed_values")
+        if allowed:
+            item["allowed_values"] = allowed
         for bound in ("value_min", "value_max"):
             if entry.get(bound) not in (None, ""):
                 item[bound] = _text(entry[bound], f"{at}.{bound}", 40)
         clean.append(item)
     return clean
+
+
+def _allowed_values(raw: Any, result_type: str, field: str) -> list[str] | None:
+    """OB 3.0 ``allowedValue``: the values a result may take, low to high (a grade scale such as D, C, B, A, S);
+    not for rubric levels or statuses, which name their own values."""
+    values = [str(v).strip() for v in raw or [] if str(v).strip()] if isinstance(raw, list) else None
+    if raw not in (None, "") and values is None:
+        raise InvalidInput("Give the allowed values as a list.", field=field)
+    if not values:
+        return None
+    if result_type in ("RubricCriterionLevel", "Status"):
+        raise InvalidInput("Allowed values do not belong to a rubric level or status result.", field=field)
+    if len(values) > MAX_ALLOWED_VALUES or len(set(values)) != len(values) or any(len(v) > 40 for v in values):
+        raise InvalidInput(f"At most {MAX_ALLOWED_VALUES} different values of at most 40 characters.", field=field)
+    return values
 
 
 def check_micro(data: dict[str, Any]) -> dict[str, Any]:
@@ -366,6 +385,8 @@ def _add_micro(document: dict[str, Any], achievement: Achievement, ach_id: str, 
         for bound, term in (("value_min", "valueMin"), ("value_max", "valueMax")):
             if entry.get(bound):
                 description[term] = entry[bound]
+        if entry.get("allowed_values"):
+            description["allowedValue"] = list(entry["allowed_values"])
         document["resultDescription"].append(description)
 
 
@@ -403,6 +424,10 @@ def check_results(descriptions: list[dict[str, Any]] | None, raw: Any) -> list[d
             value = _text(entry.get("value"), f"{at}.value", 40)
             if value is None:
                 raise InvalidInput("Give the value (a grade or score).", field=f"{at}.value")
+            allowed = described[key].get("allowed_values")
+            if allowed and value not in allowed:
+                raise InvalidInput(f"Give one of the allowed values: {', '.join(allowed)}.", field=f"{at}.value",
+                                   extra={"code": "not_allowed"})
             item["value"] = value
         clean.append(item)
     return clean

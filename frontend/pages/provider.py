@@ -40,7 +40,8 @@ OPTIONAL = ("criteria_url", "image", "achievement_type")
 MICRO = ("credits_available", "credit_unit", "workload_hours", "level_framework", "qualification_level",
          "field_of_study", "instruction_language")  # result descriptions: the rows below (RD)
 RD = "result_descriptions"
-RD_FIELDS = ("key", "result_type", "name_ja", "name_en", "required_level", "value_min", "value_max")
+RD_FIELDS = ("key", "result_type", "name_ja", "name_en", "required_level", "value_min", "value_max", "allowed_values")
+LIST_SEPARATORS = re.compile(r"[,、，]")
 LEVEL_FIELDS = ("key", "name_ja", "name_en")
 
 
@@ -103,6 +104,8 @@ def form_descriptions(data: dict[str, Any]) -> tuple[list[dict], list[int]]:
         if any(v for k, v in entry.items() if k != "result_type") or levels:
             # every text present (empty when not typed), so the domain rule, not the schema, names the field
             typed.append({**entry, **{k: entry[k] or None for k in ("required_level", "value_min", "value_max")},
+                          "allowed_values": [v.strip() for v in LIST_SEPARATORS.split(entry["allowed_values"])
+                                             if v.strip()],
                           "levels": levels})
             at.append(i)
     return typed, at

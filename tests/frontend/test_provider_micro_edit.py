@@ -122,3 +122,41 @@ async def test_another_organizations_achievement_is_not_found(client, app) -> No
         assert (await other.get(f"{page_url}/micro", headers=HTML)).status_code in (403, 404)
         refused = await other.post(f"{page_url}/micro", headers=HTML, data=form_of(token))
         assert refused.status_code in (403, 404)
+
+
+async def test_allowed_values_from_the_form_bound_the_results_of_api_and_form(client) -> None:
+    page_url, api, achievement_id = await provider_with_achievement(client, "micro-edit-allowed")
+    token = (await csrf_headers(client))["x-csrftoken"]
+    grade = {"result_descriptions[1].key": "grade", "result_descriptions[1].result_type": "LetterGrade",
+             "result_descriptions[1].name_ja": "評定", "result_descriptions[1].name_en": "Grade",
+             "result_descriptions[1].allowed_values": "D, C、B，A, S"}
+    saved = await client.post(f"{page_url}/micro", data=form_of(token, **grade), headers=HTML, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:500]
+    stored = (await client.get(f"{api}/achievements/{achievement_id}", headers=await csrf_headers(client))).json()
+    assert stored["result_descriptions"][1]["allowed_values"] == ["D", "C", "B", "A", "S"]
+    shown = await client.get(f"{page_url}/micro", headers=HTML)
+    assert 'name="result_descriptions[1].allowed_values" type="text" maxlength="900" value="D, C, B, A, S"' in shown.text
+    headers = {**await csrf_headers(client)}
+    body = {"achievement_id": achievement_id, "recipient_email": "jiro@example.jp", "lang": "en"}
+    refused = await client.post(f"{api}/credentials", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                                json={**body, "results": [{"key": "grade", "value": "E"}]})
+    assert refused.status_code == 422 and refused.json()["field"] == "results[0].value"
+    assert refused.json()["code"] == "not_allowed"
+    issued = await client.post(f"{api}/credentials", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+                               json={**body, "results": [{"key": "grade", "value": "A"}]})
+    assert issued.status_code == 201, issued.text
+    assert validate_ob(issued.json()["credential"]) == []
+    described = next(d for d in issued.json()["credential"]["credentialSubject"]["achievement"]["resultDescription"]
+                     if d["id"].endswith("#result-grade"))
+    assert described["allowedValue"] == ["D", "C", "B", "A", "S"]
+    # not for rubric levels, nor duplicates: the row's field says so, in ja too
+    client.cookies.set("lang", "ja")
+    bad = await client.post(f"{page_url}/micro", headers=HTML,
+                            data=form_of(token, **{"result_descriptions[2].allowed_values": "x, y"}))
+    assert bad.status_code == 422 and 'id="e-result_descriptions-2-allowed_values"' in bad.text
+    assert "ルーブリックの段階・合否には使えません" in bad.text
+    client.cookies.set("lang", "en")
+    twice = await client.put(f"{api}/achievements/{achievement_id}/micro", headers=await csrf_headers(client), json={
+        "result_descriptions": [{"key": "g", "name_ja": "g", "name_en": "g", "result_type": "LetterGrade",
+                                 "allowed_values": ["A", "A"]}]})
+    assert twice.status_code == 422 and twice.json()["field"] == "result_descriptions[0].allowed_values"
