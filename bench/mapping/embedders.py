@@ -50,8 +50,8 @@ def evaluate() -> dict:
             ranked = rank_texts(texts, "2.0", 5, model=model)
             cpu = time.process_time() - cpu
             ids = [[model.ids[i] for i, _ in ranks] for ranks in ranked]
-            report[name][set_name] = dict(real_text.record_scores(rows, ids), cpu_s_per_1k=1000 * cpu / len(rows),
-                                          n=len(rows))
+            report[name][set_name] = dict(real_text.record_scores(rows, ids),
+                                          cpu_s_per_1k=1000 * cpu / len(rows), n=len(rows))
     return report
 
 

@@ -132,7 +132,8 @@ def main() -> int:
     map_records(records[:8], version=args.version, model=fused)  # first call pays page faults of the weights
     distinct_repeated = len({r.title for r in repeated})
     rows = {"cold": ("fused, cold: every text unique, all embedded", len(records),
-                     measure(lambda: map_records(records, version=args.version, model=fused), args.runs, clear)),
+                     measure(lambda: map_records(records, version=args.version, model=fused), args.runs,
+                             clear)),
             "repeated": (f"fused, cold: repeated courses ({distinct_repeated} distinct texts)", len(repeated),
                          measure(lambda: map_records(repeated, version=args.version, model=fused), args.runs,
                                  clear))}
@@ -140,8 +141,8 @@ def main() -> int:
     rows["warm"] = ("fused, warm: vectors from the memo", len(records),
                     measure(lambda: map_records(records, version=args.version, model=fused), args.runs))
     rows["static"] = ("fused, static embedder, cold: every text unique", len(records),
-                      measure(lambda: map_records(records, version=args.version, model=fused_static), args.runs,
-                              clear_static))
+                      measure(lambda: map_records(records, version=args.version, model=fused_static),
+                              args.runs, clear_static))
     rows["lexical"] = ("lexical half alone (no embedding)", len(texts),
                        measure(lambda: rank_texts(texts, args.version, 5, model=lexical), args.runs))
     rows["csv"] = ("parse CSV + map (fused, warm)", len(records),
@@ -157,11 +158,13 @@ def main() -> int:
         print(f"{name:<52}{n:>8}{wall:>9.3f}{n / wall:>11,.0f}{1000 * cpu / n:>10.2f}")
     rate = {key: n / wall for key, (_, n, (wall, _)) in rows.items()}
     print(f"ratios: warm / cold {rate['warm'] / rate['cold']:.0f}x, "
-          f"lexical / cold {rate['lexical'] / rate['cold']:.0f}x, static / cold {rate['static'] / rate['cold']:.0f}x, "
+          f"lexical / cold {rate['lexical'] / rate['cold']:.0f}x, "
+          f"static / cold {rate['static'] / rate['cold']:.0f}x, "
           f"lexical / warm {rate['lexical'] / rate['warm']:.1f}x; load average {load_text()} at the end")
 
     # what was timed is real: the same texts for both peers, non-empty answers, expected items found
-    fused_top = [[fused.ids[i] for i, _ in ranks] for ranks in rank_texts(texts, args.version, 5, model=fused)]
+    fused_top = [[fused.ids[i] for i, _ in ranks]
+                 for ranks in rank_texts(texts, args.version, 5, model=fused)]
     lexical_top = [[lexical.ids[i] for i, _ in ranks]
                    for ranks in rank_texts(texts, args.version, 5, model=lexical)]
     print(f"\nsame documents for both peers: {len(texts)} texts, sha256 "
@@ -183,12 +186,10 @@ def main() -> int:
             problems.append(f"the {name} model is not fused: " + model.meta["semantic_status"])
         elif model.embedder.name != embedding.load_embedder(spec).name:  # type: ignore[union-attr]
             problems.append(f"the {name} model embeds with {model.embedder.name}, not {spec}")  # type: ignore
-    picked = mapper.model_for(texts, args.version)
-    if mapper.bulk_threshold() and len(set(texts)) >= mapper.bulk_threshold() and picked.embedder is not None \
-            and fused.embedder is not None and embedding.configured() == embedding.DEFAULT \
-            and picked.embedder.name != fused_static.embedder.name:  # type: ignore[union-attr]
+    bulk = embedding.configured() == embedding.DEFAULT and 0 < mapper.bulk_threshold() <= len(set(texts))
+    if bulk and mapper.model_for(texts, args.version).embedder is not fused_static.embedder:
         problems.append(f"map_records did not pick the static head for {len(texts)} texts")
-    if fused.semantic and fused_static.semantic and fused.embedder.name == fused_static.embedder.name:  # type: ignore
+    if fused.semantic and fused_static.semantic and fused.embedder is fused_static.embedder:
         problems.append("the two fused models use the same embedder")
     for problem in problems:
         print(f"CHECK FAILED: {problem}")

@@ -176,18 +176,21 @@ def load(version: str, data_dir: Path = DATA_DIR, embedder_spec: str | None = No
                                   {t: i for i, t in enumerate(b["terms"])}, arrays[f"idf_{i}"])
                        for i, b in enumerate(meta["blocks"]))
         scorer = LinearScorer(blocks, arrays["coef_t"], arrays["intercept"])
+        # an artefact of generator 2 had one head, described by "semantic"
+        listed = meta.get("heads") or ([dict(meta["semantic"], key="head", calibrator=meta["calibrator"])]
+                                       if meta.get("semantic") else [])
         heads = {h["embedder"]: (SemanticHead(h["embedder"], arrays[f"{h['key']}_coef_t"],
-                                              arrays[f"{h['key']}_intercept"], float(h["weight"])), h["calibrator"])
-                 for h in meta.get("heads") or ([dict(meta["semantic"], key="head", calibrator=meta["calibrator"])]
-                                                if meta.get("semantic") else [])}
+                                              arrays[f"{h['key']}_intercept"], float(h["weight"])),
+                                 h["calibrator"])
+                 for h in listed}
     head, fused, embedder, status = None, None, None, "no semantic head in the artefact"
     if heads:
         embedder = embedding.load_embedder(embedder_spec)
         if embedder is None:
             status = f"lexical only ({embedding.ENV}=none)"
         elif embedder.name not in heads:
-            status = (f"lexical only: the heads were fitted on {', '.join(heads)}, the configured embedder is "
-                      f"{embedder.name}; rebuild with `{REBUILD}`")
+            status = (f"lexical only: the heads were fitted on {', '.join(heads)}, the configured embedder "
+                      f"is {embedder.name}; rebuild with `{REBUILD}`")
             embedder = None
         else:
             head, fused = heads[embedder.name]

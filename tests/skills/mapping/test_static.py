@@ -32,7 +32,8 @@ def test_shipped_static_embedder_is_up_to_date_and_small():
     assert meta["teacher"] == static_build.teacher_version() and meta["dim"] == static_build.DIM
     assert static.NPZ.stat().st_size < 10_000_000
     with np.load(static.NPZ, allow_pickle=False) as arrays:
-        assert arrays["vectors"].dtype == np.int8 and arrays["vectors"].shape == (len(meta["units"]), meta["dim"])
+        vectors = arrays["vectors"]
+        assert vectors.dtype == np.int8 and vectors.shape == (len(meta["units"]), meta["dim"])
 
 
 def test_static_embedder_has_the_embedder_interface_and_puts_like_texts_together():
@@ -121,7 +122,8 @@ def test_a_bulk_call_is_scored_with_the_static_head_and_a_small_one_with_e5(monk
     assert map_records(small) == map_records(small, model=get_model("2.0"))
     assert map_records(bulk) == map_records(bulk, model=static_model)
     assert map_records(bulk) != map_records(bulk, model=get_model("2.0"))  # the two heads do differ
-    assert mapper.model_for(["same text"] * 10).embedder.name == get_model("2.0").embedder.name  # distinct texts
+    # distinct texts count: ten copies of one course are a small call
+    assert mapper.model_for(["same text"] * 10).embedder.name == get_model("2.0").embedder.name
     monkeypatch.setenv(mapper.BULK_ENV, "0")  # off
     assert map_records(bulk) == map_records(bulk, model=get_model("2.0"))
     monkeypatch.setenv(mapper.BULK_ENV, "many")
