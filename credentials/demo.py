@@ -56,7 +56,7 @@ MICRO = {
         "instruction_language": "ja",
         "result_descriptions": [
             {"key": "grade", "name_ja": "成績評価", "name_en": "Grade", "result_type": "LetterGrade",
-             "value_min": "D", "value_max": "S"},
+             "value_min": "D", "value_max": "S", "allowed_values": ["D", "C", "B", "A", "S"]},
             {"key": "score", "name_ja": "最終試験の得点", "name_en": "Final exam score", "result_type": "Percent",
              "value_min": "0", "value_max": "100"},
             {"key": "pass", "name_ja": "修了判定", "name_en": "Completion", "result_type": "Status"},
