@@ -13,7 +13,6 @@ mail); :func:`deliver_due` retries the rest (``accounts.upkeep``). A row is clai
 from __future__ import annotations
 
 import logging
-import secrets
 import uuid
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -21,9 +20,6 @@ from email.message import EmailMessage
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -31,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from accounts.models import MailOutbox
 from core import mail
 from core.db import utcnow
+from core.sealing import Sealer
 from core.settings import Settings
 
 log = logging.getLogger("skillpass.mail")
@@ -38,21 +35,15 @@ log = logging.getLogger("skillpass.mail")
 PENDING_KEY = "skillpass.mail_outbox"  # in ``session.info``: ids of the rows this session wrote
 LEASE = timedelta(minutes=5)  # a claimed row is left alone this long (longer than an SMTP timeout)
 GIVE_UP_AFTER = timedelta(hours=48)  # as long as a confirmation link lives
-_INFO = b"skillpass mail outbox v1"
-
-
-def _aead(settings: Settings) -> AESGCM:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(settings.master_key.encode())
-    return AESGCM(key)
+_SEALER = Sealer(None, b"skillpass mail outbox v1")
 
 
 def seal(settings: Settings, data: bytes, row_id: uuid.UUID) -> bytes:
-    nonce = secrets.token_bytes(12)
-    return nonce + _aead(settings).encrypt(nonce, data, row_id.bytes)
+    return _SEALER.seal(settings.master_key, data, row_id.bytes)
 
 
 def unseal(settings: Settings, sealed: bytes, row_id: uuid.UUID) -> bytes:
-    return _aead(settings).decrypt(sealed[:12], sealed[12:], row_id.bytes)
+    return _SEALER.open(settings.master_key, sealed, row_id.bytes)
 
 
 async def enqueue(session: AsyncSession, settings: Settings, message: EmailMessage, *, link: str | None = None) -> None:

@@ -20,13 +20,9 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +30,7 @@ from accounts.service import AccountService
 from core.db import utcnow
 from core.errors import InvalidInput, NotFound
 from core.expiry import checked_expiry
+from core.sealing import Sealer
 from core.settings import Settings
 from credentials.oid4vp.holder import WalletPresenter
 from credentials.wallet import WalletService
@@ -54,8 +51,7 @@ MAX_LABEL = 200
 MAX_CREDENTIALS = 100
 SHARED_PATH = "/api/v1/shared/{token}"
 QR_REUSE_MIN_LEFT = timedelta(days=1)  # a link about to end is not handed out again as a fresh QR code
-_SEAL_SALT = b"skillpass/share-tokens"
-_SEAL_INFO = b"skillpass share link tokens v1"
+_SEALER = Sealer(b"skillpass/share-tokens", b"skillpass share link tokens v1")
 
 
 @dataclass(frozen=True)
@@ -72,16 +68,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=8)
-def _aead(master_key: str) -> AESGCM:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SEAL_SALT, info=_SEAL_INFO)
-    return AESGCM(hkdf.derive(master_key.encode("utf-8")))
-
-
 def seal_token(master_key: str, token: str, link_id: uuid.UUID) -> bytes:
     """``nonce || ciphertext+tag``, bound to the link's id (copied onto another row, it does not open)."""
-    nonce = secrets.token_bytes(12)
-    return nonce + _aead(master_key).encrypt(nonce, token.encode("ascii"), link_id.bytes)
+    return _SEALER.seal(master_key, token.encode("ascii"), link_id.bytes)
 
 
 def open_token(master_key: str, link: ShareLink) -> str | None:
@@ -89,8 +78,7 @@ def open_token(master_key: str, link: ShareLink) -> str | None:
     if not link.token_sealed:
         return None
     try:
-        sealed = link.token_sealed
-        token = _aead(master_key).decrypt(sealed[:12], sealed[12:], link.id.bytes).decode("ascii")
+        token = _SEALER.open(master_key, link.token_sealed, link.id.bytes).decode("ascii")
     except (InvalidTag, UnicodeDecodeError, ValueError):
         return None
     return token if token_hash(token) == link.token_hash else None

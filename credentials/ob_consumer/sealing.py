@@ -5,34 +5,18 @@ row does not open."""
 from __future__ import annotations
 
 import json
-import os
 import uuid
-from functools import lru_cache
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from core.sealing import Sealer
 
-VERSION = b"\x01"
-_SALT = b"skillpass/ob-consumer"
-_INFO = b"skillpass ob consumer secrets v1"
-
-
-@lru_cache(maxsize=8)
-def _aead(master_key: str) -> AESGCM:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=_INFO).derive(master_key.encode())
-    return AESGCM(key)
+_SEALER = Sealer(b"skillpass/ob-consumer", b"skillpass ob consumer secrets v1", version=b"\x01")
 
 
 def seal(value: Any, connection_id: uuid.UUID, master_key: str) -> bytes:
     """Any JSON value, sealed."""
-    nonce = os.urandom(12)
-    plain = json.dumps(value, separators=(",", ":")).encode()
-    return VERSION + nonce + _aead(master_key).encrypt(nonce, plain, connection_id.bytes)
+    return _SEALER.seal(master_key, json.dumps(value, separators=(",", ":")).encode(), connection_id.bytes)
 
 
 def unseal(sealed: bytes, connection_id: uuid.UUID, master_key: str) -> Any:
-    if sealed[:1] != VERSION:
-        raise ValueError("unknown OB consumer secret encryption version")
-    return json.loads(_aead(master_key).decrypt(sealed[1:13], sealed[13:], connection_id.bytes))
+    return json.loads(_SEALER.open(master_key, sealed, connection_id.bytes))

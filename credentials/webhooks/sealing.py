@@ -7,22 +7,11 @@ from __future__ import annotations
 import base64
 import os
 import uuid
-from functools import lru_cache
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from core.sealing import Sealer
 
-VERSION = b"\x01"
 PREFIX = "whsec_"
-_SALT = b"skillpass/webhook-secrets"
-_INFO = b"skillpass webhook secrets v1"
-
-
-@lru_cache(maxsize=8)
-def _aead(master_key: str) -> AESGCM:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=_INFO).derive(master_key.encode())
-    return AESGCM(key)
+_SEALER = Sealer(b"skillpass/webhook-secrets", b"skillpass webhook secrets v1", version=b"\x01")
 
 
 def new_secret() -> str:
@@ -31,11 +20,8 @@ def new_secret() -> str:
 
 
 def seal(secret: str, endpoint_id: uuid.UUID, master_key: str) -> bytes:
-    nonce = os.urandom(12)
-    return VERSION + nonce + _aead(master_key).encrypt(nonce, secret.encode("ascii"), endpoint_id.bytes)
+    return _SEALER.seal(master_key, secret.encode("ascii"), endpoint_id.bytes)
 
 
 def unseal(sealed: bytes, endpoint_id: uuid.UUID, master_key: str) -> str:
-    if sealed[:1] != VERSION:
-        raise ValueError("unknown webhook secret encryption version")
-    return _aead(master_key).decrypt(sealed[1:13], sealed[13:], endpoint_id.bytes).decode("ascii")
+    return _SEALER.open(master_key, sealed, endpoint_id.bytes).decode("ascii")
