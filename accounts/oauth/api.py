@@ -1,13 +1,13 @@
 """HTTP surface of accounts.oauth for the OB 3.0 API: RFC 7591 dynamic client registration and its RFC 7592
 configuration endpoint, the token endpoint (code exchange with PKCE, refresh) and RFC 7009 revocation;
-errors as OAuth JSON bodies (registration: problem documents carrying the OAuth members)."""
+errors as OAuth JSON bodies (registration: problem documents carrying the OAuth members); RFC 8414 metadata."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from litestar import Request, Response, post, route
+from litestar import Request, Response, get, post, route
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts import access
 from accounts.oauth import urls
 from accounts.oauth.http import NO_STORE, as_response, http_input
+from accounts.oauth.metadata import METADATA_PATH, server_metadata
 from accounts.oauth.registration import RegistrationError, register
 from accounts.oauth.server import OAuthAnswer, configuration_response, revocation_response, token_response
 from core.openapi import PROBLEM_JSON, json_error_responses, problem_responses
@@ -96,4 +97,11 @@ async def revoke(request: Request, db_session: NamedDependency[AsyncSession], se
     return as_response(await revocation_response(db_session, await http_input(request, settings)))
 
 
-handlers = [register_client, client_configuration, token, revoke]
+@get(METADATA_PATH, tags=TAGS, **access.public())
+async def authorization_server_metadata(settings: NamedDependency[Settings]) -> dict[str, Any]:
+    """RFC 8414 metadata of this OAuth 2.0 server (its revocation endpoint, which OB 3.0's discovery
+    does not name; PKCE S256 only; the OB and CLR scopes)."""
+    return server_metadata(settings.base_url)
+
+
+handlers = [register_client, client_configuration, token, revoke, authorization_server_metadata]

@@ -141,19 +141,23 @@ async def describe(settings: Settings, host_url: str) -> Description:
 
 async def revocation_url(settings: Settings, host_url: str, token_url: str) -> str | None:
     """RFC 7009's endpoint: the ``revocation_endpoint`` of the Host's RFC 8414 metadata when it serves
-    one; OB 3.0's discovery names none, so otherwise the ``revoke`` beside a ``…/token`` URL (the
-    convention of authlib-based Hosts, skillpass's included), on the same origin; else none."""
+    one whose token endpoint is the one OB discovery named — at the path-inserted address for an issuer
+    with the token URL's path (``/oauth/ob`` for ``/oauth/ob/token``: skillpass's), then at the origin's
+    root; OB 3.0's discovery names none, so otherwise the ``revoke`` beside a ``…/token`` URL (the
+    convention of authlib-based Hosts), on the same origin; else none."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(host_url))
-    try:
-        async with calling(settings) as client:
-            answer = await client.request("GET", origin + "/.well-known/oauth-authorization-server",
-                                          withhold_token=True)
-        metadata = answer.json() if answer.status_code == 200 else {}
+    issuer_path = urlsplit(token_url).path.rsplit("/", 1)[0]
+    addresses = [origin + "/.well-known/oauth-authorization-server" + issuer_path] if issuer_path else []
+    for address in addresses + [origin + "/.well-known/oauth-authorization-server"]:
+        try:
+            async with calling(settings) as client:
+                answer = await client.request("GET", address, withhold_token=True)
+            metadata = answer.json() if answer.status_code == 200 else {}
+        except (HostError, ValueError):
+            continue
         endpoint = metadata.get("revocation_endpoint") if isinstance(metadata, dict) else None
-        if isinstance(endpoint, str):
+        if isinstance(endpoint, str) and metadata.get("token_endpoint") == token_url:
             return _url(endpoint, settings, "revocation URL")
-    except (HostError, ValueError):
-        pass
     if token_url.endswith("/token"):
         return token_url[: -len("/token")] + "/revoke"
     return None

@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tests.conftest import TEST_PASSWORD, csrf_headers
 
@@ -41,12 +41,13 @@ class FakeHost:
 
 
 @contextmanager
-def junk_host(body: bytes | dict = b"not json", *, status: int = 200, delay: float = 0.0,
+def junk_host(body: bytes | dict | Callable[[str], dict] = b"not json", *, status: int = 200, delay: float = 0.0,
               content_type: str = "application/json") -> Iterator[FakeHost]:
     """A real HTTP server on 127.0.0.1, in a thread of its own (the test client runs the app on another
-    event loop and blocks this one), answering every request with ``body``."""
-    payload = json.dumps(body).encode() if isinstance(body, dict) else body
+    event loop and blocks this one), answering every request with ``body`` (a function of the server's
+    URL: a document naming its own addresses)."""
     host = FakeHost("")
+    payload = b""
 
     class Answer(BaseHTTPRequestHandler):
         def _answer(self) -> None:
@@ -72,6 +73,8 @@ def junk_host(body: bytes | dict = b"not json", *, status: int = 200, delay: flo
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host.url = f"http://127.0.0.1:{server.server_address[1]}"
+    answer = body(host.url) if callable(body) else body
+    payload = json.dumps(answer).encode() if isinstance(answer, dict) else answer
     try:
         yield host
     finally:

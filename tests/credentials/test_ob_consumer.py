@@ -235,3 +235,40 @@ async def test_at_most_twenty_connections_and_nothing_is_fetched_beyond(consumer
         assert host.requests == []
     assert refused.status_code == 422 and "At most 20 Hosts" in refused.text
     assert await rows(db) == 20
+
+
+async def test_our_oauth_server_metadata_names_the_revocation_endpoint_and_validates(client, settings) -> None:
+    """RFC 8414 at the path-inserted address of the issuer /oauth/ob (the root one is OpenID4VCI's),
+    checked by authlib's own metadata validator."""
+    from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+
+    from accounts.oauth.metadata import server_metadata
+
+    AuthorizationServerMetadata(server_metadata("https://skillpass.example.jp")).validate()  # it wants https
+    base = settings.base_url.rstrip("/")
+    answer = await client.get("/.well-known/oauth-authorization-server/oauth/ob")
+    assert answer.status_code == 200, answer.text
+    metadata = answer.json()
+    assert metadata == server_metadata(base)
+    assert metadata["issuer"] == base + "/oauth/ob" and metadata["revocation_endpoint"] == base + "/oauth/ob/revoke"
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+    root = (await client.get("/.well-known/oauth-authorization-server")).json()
+    assert "revocation_endpoint" not in root  # the OpenID4VCI server's, unchanged
+
+
+async def test_the_revocation_endpoint_comes_from_the_hosts_metadata_when_it_names_that_token_url(settings) -> None:
+    from credentials.ob_consumer.host import revocation_url
+
+    on = consumer_settings(settings)
+
+    def metadata(url: str) -> dict:
+        return {"issuer": url + "/as", "token_endpoint": url + "/as/token", "revocation_endpoint": url + "/as/end"}
+
+    with junk_host(metadata) as host:
+        assert await revocation_url(on, host.url, host.url + "/as/token") == host.url + "/as/end"
+        assert host.requests[0].startswith("GET /.well-known/oauth-authorization-server/as ")
+        # metadata of another token endpoint is not this server's: the convention beside /token is used
+        assert await revocation_url(on, host.url, host.url + "/other/token") == host.url + "/other/revoke"
+    with junk_host(b"<html>", content_type="text/html") as host:
+        assert await revocation_url(on, host.url, host.url + "/oauth/token") == host.url + "/oauth/revoke"
+        assert await revocation_url(on, host.url, host.url + "/tokens") is None
