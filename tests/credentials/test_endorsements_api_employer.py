@@ -10,18 +10,10 @@ from sqlalchemy import select
 
 from accounts.service import AccountService
 from credentials.models import Endorsement
-from tests.conftest import create_org, csrf_headers, sign_up, verify_org_through_app
+from tests.conftest import csrf_headers, sign_up
 from tests.credentials.conftest import new_achievement, new_provider
+from tests.credentials.test_endorsements_employer import new_employer
 from tests.frontend.helpers import HTML, csrf_token
-
-
-async def new_employer(client, slug: str, *, verified: bool = True) -> dict:
-    """An employer organization whose admin stays signed in on ``client``."""
-    await sign_up(client, f"hr@{slug}.example.jp")
-    org = await create_org(client, "employer", slug)
-    if verified:
-        await verify_org_through_app(client, org["id"])
-    return {"id": org["id"], "slug": slug, "base": f"/api/v1/orgs/{org['id']}"}
 
 
 async def test_an_employer_member_endorses_lists_and_withdraws_through_the_api(client) -> None:
