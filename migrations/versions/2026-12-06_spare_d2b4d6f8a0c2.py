@@ -1,4 +1,5 @@
-"""spare: placeholder for a second change of 2026-12-06 (filled in by it, or dropped)
+"""spare: no schema change. A placeholder of 2026-12-06 that no change needed; kept so that a database
+already upgraded to this revision stays on the chain
 
 Revision ID: d2b4d6f8a0c2
 Revises: d1a3c5e7f9b1
