@@ -68,7 +68,9 @@ def live_server() -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/skillpass.db", "SKILLPASS_DATA_DIR": str(folder),
            "SKILLPASS_BASE_URL": base, "SKILLPASS_ENVIRONMENT": "development", "SKILLPASS_LOG_LEVEL": "WARNING",
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1",
+           # the OB 3.0 Service Consumer (off by default) may call this very server as another Host
+           "SKILLPASS_OB_CONSUMER_ENABLED": "true", "SKILLPASS_OB_CONSUMER_ALLOW_HTTP_LOOPBACK": "true"}
     _run(["-m", "skillpass", "db", "upgrade"], env)
     _run(["-m", "skillpass", "demo", "load"], env)
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed in the finally below
