@@ -43,6 +43,8 @@ def test_a_learner_sends_a_badge_to_another_open_badges_host(visit, lang, viewpo
     tab.page.get_by_role("button", name=words["allow"], exact=True).click()
     tab.page.wait_for_url(re.compile(r"/wallet/settings/ob-hosts/[0-9a-f-]+\?connected"))
     expect(tab.page.locator("#obc-connected")).to_be_visible()
+    issuer = {"ja": "関西データスクール", "en": "Kansai Data School"}[lang]  # our issuers in the reader's language
+    expect(tab.page.locator("#obc-push")).to_contain_text(issuer)
     tab.snap("connected")
     _checked(tab)
     tab.page.locator("#obc-push input[name=held]").first.check()
