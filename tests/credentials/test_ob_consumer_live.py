@@ -50,11 +50,18 @@ async def world(settings, tmp_path):
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    from skillpass.wiring import connect_domains
+
     app = create_app(consumer_settings(settings, base_url=url))
-    async with serve_live(settings, tmp_path, port=port, base_url=url) as live:
-        async with AsyncTestClient(app=app) as consumer:
-            consumer.follow_redirects = False  # the test checks each redirect
-            yield consumer, live
+    try:
+        async with serve_live(settings, tmp_path, port=port, base_url=url) as live:
+            async with AsyncTestClient(app=app) as consumer:
+                consumer.follow_redirects = False  # the test checks each redirect
+                yield consumer, live
+    finally:
+        # create_app wires the domains' hooks (claim on confirmation, ...) with its settings, process-wide:
+        # give them back to the suite's app, whose base URL the later tests' status lists carry
+        connect_domains(settings)
 
 
 async def host_browser_approves(live: str, authorize_url: str, email: str = HOST_LEARNER, *,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from accounts.models import Person
 from core.errors import InvalidInput
+from credentials.models import HeldCredential
 from credentials.alignments import dss_alignments
 from credentials.vc.did import load_documents_map
 from credentials.wallet import WalletService, claim_for_person
@@ -62,7 +63,10 @@ async def test_sign_up_claims_credentials_issued_before_the_account(client, db, 
     await issue(client, provider, achievement["id"], email="later@example.jp", format="jwt")
     await as_learner(client, "later@example.jp")  # sign-up runs the claim hook (skillpass.wiring)
     held = (await client.get("/api/v1/me/credentials")).json()
-    assert sorted(h["format"] for h in held) == ["jwt", "ldp"] and all(h["verified"] for h in held)
+    assert sorted(h["format"] for h in held) == ["jwt", "ldp"]
+    if not all(h["verified"] for h in held):
+        rows = (await db.execute(select(HeldCredential))).scalars().all()
+        raise AssertionError([(r.format, r.verification) for r in rows])
     person = (await db.execute(select(Person).where(Person.email == "later@example.jp"))).scalar_one()
     assert await claim_for_person(db, person, settings) == []  # idempotent
 
